@@ -1,0 +1,27 @@
+// Quartic (biweight) kernel density on a raster block.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace minerisk::alg {
+
+// A weighted point in the block's cell coordinates: the centre of cell (c, r) is at (c + 0.5, r + 0.5);
+// columns grow east, rows grow south. Points may lie outside the block (their kernel may still reach in).
+struct KernelPoint {
+    double col;
+    double row;
+    double weight;
+};
+
+// out[r*width + c] = sum_i weight_i * (1 - d_i^2 / h^2)^2 over points with d_i < h, where d_i is the distance
+// from the centre of cell (c, r) to point i and h = radius_cells (the quartic kernel of QGIS's heatmap, raw,
+// without the 15/16 or 3/(pi h^2) constant: multiply by 3/(pi h^2) for a density per unit area).
+// Cost: points x rows they touch + cells. out is overwritten.
+void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t width, std::int64_t height,
+                     double radius_cells, float* out);
+
+// The same sum evaluated directly, cell by cell within each point's radius: the reference for tests.
+void quartic_density_direct(const KernelPoint* points, std::size_t count, std::int64_t width,
+                            std::int64_t height, double radius_cells, float* out);
+
+}  // namespace minerisk::alg
