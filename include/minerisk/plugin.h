@@ -105,6 +105,9 @@ typedef struct mr_host mr_host;
 struct mr_host {
     int abi_version;
     void* ctx; /* the engine's; pass back as the first argument */
+    /* The run's reference date, days since 1970-01-01: ages and "recent" count back from it (the
+     * scenario's as_of, else the latest date found in the inputs). */
+    double as_of;
 
     /* Number of features in a layer; -1 when the scenario has no such layer. */
     int64_t (*layer_size)(void* ctx, const char* layer);

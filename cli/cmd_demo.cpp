@@ -1,0 +1,30 @@
+#include <filesystem>
+
+#include "commands.hpp"
+#include "minerisk/error.hpp"
+
+namespace minerisk::cli {
+
+// The bundled demo: in the source tree when run from a build, else where `cmake --install` put it.
+static std::string demo_scenario() {
+    for (const char* p : {MINERISK_DEMO_SCENARIO, MINERISK_INSTALL_DEMO_SCENARIO})
+        if (std::filesystem::exists(p)) return p;
+    throw Error("the bundled demo scenario is not found", Location{MINERISK_DEMO_SCENARIO},
+                "run from the source tree's build, or install minerisk with `cmake --install`");
+}
+
+void add_demo(CLI::App& app, Common& common) {
+    auto* cmd = app.add_subcommand("demo", "run the bundled demo scenario (synthetic data)");
+    auto out = std::make_shared<std::string>("minerisk-demo");
+    auto overwrite = std::make_shared<bool>(false);
+    auto threads = std::make_shared<unsigned>(0);
+    cmd->add_option("-o,--output", *out, "output folder")->capture_default_str();
+    cmd->add_flag("--overwrite", *overwrite, "write into an existing, non-empty output folder");
+    cmd->add_option("-j,--threads", *threads, "threads to use (default: all cores)");
+    cmd->callback([=, &common]() {
+        const int rc = run_scenario_file(demo_scenario(), *out, *overwrite, *threads, 0, common);
+        if (rc) throw CLI::RuntimeError(rc);
+    });
+}
+
+}  // namespace minerisk::cli

@@ -1,0 +1,52 @@
+#include <gdal.h>
+
+#include <cstdio>
+
+#include "commands.hpp"
+#include "minerisk/scenario.hpp"
+
+namespace minerisk::cli {
+
+RunOptions options_for(const Common& common) {
+    RunOptions o;
+    if (!common.quiet) {
+        o.progress = GDALTermProgress;
+        o.on_stage = [](const std::string& stage) { std::fprintf(stderr, "%s...\n", stage.c_str()); };
+    }
+    return o;
+}
+
+int run_scenario_file(const std::string& scenario_path, const std::string& out_dir, bool overwrite, unsigned threads,
+                      int tile_size, const Common& common) {
+    RunOptions o = options_for(common);
+    o.output_dir = out_dir;
+    o.overwrite = overwrite;
+    o.threads = threads;
+    o.tile_size = tile_size;
+    const Scenario sc = load_scenario(scenario_path);
+    RunPlan plan = plan_run(sc, o);
+    RunSummary summary = execute_run(plan, o);
+    print_summary(plan, summary);
+    return 0;
+}
+
+void add_run(CLI::App& app, Common& common) {
+    auto* cmd = app.add_subcommand("run", "run a scenario and write its rasters into a folder");
+    auto scenario = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto overwrite = std::make_shared<bool>(false);
+    auto threads = std::make_shared<unsigned>(0);
+    auto tile = std::make_shared<int>(0);
+    cmd->add_option("scenario", *scenario, "scenario file (YAML)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("-o,--output", *out, "output folder (created if missing)")->required();
+    cmd->add_flag("--overwrite", *overwrite, "write into an existing, non-empty output folder");
+    cmd->add_option("-j,--threads", *threads, "threads to use (default: the scenario's run.threads, else all cores)");
+    cmd->add_option("--tile-size", *tile, "cells per tile side (default: the scenario's run.tile_size, 1024)")
+        ->check(CLI::Range(64, 16384));
+    cmd->callback([=, &common]() {
+        const int rc = run_scenario_file(*scenario, *out, *overwrite, *threads, *tile, common);
+        if (rc) throw CLI::RuntimeError(rc);
+    });
+}
+
+}  // namespace minerisk::cli

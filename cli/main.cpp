@@ -1,0 +1,30 @@
+// minerisk: risk maps and outreach plans from weapon-contamination data.
+#include <cstdio>
+
+#include "commands.hpp"
+#include "minerisk/error.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"minerisk: turns hazard areas, incidents, settlements and signs into risk maps and outreach plans"};
+    app.require_subcommand(1);
+    app.fallthrough();
+    minerisk::cli::Common common;
+    app.add_flag("-q,--quiet", common.quiet, "print no progress, only errors and the final summary");
+    minerisk::cli::add_run(app, common);
+    minerisk::cli::add_validate(app, common);
+    minerisk::cli::add_demo(app, common);
+    minerisk::cli::add_plugins(app, common);
+    minerisk::cli::add_info(app, common);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const minerisk::Error& e) {
+        std::fprintf(stderr, "minerisk: error: %s\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "minerisk: internal error: %s (please report it)\n", e.what());
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,58 @@
+// What a run tells the person at the terminal: the plan, then the summary.
+#include <cstdio>
+
+#include "commands.hpp"
+#include "minerisk/dates.hpp"
+
+namespace minerisk::cli {
+
+static void print_layers(const RunPlan& plan) {
+    std::printf("%-12s %8s %8s %8s %8s %8s  %s\n", "input", "read", "used", "repaired", "buffered", "skipped", "source (CRS)");
+    for (const auto& l : plan.inputs.layers) {
+        const auto& s = l.stats;
+        std::printf("%-12s %8lld %8lld %8lld %8lld %8lld  %s (%s)\n", l.role.c_str(), (long long)s.read, (long long)s.loaded,
+                    (long long)s.repaired, (long long)s.buffered,
+                    (long long)(s.skipped_null + s.skipped_empty + s.skipped_bad), s.source.c_str(), s.source_crs.c_str());
+    }
+}
+
+static void print_warnings(const std::vector<std::string>& warnings) {
+    if (warnings.empty()) return;
+    std::printf("warnings (%zu):\n", warnings.size());
+    for (const auto& w : warnings) std::printf("  - %s\n", w.c_str());
+}
+
+void print_plan(const RunPlan& plan) {
+    std::printf("scenario: %s\n", plan.scenario.name.c_str());
+    std::printf("working CRS: %s (%s)\n", plan.inputs.crs_name.c_str(), plan.inputs.crs_reason.c_str());
+    std::printf("grid: %s\n", plan.grid.describe().c_str());
+    std::printf("tiles: %lld of up to %d x %d cells, %u thread(s); memory needed: about %s\n", (long long)plan.tiles,
+                plan.tile_size, plan.tile_size, plan.threads, plan.memory.describe().c_str());
+    std::printf("as of: %s (%s)\n", date_to_string(plan.as_of).c_str(), plan.as_of_reason.c_str());
+    std::printf("factors (%s):\n", plan.scenario.scoring.method.c_str());
+    for (const auto& f : plan.factors)
+        std::printf("  %-20s weight %-6g %s %s  %s\n", f.spec.name.c_str(), f.spec.weight, f.plugin->name.c_str(),
+                    f.plugin->version.c_str(), f.params.describe().c_str());
+    print_layers(plan);
+    print_warnings(plan.warnings);
+}
+
+void print_summary(const RunPlan& plan, const RunSummary& s) {
+    std::printf("\nminerisk run: %s\n", plan.scenario.name.c_str());
+    std::printf("grid: %s; working CRS %s (%s)\n", plan.grid.describe().c_str(), plan.inputs.crs_name.c_str(),
+                plan.inputs.crs_reason.c_str());
+    print_layers(plan);
+    std::printf("risk: min %.3f, mean %.3f, max %.3f\n", s.risk_min, s.risk_mean, s.risk_max);
+    double total = 0;
+    std::printf("time per stage:");
+    for (const auto& st : s.stages) {
+        std::printf(" %s %.2f s;", st.name.c_str(), st.seconds);
+        total += st.seconds;
+    }
+    std::printf(" total %.2f s\n", total);
+    print_warnings(s.warnings);
+    std::printf("outputs:\n");
+    for (const auto& o : s.outputs) std::printf("  %s  (%s)\n", o.path.c_str(), o.what.c_str());
+}
+
+}  // namespace minerisk::cli

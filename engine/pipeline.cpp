@@ -1,0 +1,444 @@
+// The order of a run. Each stage has one owner; this file only sequences them and times them.
+#include "minerisk/pipeline.hpp"
+
+#include <gdal_priv.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "io/raster_writer.hpp"
+#include "minerisk/combine.hpp"
+#include "minerisk/crs.hpp"
+#include "minerisk/dates.hpp"
+#include "minerisk/version.hpp"
+#include "scoring/host.hpp"
+
+namespace fs = std::filesystem;
+
+namespace minerisk {
+namespace {
+
+class StageClock {
+public:
+    StageClock(std::vector<StageTime>& log, const std::string& name, const RunOptions& o) : log_(log), name_(name) {
+        if (o.on_stage) o.on_stage(name);
+        t0_ = std::chrono::steady_clock::now();
+    }
+    ~StageClock() {
+        log_.push_back({name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count()});
+    }
+
+private:
+    std::vector<StageTime>& log_;
+    std::string name_;
+    std::chrono::steady_clock::time_point t0_;
+};
+
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+    return s;
+}
+
+void bind_factors(RunPlan& plan) {
+    const Scenario& sc = plan.scenario;
+    plan.registry.scan(PluginRegistry::search_path(sc.scoring.plugin_paths));
+    for (const auto& f : sc.scoring.factors) {
+        const LoadedPlugin* p = plan.registry.find(f.plugin);
+        if (!p) {
+            std::vector<std::string> names;
+            for (const auto& q : plan.registry.plugins()) names.push_back(q.name);
+            std::string hint = "installed plugins: " + (names.empty() ? std::string("(none)") : join(names)) +
+                               "; folders searched: " + join(plan.registry.folders());
+            if (!plan.registry.problems().empty()) hint += "; libraries refused: " + join(plan.registry.problems(), "; ");
+            throw Error("unknown plugin '" + f.plugin + "'", f.where, hint);
+        }
+        BoundFactor b;
+        b.spec = f;
+        b.plugin = p;
+        b.params = resolve_params(*p->api, f.params, f.where);
+        for (int i = 0; i < p->api->required_layer_count; ++i) {
+            const std::string layer = p->api->required_layers[i];
+            if (!sc.input(layer))
+                throw Error("plugin '" + f.plugin + "' needs the '" + layer + "' input, which the scenario does not declare",
+                            f.where, "add '" + layer + ":' under 'inputs:', or remove this factor");
+        }
+        plan.factors.push_back(std::move(b));
+    }
+}
+
+// The reference date: the scenario's, else the latest date in the inputs (not today: a run must give the
+// same result tomorrow).
+void choose_as_of(RunPlan& plan) {
+    if (plan.scenario.as_of) {
+        plan.as_of = *plan.scenario.as_of;
+        plan.as_of_reason = "from the scenario";
+        return;
+    }
+    double latest = -INFINITY;
+    for (const auto& l : plan.inputs.layers)
+        for (const auto& [role, col] : l.columns)
+            if (col.type == "date")
+                for (double d : col.number)
+                    if (std::isfinite(d)) latest = std::max(latest, d);
+    if (std::isfinite(latest)) {
+        plan.as_of = latest;
+        plan.as_of_reason = "the latest date in the inputs";
+    } else {
+        plan.as_of = today_days();
+        plan.as_of_reason = "today (no dates in the inputs)";
+    }
+}
+
+std::uint64_t input_bytes(const Inputs& in) {
+    std::uint64_t b = 0;
+    for (const auto& l : in.layers)
+        for (const auto& w : l.wkb) b += 3 * w.size() + 200;  // WKB + OGR geometry + index and attributes
+    return b;
+}
+
+MemoryEstimate estimate_memory(const RunPlan& plan, const std::vector<double>& halo_cells) {
+    // Per thread, one tile in flight: each factor's bands over the tile, plus its working buffers over the
+    // tile and its halo (about 24 bytes a cell for a distance transform: mask, squared distance, output).
+    const double t = plan.tile_size;
+    double per_tile = 4.0 * t * t;  // risk
+    for (size_t k = 0; k < plan.factors.size(); ++k) {
+        const double h = k < halo_cells.size() ? halo_cells[k] : 0.0;
+        per_tile += 4.0 * t * t * (1 + plan.factors[k].plugin->api->extra_band_count);
+        per_tile += 24.0 * (t + 2 * h) * (t + 2 * h);
+    }
+    MemoryEstimate m;
+    m.bytes = static_cast<std::uint64_t>(per_tile * plan.threads) + input_bytes(plan.inputs) + (64ull << 20);
+    return m;
+}
+
+void guard_memory(const RunPlan& plan, const MemoryEstimate& m) {
+    const double limit = plan.scenario.run.max_memory_mb * 1024 * 1024;
+    if (static_cast<double>(m.bytes) > limit)
+        throw Error("the run would need about " + m.describe() + " of memory, over the limit of " +
+                        std::to_string(static_cast<long long>(plan.scenario.run.max_memory_mb)) + " MB",
+                    Location{plan.scenario.file},
+                    "lower run.tile_size or run.threads, use a coarser resolution, or raise run.max_memory_mb if the "
+                    "machine has the memory");
+}
+
+}  // namespace
+
+RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
+    GDALAllRegister();
+    RunPlan plan;
+    plan.scenario = scenario;
+    {
+        StageClock c(plan.stages, "checking plugins", options);
+        bind_factors(plan);
+    }
+    {
+        StageClock c(plan.stages, "reading inputs", options);
+        plan.inputs = load_inputs(plan.scenario, Progress(options.progress, options.progress_user));
+    }
+    plan.warnings = plan.inputs.warnings;
+    for (const auto& l : plan.inputs.layers)
+        if (l.size() == 0)
+            plan.warnings.push_back(l.role + " (" + l.stats.layer_name + "): no features to use; the factors that read it see an empty layer");
+
+    Extent extent;
+    if (scenario.extent) {
+        extent = *scenario.extent;
+    } else {
+        const Extent data = plan.inputs.extent();
+        if (data.empty())
+            throw Error("'extent: auto' needs features, and the inputs have none", Location{scenario.file},
+                        "check the inputs' filters, or give 'extent: [xmin, ymin, xmax, ymax]'");
+        extent = data.grown(scenario.margin);
+    }
+    const double cells = std::ceil(extent.width() / scenario.resolution) * std::ceil(extent.height() / scenario.resolution);
+    if (cells > scenario.run.max_cells || extent.width() / scenario.resolution > 2e9 || extent.height() / scenario.resolution > 2e9) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "the grid would have %.3g cells (%.0f x %.0f m at %g m), over the limit of %.3g",
+                      cells, extent.width(), extent.height(), scenario.resolution, scenario.run.max_cells);
+        throw Error(buf, Location{scenario.file},
+                    "check 'resolution' (metres) and 'extent' (working-CRS units); for a real country-wide run raise run.max_cells");
+    }
+    plan.grid = GridSpec::from_extent(extent, scenario.resolution, plan.inputs.crs_wkt);
+    choose_as_of(plan);
+
+    plan.threads = options.threads ? options.threads : scenario.run.threads;
+    if (plan.threads == 0) plan.threads = std::max(1u, std::thread::hardware_concurrency());
+    plan.tile_size = options.tile_size ? options.tile_size : scenario.run.tile_size;
+    const std::int64_t tx = (plan.grid.width + plan.tile_size - 1) / plan.tile_size;
+    const std::int64_t ty = (plan.grid.height + plan.tile_size - 1) / plan.tile_size;
+    plan.tiles = tx * ty;
+    plan.threads = static_cast<unsigned>(std::min<std::int64_t>(plan.threads, plan.tiles));
+    plan.memory = estimate_memory(plan, {});
+    guard_memory(plan, plan.memory);
+    return plan;
+}
+
+namespace {
+
+// Owns plugin states for a run; releases them whatever happens.
+struct PreparedFactors {
+    std::vector<const mr_plugin*> apis;
+    std::vector<void*> states;
+    ~PreparedFactors() {
+        for (size_t i = 0; i < states.size(); ++i)
+            if (states[i]) apis[i]->release(states[i]);
+    }
+};
+
+void prepare_output_dir(const std::string& dir, bool overwrite) {
+    std::error_code ec;
+    if (fs::exists(dir, ec)) {
+        if (!fs::is_directory(dir, ec))
+            throw Error("the output path exists and is not a folder", Location{dir}, "choose another -o");
+        if (!overwrite && !fs::is_empty(dir, ec))
+            throw Error("the output folder exists and is not empty", Location{dir},
+                        "pass --overwrite to replace its outputs, or choose another -o");
+    }
+    fs::create_directories(fs::path(dir) / "factors", ec);
+    if (ec) throw Error("cannot create the output folder: " + ec.message(), Location{dir}, "check permissions");
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+    const std::string tmp = temporary_path_for(path);
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        out << text;
+        if (!out) throw Error("cannot write the file", Location{path}, "check the free space in the output folder");
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) throw Error("cannot move the file into place: " + ec.message(), Location{path});
+}
+
+}  // namespace
+
+RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
+    RunSummary summary;
+    summary.stages = plan.stages;
+    summary.warnings = plan.warnings;
+    const GridSpec& grid = plan.grid;
+    prepare_output_dir(options.output_dir, options.overwrite);
+
+    Host host(plan.inputs, grid);
+    const_cast<mr_host*>(host.table())->as_of = plan.as_of;
+    PreparedFactors prepared;
+    std::vector<double> halo_cells;
+    {
+        StageClock c(summary.stages, "preparing factors", options);
+        for (auto& f : plan.factors) {
+            char err[1024] = "";
+            void* state = nullptr;
+            const mr_plugin* api = f.plugin->api;
+            const int rc = api->prepare(host.table(), host.grid(), f.params.data(), f.params.size(), &state, err, sizeof err);
+            if (rc != MR_OK)
+                throw Error("plugin '" + f.plugin->name + "' could not prepare factor '" + f.spec.name + "': " +
+                                (*err ? err : "no reason given"),
+                            f.spec.where, "check the factor's parameters and inputs");
+            prepared.apis.push_back(api);
+            prepared.states.push_back(state);
+            halo_cells.push_back(std::ceil(api->reach(state) / grid.cell_size));
+        }
+        plan.memory = estimate_memory(plan, halo_cells);
+        guard_memory(plan, plan.memory);
+    }
+
+    // Outputs: the combined risk, each factor, each factor's extra bands.
+    std::map<std::string, std::string> meta;
+    meta["MINERISK_VERSION"] = MINERISK_VERSION_STRING;
+    meta["MINERISK_SCENARIO"] = plan.scenario.name;
+    meta["MINERISK_SCENARIO_FILE"] = fs::absolute(plan.scenario.file).string();
+    meta["MINERISK_METHOD"] = plan.scenario.scoring.method;
+    meta["MINERISK_AS_OF"] = date_to_string(plan.as_of);
+    std::string factor_list;
+    for (const auto& f : plan.factors)
+        factor_list += (factor_list.empty() ? "" : "; ") + f.spec.name + "=" + f.plugin->name + " " + f.plugin->version +
+                       " weight " + std::to_string(f.spec.weight) + " (" + f.params.describe() + ")";
+    meta["MINERISK_FACTORS"] = factor_list;
+
+    const std::string out_dir = options.output_dir;
+    auto make_info = [&](const std::string& desc, const std::string& unit) {
+        RasterInfo info;
+        info.description = desc;
+        info.unit = unit;
+        info.compress = plan.scenario.outputs.compress;
+        info.metadata = meta;
+        return info;
+    };
+    std::vector<std::unique_ptr<RasterWriter>> writers;  // [0] = risk, then per factor: score, extras
+    writers.push_back(std::make_unique<RasterWriter>((fs::path(out_dir) / "risk.tif").string(), grid,
+                                                     make_info("combined risk (" + plan.scenario.scoring.method + ")", "")));
+    summary.outputs.push_back({writers.back()->path(), "combined risk, 0 to 1"});
+    struct FactorOut {
+        RasterWriter* score = nullptr;
+        std::vector<RasterWriter*> extras;  // nullptr where not written
+    };
+    std::vector<FactorOut> fouts(plan.factors.size());
+    for (size_t k = 0; k < plan.factors.size(); ++k) {
+        const auto& f = plan.factors[k];
+        const mr_plugin* api = f.plugin->api;
+        if (plan.scenario.outputs.factors) {
+            writers.push_back(std::make_unique<RasterWriter>((fs::path(out_dir) / "factors" / (f.spec.name + ".tif")).string(), grid,
+                                                             make_info(f.spec.name + " score (" + f.plugin->name + ")", "")));
+            fouts[k].score = writers.back().get();
+            summary.outputs.push_back({writers.back()->path(), f.spec.name + " score, 0 to 1"});
+        }
+        for (int b = 0; b < api->extra_band_count; ++b) {
+            RasterWriter* w = nullptr;
+            if (plan.scenario.outputs.extra_bands) {
+                const auto& bs = api->extra_bands[b];
+                writers.push_back(std::make_unique<RasterWriter>(
+                    (fs::path(out_dir) / "factors" / (f.spec.name + "." + bs.name + ".tif")).string(), grid,
+                    make_info(std::string(bs.description), bs.unit ? bs.unit : "")));
+                w = writers.back().get();
+                summary.outputs.push_back({w->path(), bs.description});
+            }
+            fouts[k].extras.push_back(w);
+        }
+    }
+
+    CombineSpec cspec;
+    cspec.method = plan.scenario.scoring.method;
+    for (const auto& f : plan.factors) {
+        cspec.weights.push_back(f.spec.weight);
+        cspec.group.push_back(f.spec.group == "consequence" ? 1 : 0);
+    }
+
+    // Tiles, row-major; workers take the next one. Each tile is independent, so results do not depend on
+    // the number of threads or the order tiles finish in.
+    const std::int64_t ts = plan.tile_size;
+    std::vector<Window> tiles;
+    for (std::int64_t r = 0; r < grid.height; r += ts)
+        for (std::int64_t c = 0; c < grid.width; c += ts)
+            tiles.push_back({c, r, std::min(ts, grid.width - c), std::min(ts, grid.height - r)});
+    struct TileStats {
+        double sum = 0, min = INFINITY, max = -INFINITY;
+        std::int64_t n = 0;
+    };
+    std::vector<TileStats> tile_stats(tiles.size());
+    std::atomic<std::int64_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex progress_mutex;
+    std::int64_t done = 0;
+    const Progress progress(options.progress, options.progress_user);
+    {
+        StageClock c(summary.stages, "scoring and writing", options);
+        auto worker = [&]() {
+            try {
+                // Per factor, per band: reused from tile to tile.
+                std::vector<std::vector<std::vector<float>>> buffers(plan.factors.size());
+                std::vector<float> risk;
+                while (!failed) {
+                    const std::int64_t t = next++;
+                    if (t >= static_cast<std::int64_t>(tiles.size())) break;
+                    const Window& w = tiles[t];
+                    const size_t cells = static_cast<size_t>(w.cells());
+                    std::vector<const float*> scores;
+                    for (size_t k = 0; k < plan.factors.size(); ++k) {
+                        const mr_plugin* api = prepared.apis[k];
+                        const int nb = 1 + api->extra_band_count;
+                        buffers[k].resize(nb);
+                        std::vector<float*> bands(nb, nullptr);
+                        for (int b = 0; b < nb; ++b) {
+                            if (b > 0 && !fouts[k].extras[b - 1]) continue;
+                            auto& buf = buffers[k][b];
+                            buf.assign(cells, 0.0f);
+                            bands[b] = buf.data();
+                        }
+                        char err[1024] = "";
+                        const int rc = api->score(prepared.states[k], host.table(), w.to_c(), bands.data(), err, sizeof err);
+                        if (rc != MR_OK)
+                            throw Error("plugin '" + plan.factors[k].plugin->name + "' failed on the block at column " +
+                                            std::to_string(w.col0) + ", row " + std::to_string(w.row0) + ": " +
+                                            (*err ? err : "no reason given"),
+                                        plan.factors[k].spec.where);
+                        const float* s = bands[0];
+                        for (size_t i = 0; i < cells; ++i)
+                            if (s[i] < 0.0f || s[i] > 1.0f)
+                                throw Error("plugin '" + plan.factors[k].plugin->name + "' gave " + std::to_string(s[i]) +
+                                                " at column " + std::to_string(w.col0 + static_cast<std::int64_t>(i) % w.width) +
+                                                ", row " + std::to_string(w.row0 + static_cast<std::int64_t>(i) / w.width) +
+                                                ", outside [0, 1]",
+                                            plan.factors[k].spec.where, "report this to the plugin's author");
+                        scores.push_back(s);
+                        if (fouts[k].score) fouts[k].score->write(w, s);
+                        for (int b = 1; b < nb; ++b)
+                            if (fouts[k].extras[b - 1]) fouts[k].extras[b - 1]->write(w, bands[b]);
+                    }
+                    risk.resize(cells);
+                    combine(cspec, scores, static_cast<long long>(cells), risk.data());
+                    writers[0]->write(w, risk.data());
+                    TileStats st;
+                    for (float v : risk)
+                        if (!std::isnan(v)) st.sum += v, st.min = std::min<double>(st.min, v), st.max = std::max<double>(st.max, v), ++st.n;
+                    tile_stats[t] = st;
+                    std::lock_guard<std::mutex> lock(progress_mutex);
+                    ++done;
+                    if (!progress.report(double(done) / tiles.size(), "scoring")) {
+                        host.cancel();
+                        throw Error("cancelled");
+                    }
+                }
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(progress_mutex);
+                if (!error) error = std::current_exception();
+                failed = true;
+            }
+        };
+        std::vector<std::thread> pool;
+        for (unsigned i = 1; i < plan.threads; ++i) pool.emplace_back(worker);
+        worker();
+        for (auto& th : pool) th.join();
+        if (error) std::rethrow_exception(error);
+    }
+
+    {
+        StageClock c(summary.stages, "finishing outputs", options);
+        for (auto& w : writers) w->commit();
+        TileStats all;
+        for (const auto& st : tile_stats)
+            all.sum += st.sum, all.n += st.n, all.min = std::min(all.min, st.min), all.max = std::max(all.max, st.max);
+        summary.risk_min = all.n ? all.min : 0;
+        summary.risk_max = all.n ? all.max : 0;
+        summary.risk_mean = all.n ? all.sum / all.n : 0;
+        for (const auto& w : host.warnings()) summary.warnings.push_back(w);
+
+        nlohmann::ordered_json j;
+        j["minerisk_version"] = MINERISK_VERSION_STRING;
+        j["scenario"] = {{"name", plan.scenario.name}, {"file", fs::absolute(plan.scenario.file).string()}};
+        j["as_of"] = {{"date", date_to_string(plan.as_of)}, {"reason", plan.as_of_reason}};
+        j["crs"] = {{"name", plan.inputs.crs_name}, {"reason", plan.inputs.crs_reason}};
+        j["grid"] = {{"width", grid.width}, {"height", grid.height}, {"cell_size", grid.cell_size},
+                     {"geotransform", grid.geotransform()}};
+        j["scoring"]["method"] = plan.scenario.scoring.method;
+        for (const auto& f : plan.factors)
+            j["scoring"]["factors"].push_back({{"name", f.spec.name}, {"plugin", f.plugin->name}, {"version", f.plugin->version},
+                                               {"library", f.plugin->path}, {"weight", f.spec.weight}, {"group", f.spec.group},
+                                               {"params", f.params.describe()}});
+        for (const auto& l : plan.inputs.layers)
+            j["inputs"].push_back({{"role", l.role}, {"source", l.stats.source}, {"layer", l.stats.layer_name},
+                                   {"crs", l.stats.source_crs}, {"read", l.stats.read}, {"loaded", l.stats.loaded},
+                                   {"repaired", l.stats.repaired}, {"buffered", l.stats.buffered},
+                                   {"skipped_null", l.stats.skipped_null}, {"skipped_empty", l.stats.skipped_empty},
+                                   {"skipped_bad", l.stats.skipped_bad}});
+        j["risk"] = {{"min", summary.risk_min}, {"mean", summary.risk_mean}, {"max", summary.risk_max}};
+        j["warnings"] = summary.warnings;
+        for (const auto& o : summary.outputs) j["outputs"].push_back({{"file", fs::relative(o.path, out_dir).string()}, {"what", o.what}});
+        const std::string run_json = (fs::path(out_dir) / "run.json").string();
+        write_text_atomically(run_json, j.dump(2) + "\n");
+        summary.outputs.push_back({run_json, "the run's scenario, plugin versions, weights, inputs and warnings"});
+    }
+    return summary;
+}
+
+}  // namespace minerisk

@@ -1,0 +1,411 @@
+// Reads a scenario YAML file into a Scenario, checking every key, type and range as it goes, so that a
+// mistake is reported with its line and column before any input is opened.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "minerisk/dates.hpp"
+#include "minerisk/scenario.hpp"
+#include "scenario/crs_check.hpp"
+
+namespace fs = std::filesystem;
+
+namespace minerisk {
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string closest(const std::string& key, const std::vector<std::string>& known) {
+    std::string best;
+    size_t best_d = 3;  // suggest only near misses
+    for (const auto& k : known) {
+        const size_t d = edit_distance(key, k);
+        if (d < best_d) best_d = d, best = k;
+    }
+    return best;
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+// A mapping node plus the keys it may hold; complains about the others with a suggestion.
+class MapReader {
+public:
+    MapReader(const YAML::Node& node, std::string path, const std::string& file)
+        : node_(node), path_(std::move(path)), file_(file) {}
+
+    Location where(const YAML::Node& n) const {
+        const auto m = n.Mark();
+        Location loc;
+        loc.file = file_;
+        if (!m.is_null()) loc.line = m.line + 1, loc.column = m.column + 1;
+        return loc;
+    }
+    Location where() const { return where(node_); }
+
+    void require_map() const {
+        if (!node_.IsMap())
+            throw Error("'" + path_ + "' must be a mapping of keys to values", where(),
+                        "write it as 'key: value' lines indented under '" + path_ + ":'");
+    }
+
+    YAML::Node get(const std::string& key) {
+        known_.push_back(key);
+        return node_[key];
+    }
+
+    // Call after all get()s: unknown keys are errors.
+    void check_unknown() const {
+        for (auto it = node_.begin(); it != node_.end(); ++it) {
+            const std::string key = it->first.as<std::string>("");
+            if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+            const std::string near = closest(key, known_);
+            throw Error("unknown key '" + key + "' in " + (path_.empty() ? "the scenario" : "'" + path_ + "'"),
+                        where(it->first),
+                        near.empty() ? "known keys here: " + join(known_) : "did you mean '" + near + "'?");
+        }
+    }
+
+    std::string child_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+    const std::string& file() const { return file_; }
+
+private:
+    YAML::Node node_;
+    std::string path_;
+    const std::string& file_;
+    std::vector<std::string> known_;
+};
+
+std::string scalar(MapReader& r, const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar())
+        throw Error("'" + r.child_path(key) + "' must be a single value", r.where(n),
+                    "write it on one line after '" + key + ":'");
+    return n.Scalar();
+}
+
+double number(MapReader& r, const YAML::Node& n, const std::string& key, double min, double max,
+              const std::string& unit = "") {
+    const std::string s = scalar(r, n, key);
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end != '\0' || !std::isfinite(v))
+        throw Error("'" + r.child_path(key) + "' must be a number, not '" + s + "'", r.where(n),
+                    "write a plain number" + (unit.empty() ? std::string() : " in " + unit));
+    if (v < min || v > max) {
+        std::ostringstream hint;
+        hint << "use a value between " << min << " and " << max << (unit.empty() ? "" : " " + unit);
+        throw Error("'" + r.child_path(key) + "' is " + s + ", out of range", r.where(n), hint.str());
+    }
+    return v;
+}
+
+bool boolean(MapReader& r, const YAML::Node& n, const std::string& key) {
+    const std::string s = scalar(r, n, key);
+    if (s == "true" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "no" || s == "off") return false;
+    throw Error("'" + r.child_path(key) + "' must be true or false, not '" + s + "'", r.where(n));
+}
+
+std::string choice(MapReader& r, const YAML::Node& n, const std::string& key, const std::vector<std::string>& ok) {
+    const std::string s = scalar(r, n, key);
+    if (std::find(ok.begin(), ok.end(), s) == ok.end()) {
+        const std::string near = closest(s, ok);
+        throw Error("'" + r.child_path(key) + "' is '" + s + "'", r.where(n),
+                    (near.empty() ? std::string() : "did you mean '" + near + "'? ") + "choose one of: " + join(ok));
+    }
+    return s;
+}
+
+std::string resolve_path(const std::string& dir, const std::string& p) {
+    // Connection strings and GDAL virtual paths are passed through untouched.
+    if (p.rfind("PG:", 0) == 0 || p.rfind("/vsi", 0) == 0 || p.find("://") != std::string::npos) return p;
+    fs::path path(p);
+    if (path.is_relative()) path = fs::path(dir) / path;
+    return path.lexically_normal().string();
+}
+
+bool is_connection(const std::string& p) {
+    return p.rfind("PG:", 0) == 0 || p.rfind("/vsi", 0) == 0 || p.find("://") != std::string::npos;
+}
+
+InputSpec parse_input(MapReader& parent, const std::string& role, const YAML::Node& node, const std::string& dir) {
+    MapReader r(node, parent.child_path(role), parent.file());
+    InputSpec in;
+    in.role = role;
+    in.where = r.where();
+    if (node.IsScalar()) {  // shorthand: "hazards: data/hazards.gpkg"
+        in.source = resolve_path(dir, node.Scalar());
+    } else {
+        r.require_map();
+        const auto path = r.get("path");
+        if (!path) throw Error("input '" + role + "' has no 'path'", r.where(), "add 'path: FILE' (relative to the scenario file)");
+        in.source = resolve_path(dir, scalar(r, path, "path"));
+        if (auto n = r.get("layer")) in.layer = scalar(r, n, "layer");
+        if (auto n = r.get("where")) in.filter = scalar(r, n, "where");
+        if (auto n = r.get("crs")) {
+            in.crs = scalar(r, n, "crs");
+            check_crs_string(in.crs, r.where(n));
+        }
+        if (auto n = r.get("x")) in.x_field = scalar(r, n, "x");
+        if (auto n = r.get("y")) in.y_field = scalar(r, n, "y");
+        if (auto n = r.get("wkt")) in.wkt_field = scalar(r, n, "wkt");
+        if (role == "hazards")
+            if (auto n = r.get("point_radius")) in.point_radius = number(r, n, "point_radius", 0.01, 1e5, "metres");
+        if (auto n = r.get("fields")) {
+            MapReader fr(n, r.child_path("fields"), r.file());
+            fr.require_map();
+            const auto& roles = field_roles(role);
+            std::vector<std::string> role_names;
+            for (const auto& fr_ : roles) role_names.push_back(fr_.name);
+            for (auto it = n.begin(); it != n.end(); ++it) {
+                const std::string key = it->first.as<std::string>("");
+                if (!roles.empty() && std::find(role_names.begin(), role_names.end(), key) == role_names.end()) {
+                    const std::string near = closest(key, role_names);
+                    throw Error("unknown field role '" + key + "' for " + role, fr.where(it->first),
+                                (near.empty() ? std::string() : "did you mean '" + near + "'? ") +
+                                    "roles for " + role + ": " + join(role_names));
+                }
+                in.fields[key] = scalar(fr, it->second, key);
+                in.field_where[key] = fr.where(it->second);
+            }
+        }
+        r.check_unknown();
+        if (in.x_field.empty() != in.y_field.empty())
+            throw Error("input '" + role + "' names only one of 'x' and 'y'", r.where(), "give both coordinate columns, or neither");
+    }
+    if (!is_connection(in.source) && !fs::exists(in.source)) {
+        Location loc = in.where;
+        throw Error("input file '" + in.source + "' for " + role + " does not exist", loc,
+                    "check the path; relative paths are read from the scenario's folder " + dir);
+    }
+    return in;
+}
+
+ParamText parse_param(MapReader& r, const std::string& key, const YAML::Node& n) {
+    ParamText p;
+    p.name = key;
+    p.where = r.where(n);
+    if (n.IsMap()) {
+        p.is_table = true;
+        MapReader tr(n, r.child_path(key), r.file());
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            if (!it->second.IsScalar())
+                throw Error("'" + tr.child_path(it->first.as<std::string>("")) + "' must be a single value", tr.where(it->second));
+            p.table.emplace_back(it->first.as<std::string>(""), it->second.Scalar());
+        }
+    } else if (n.IsScalar()) {
+        p.text = n.Scalar();
+    } else if (n.IsNull()) {
+        p.text = "";
+    } else {
+        throw Error("parameter '" + r.child_path(key) + "' must be a value or a table of 'key: value'", p.where);
+    }
+    return p;
+}
+
+void parse_scoring(MapReader& top, const YAML::Node& node, Scenario& sc) {
+    MapReader r(node, "scoring", top.file());
+    r.require_map();
+    sc.scoring.where = r.where();
+    if (auto n = r.get("method"))
+        sc.scoring.method = choice(r, n, "method", {"weighted_sum", "weighted_product", "maximum", "likelihood_consequence"});
+    if (auto n = r.get("plugin_paths")) {
+        if (n.IsScalar()) sc.scoring.plugin_paths.push_back(resolve_path(sc.dir, n.Scalar()));
+        else if (n.IsSequence())
+            for (const auto& p : n) sc.scoring.plugin_paths.push_back(resolve_path(sc.dir, scalar(r, p, "plugin_paths")));
+        else throw Error("'scoring.plugin_paths' must be a folder or a list of folders", r.where(n));
+    }
+    auto factors = r.get("factors");
+    r.check_unknown();
+    if (!factors || !factors.IsSequence() || factors.size() == 0)
+        throw Error("'scoring' has no 'factors' list", factors ? r.where(factors) : r.where(),
+                    "add 'factors:' with one '- plugin: NAME' entry per factor (see docs/scenario.md)");
+    std::set<std::string> names;
+    for (size_t i = 0; i < factors.size(); ++i) {
+        const std::string path = "scoring.factors[" + std::to_string(i + 1) + "]";
+        MapReader fr(factors[i], path, top.file());
+        fr.require_map();
+        FactorSpec f;
+        f.where = fr.where();
+        auto plugin = fr.get("plugin");
+        if (!plugin) throw Error("'" + path + "' has no 'plugin'", fr.where(), "name the plugin, e.g. 'plugin: hazard_proximity'");
+        f.plugin = scalar(fr, plugin, "plugin");
+        f.name = f.plugin;
+        if (auto n = fr.get("name")) f.name = scalar(fr, n, "name");
+        if (auto n = fr.get("weight")) f.weight = number(fr, n, "weight", 0.0, 1e6);
+        if (auto n = fr.get("group")) f.group = choice(fr, n, "group", {"likelihood", "consequence"});
+        if (auto n = fr.get("params")) {
+            if (!n.IsMap() && !n.IsNull()) throw Error("'" + path + ".params' must be a mapping", fr.where(n));
+            MapReader pr(n, path + ".params", top.file());
+            for (auto it = n.begin(); it != n.end(); ++it) f.params.push_back(parse_param(pr, it->first.as<std::string>(""), it->second));
+        }
+        fr.check_unknown();
+        for (char c : f.name)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+                throw Error("factor name '" + f.name + "' has characters that cannot be in a file name", fr.where(),
+                            "use letters, digits, '_' and '-'");
+        if (!names.insert(f.name).second)
+            throw Error("two factors are named '" + f.name + "'", fr.where(), "give one of them a different 'name:'");
+        if (sc.scoring.method == "likelihood_consequence" && f.group.empty())
+            throw Error("'" + path + "' has no 'group'", fr.where(),
+                        "with method likelihood_consequence each factor needs 'group: likelihood' or 'group: consequence'");
+        sc.scoring.factors.push_back(std::move(f));
+    }
+    double total = 0;
+    for (const auto& f : sc.scoring.factors) total += f.weight;
+    if (total <= 0)
+        throw Error("all factor weights are zero", r.where(factors), "give at least one factor a positive 'weight'");
+    if (sc.scoring.method == "likelihood_consequence") {
+        for (const char* g : {"likelihood", "consequence"}) {
+            double w = 0;
+            for (const auto& f : sc.scoring.factors) if (f.group == g) w += f.weight;
+            if (w <= 0) throw Error(std::string("no factor with a positive weight in group '") + g + "'", r.where(factors),
+                                    "likelihood_consequence multiplies two groups: each needs at least one factor");
+        }
+    }
+}
+
+void parse_zones(MapReader& top, const YAML::Node& node, Scenario& sc) {
+    MapReader r(node, "zones", top.file());
+    r.require_map();
+    if (auto n = r.get("threshold")) sc.zones.threshold = number(r, n, "threshold", 0.0, 1.0);
+    if (auto n = r.get("top_percent")) sc.zones.top_percent = number(r, n, "top_percent", 0.001, 100.0, "percent");
+    if (auto n = r.get("min_area")) sc.zones.min_area = number(r, n, "min_area", 0.0, 1e12, "m2");
+    if (auto n = r.get("fill_holes")) sc.zones.fill_holes = number(r, n, "fill_holes", 0.0, 1e12, "m2");
+    if (auto n = r.get("reach")) sc.zones.reach = number(r, n, "reach", 0.0, 1e6, "metres");
+    r.check_unknown();
+    if (sc.zones.threshold && sc.zones.top_percent)
+        throw Error("'zones' sets both 'threshold' and 'top_percent'", r.where(), "keep one of them");
+}
+
+void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
+    MapReader r(node, "outputs", top.file());
+    r.require_map();
+    if (auto n = r.get("factors")) sc.outputs.factors = boolean(r, n, "factors");
+    if (auto n = r.get("extra_bands")) sc.outputs.extra_bands = boolean(r, n, "extra_bands");
+    if (auto n = r.get("compress")) sc.outputs.compress = choice(r, n, "compress", {"DEFLATE", "LZW", "ZSTD", "NONE"});
+    r.check_unknown();
+}
+
+void parse_run(MapReader& top, const YAML::Node& node, Scenario& sc) {
+    MapReader r(node, "run", top.file());
+    r.require_map();
+    if (auto n = r.get("threads")) sc.run.threads = static_cast<unsigned>(number(r, n, "threads", 0, 1024));
+    if (auto n = r.get("tile_size")) sc.run.tile_size = static_cast<int>(number(r, n, "tile_size", 64, 16384, "cells"));
+    if (auto n = r.get("max_memory_mb")) sc.run.max_memory_mb = number(r, n, "max_memory_mb", 16, 1e7, "MB");
+    if (auto n = r.get("max_cells")) sc.run.max_cells = number(r, n, "max_cells", 1, 1e13, "cells");
+    r.check_unknown();
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& file, const std::string& dir) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        Location loc;
+        loc.file = file;
+        loc.line = e.mark.line + 1;
+        loc.column = e.mark.column + 1;
+        throw Error("YAML syntax error: " + e.msg, loc, "check indentation (spaces, not tabs) and the ':' after each key");
+    }
+    Scenario sc;
+    sc.file = file;
+    sc.dir = dir;
+    if (!root || root.IsNull()) throw Error("the scenario is empty", Location{file}, "start from testdata/demo/scenario.yaml");
+    MapReader r(root, "", file);
+    r.require_map();
+    if (auto n = r.get("name")) sc.name = scalar(r, n, "name");
+    if (auto n = r.get("description")) sc.description = scalar(r, n, "description");
+    if (auto n = r.get("crs")) {
+        sc.crs = scalar(r, n, "crs");
+        sc.crs_where = r.where(n);
+        if (sc.crs != "auto") check_crs_string(sc.crs, sc.crs_where);
+    }
+    auto res = r.get("resolution");
+    if (!res) throw Error("the scenario has no 'resolution'", r.where(), "add e.g. 'resolution: 20' (cell size in metres)");
+    sc.resolution = number(r, res, "resolution", 0.01, 1e5, "metres");
+    if (auto n = r.get("extent")) {
+        if (n.IsScalar() && n.Scalar() == "auto") {
+        } else if (n.IsSequence() && n.size() == 4) {
+            double v[4];
+            for (int i = 0; i < 4; ++i) v[i] = number(r, n[i], "extent", -1e9, 1e9, "working-CRS units");
+            Extent e{v[0], v[1], v[2], v[3]};
+            if (!e.valid()) throw Error("'extent' must be [xmin, ymin, xmax, ymax] with xmin < xmax and ymin < ymax", r.where(n));
+            sc.extent = e;
+        } else {
+            throw Error("'extent' must be 'auto' or [xmin, ymin, xmax, ymax]", r.where(n),
+                        "write e.g. 'extent: [640000, 4385000, 700000, 4445000]' in the working CRS");
+        }
+    }
+    if (auto n = r.get("margin")) sc.margin = number(r, n, "margin", 0, 1e6, "metres");
+    if (auto n = r.get("as_of")) {
+        const std::string s = scalar(r, n, "as_of");
+        auto d = parse_date(s);
+        if (!d) throw Error("'as_of' is '" + s + "', not a date", r.where(n), "write YYYY-MM-DD, YYYY-MM or YYYY");
+        sc.as_of = *d;
+    }
+    auto inputs = r.get("inputs");
+    if (!inputs) throw Error("the scenario has no 'inputs'", r.where(), "add 'inputs:' with at least 'hazards:'");
+    {
+        MapReader ir(inputs, "inputs", file);
+        ir.require_map();
+        for (const auto& role : standard_layers())
+            if (auto n = ir.get(role)) sc.inputs.push_back(parse_input(ir, role, n, dir));
+        if (auto extra = ir.get("extra")) {
+            MapReader er(extra, "inputs.extra", file);
+            er.require_map();
+            for (auto it = extra.begin(); it != extra.end(); ++it) {
+                const std::string name = it->first.as<std::string>("");
+                if (std::find(standard_layers().begin(), standard_layers().end(), name) != standard_layers().end())
+                    throw Error("extra layer '" + name + "' has the name of a standard layer", er.where(it->first),
+                                "declare it under 'inputs:' directly, or rename it");
+                sc.inputs.push_back(parse_input(er, name, it->second, dir));
+            }
+        }
+        ir.check_unknown();
+    }
+    if (auto n = r.get("scoring")) parse_scoring(r, n, sc);
+    else throw Error("the scenario has no 'scoring'", r.where(), "add 'scoring:' with a 'factors:' list (see docs/scenario.md)");
+    if (auto n = r.get("zones")) parse_zones(r, n, sc);
+    if (auto n = r.get("outputs")) parse_outputs(r, n, sc);
+    if (auto n = r.get("run")) parse_run(r, n, sc);
+    r.check_unknown();
+    return sc;
+}
+
+Scenario load_scenario(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot read the scenario file", Location{path}, "check that the path exists and is readable");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string dir = fs::absolute(fs::path(path)).parent_path().string();
+    return parse_scenario(ss.str(), path, dir);
+}
+
+const InputSpec* Scenario::input(const std::string& role) const {
+    for (const auto& in : inputs)
+        if (in.role == role) return &in;
+    return nullptr;
+}
+
+}  // namespace minerisk

@@ -1,0 +1,53 @@
+#include "minerisk/combine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace minerisk {
+
+void combine(const CombineSpec& spec, const std::vector<const float*>& f, long long cells, float* risk) {
+    const size_t n = f.size();
+    std::vector<double> w(spec.weights.begin(), spec.weights.end());
+    if (spec.method == "likelihood_consequence") {
+        double sum[2] = {0, 0};
+        for (size_t k = 0; k < n; ++k) sum[spec.group[k]] += w[k];
+        for (size_t k = 0; k < n; ++k) w[k] /= sum[spec.group[k]];
+        for (long long i = 0; i < cells; ++i) {
+            double g[2] = {0, 0};
+            for (size_t k = 0; k < n; ++k) g[spec.group[k]] += w[k] * f[k][i];
+            risk[i] = static_cast<float>(g[0] * g[1]);
+        }
+        return;
+    }
+    double total = 0, top = 0;
+    for (double x : w) total += x, top = std::max(top, x);
+    if (spec.method == "weighted_product") {
+        for (auto& x : w) x /= total;
+        for (long long i = 0; i < cells; ++i) {
+            double r = 1;
+            for (size_t k = 0; k < n; ++k)
+                if (w[k] > 0) r *= std::pow(static_cast<double>(f[k][i]), w[k]);
+            risk[i] = static_cast<float>(r);
+        }
+    } else if (spec.method == "maximum") {
+        for (auto& x : w) x /= top;
+        for (long long i = 0; i < cells; ++i) {
+            double r = 0;
+            bool nan = false;
+            for (size_t k = 0; k < n; ++k) {
+                nan |= std::isnan(f[k][i]);
+                r = std::max(r, w[k] * f[k][i]);
+            }
+            risk[i] = nan ? std::nanf("") : static_cast<float>(r);
+        }
+    } else {  // weighted_sum
+        for (auto& x : w) x /= total;
+        for (long long i = 0; i < cells; ++i) {
+            double r = 0;
+            for (size_t k = 0; k < n; ++k) r += w[k] * f[k][i];
+            risk[i] = static_cast<float>(r);
+        }
+    }
+}
+
+}  // namespace minerisk

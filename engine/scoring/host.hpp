@@ -1,0 +1,42 @@
+// The table of engine services a plugin sees (mr_host), backed by the loaded inputs.
+#pragma once
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "minerisk/grid.hpp"
+#include "minerisk/layer.hpp"
+#include "minerisk/plugin.h"
+
+namespace minerisk {
+
+class Host {
+public:
+    Host(const Inputs& inputs, const GridSpec& grid);
+    const mr_host* table() const { return &table_; }
+    const mr_grid* grid() const { return &grid_c_; }
+
+    void cancel() { cancelled_ = true; }
+    // Warnings plugins logged, "plugin: message", in the order they arrived.
+    std::vector<std::string> warnings() const;
+    std::vector<std::string> infos() const;
+
+    // Implementation of the services (public for the C trampolines).
+    const FeatureLayer* layer(const char* name) const;
+    int rasterize(const char* layer, const std::int64_t* features, const double* values, std::int64_t count,
+                  mr_window window, float* out, char* err, size_t err_size) const;
+    void log(const char* plugin, int level, const char* message);
+    bool cancelled() const { return cancelled_; }
+
+private:
+    const Inputs& inputs_;
+    const GridSpec& grid_;
+    mr_grid grid_c_{};
+    mr_host table_{};
+    std::atomic<bool> cancelled_{false};
+    mutable std::mutex log_mutex_;
+    std::vector<std::string> warnings_, infos_;
+};
+
+}  // namespace minerisk

@@ -1,0 +1,21 @@
+// Combining factor scores into one risk value per cell.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace minerisk {
+
+struct CombineSpec {
+    std::string method = "weighted_sum";  // weighted_sum | weighted_product | maximum | likelihood_consequence
+    std::vector<double> weights;          // one per factor, >= 0, not all zero
+    std::vector<int> group;               // likelihood_consequence: 0 = likelihood, 1 = consequence
+};
+
+// risk[i] from factors[k][i], k = 0..n-1, i = 0..cells-1. Any NaN factor in a cell gives NaN.
+//   weighted_sum:           sum w_k f_k / sum w_k
+//   weighted_product:       prod f_k ^ (w_k / sum w)
+//   maximum:                max_k (w_k / max w) f_k
+//   likelihood_consequence: L * C, with L and C the weighted sums of each group's factors
+void combine(const CombineSpec& spec, const std::vector<const float*>& factors, long long cells, float* risk);
+
+}  // namespace minerisk

@@ -1,0 +1,119 @@
+// Header-only conveniences for writing a minerisk plugin in C++ against the C interface (plugin.h).
+// Nothing here crosses the binary boundary: it compiles into the plugin.
+#pragma once
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "minerisk/plugin.h"
+
+namespace minerisk::plugin {
+
+inline void set_error(char* err, size_t size, const std::string& message) {
+    if (!err || size == 0) return;
+    std::strncpy(err, message.c_str(), size - 1);
+    err[size - 1] = '\0';
+}
+
+// Runs `f` and turns any exception into MR_ERROR with its message: exceptions must never cross into the engine.
+template <class F>
+int guarded(char* err, size_t size, F&& f) noexcept {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        set_error(err, size, e.what());
+    } catch (...) {
+        set_error(err, size, "unknown exception");
+    }
+    return MR_ERROR;
+}
+
+// Typed access to the validated parameters (every declared parameter is present, defaults filled in).
+class Params {
+public:
+    Params(const mr_param_value* values, int count) : values_(values), count_(count) {}
+    const mr_param_value* find(const char* name) const {
+        for (int i = 0; i < count_; ++i)
+            if (std::strcmp(values_[i].name, name) == 0) return &values_[i];
+        return nullptr;
+    }
+    double number(const char* name, double fallback = std::nan("")) const {
+        const mr_param_value* v = find(name);
+        return v && !std::isnan(v->number) ? v->number : fallback;
+    }
+    bool boolean(const char* name, bool fallback = false) const {
+        const mr_param_value* v = find(name);
+        return v && !std::isnan(v->number) ? v->number != 0 : fallback;
+    }
+    std::string text(const char* name, const std::string& fallback = "") const {
+        const mr_param_value* v = find(name);
+        return v && v->text ? v->text : fallback;
+    }
+    // Keys compared case-insensitively by lookup(): planners write "cha", "CHA", "Cha".
+    std::map<std::string, double> table(const char* name) const {
+        std::map<std::string, double> t;
+        const mr_param_value* v = find(name);
+        if (v)
+            for (int i = 0; i < v->table_size; ++i) t[lower(v->table_keys[i])] = v->table_values[i];
+        return t;
+    }
+    static std::string lower(std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
+    static double lookup(const std::map<std::string, double>& t, const char* key, double fallback) {
+        if (!key) return fallback;
+        auto it = t.find(lower(key));
+        return it == t.end() ? fallback : it->second;
+    }
+
+private:
+    const mr_param_value* values_;
+    int count_;
+};
+
+// Converting between the grid's cells and map coordinates for a window.
+struct BlockFrame {
+    double west = 0, north = 0, cell = 1;  // of the window's top-left corner
+    std::int64_t width = 0, height = 0;
+
+    BlockFrame(const mr_grid& g, const mr_window& w)
+        : west(g.geotransform[0] + w.col0 * g.cell_size),
+          north(g.geotransform[3] - w.row0 * g.cell_size),
+          cell(g.cell_size),
+          width(w.width),
+          height(w.height) {}
+    // Continuous cell coordinates: the centre of cell (c, r) is (c + 0.5, r + 0.5).
+    double col_of(double x) const { return (x - west) / cell; }
+    double row_of(double y) const { return (north - y) / cell; }
+    double x_of(std::int64_t col) const { return west + (col + 0.5) * cell; }
+    double y_of(std::int64_t row) const { return north - (row + 0.5) * cell; }
+    void box(double out[4], double grow = 0) const {
+        out[0] = west - grow;
+        out[1] = north - height * cell - grow;
+        out[2] = west + width * cell + grow;
+        out[3] = north + grow;
+    }
+};
+
+// Features of a layer whose bounding box meets a box (two-call pattern of features_in_box).
+inline std::vector<std::int64_t> features_in(const mr_host* host, const char* layer, const double box[4]) {
+    const std::int64_t n = host->features_in_box(host->ctx, layer, box, nullptr, 0);
+    std::vector<std::int64_t> ids(static_cast<size_t>(std::max<std::int64_t>(0, n)));
+    if (n > 0) host->features_in_box(host->ctx, layer, box, ids.data(), n);
+    return ids;
+}
+
+// A window grown by `halo` cells on every side.
+inline mr_window grown(const mr_window& w, std::int64_t halo) {
+    return {w.col0 - halo, w.row0 - halo, w.width + 2 * halo, w.height + 2 * halo};
+}
+
+}  // namespace minerisk::plugin

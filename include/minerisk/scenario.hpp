@@ -1,0 +1,107 @@
+// The scenario file: everything a run needs, parsed and checked before any heavy work starts.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "minerisk/error.hpp"
+#include "minerisk/grid.hpp"
+
+namespace minerisk {
+
+// A parameter as written in the scenario, checked later against the plugin's declared parameters.
+struct ParamText {
+    std::string name;
+    bool is_table = false;
+    std::string text;                                       // scalar as written
+    std::vector<std::pair<std::string, std::string>> table; // key -> value as written, in file order
+    Location where;
+};
+
+// One input layer and how its fields map onto the roles minerisk knows.
+struct InputSpec {
+    std::string role;         // hazards, incidents, settlements, signs, sessions, or an extra layer's name
+    std::string source;       // file path resolved against the scenario's folder, or a connection string
+    std::string layer;        // empty: the data source's first layer
+    std::string filter;       // OGR SQL attribute filter (scenario key "where"), empty: none
+    std::string crs;          // CRS to assign to the layer (overrides the file's), empty: the file's own
+    std::string x_field, y_field, wkt_field;  // for tables such as CSV: coordinate columns
+    double point_radius = 100.0;              // hazards recorded as points: buffer radius in metres
+    std::map<std::string, std::string> fields;  // role -> source field name
+    std::map<std::string, Location> field_where;
+    Location where;
+};
+
+struct FactorSpec {
+    std::string plugin;
+    std::string name;        // output name; defaults to the plugin's
+    double weight = 1.0;
+    std::string group;       // likelihood | consequence (for method likelihood_consequence)
+    std::vector<ParamText> params;
+    Location where;
+};
+
+struct ScoringSpec {
+    std::string method = "weighted_sum";  // weighted_sum | weighted_product | maximum | likelihood_consequence
+    std::vector<FactorSpec> factors;
+    std::vector<std::string> plugin_paths;  // extra plugin folders, resolved against the scenario's folder
+    Location where;
+};
+
+struct ZonesSpec {
+    std::optional<double> threshold;    // risk at or above which a cell is a candidate (default 0.5)
+    std::optional<double> top_percent;  // or: the riskiest share of the area, in percent
+    double min_area = 10000.0;          // m2; smaller zones are dropped
+    double fill_holes = 10000.0;        // m2; smaller holes are filled
+    double reach = 2000.0;              // m; settlements within this distance count as "in reach"
+};
+
+struct OutputsSpec {
+    bool factors = true;      // write each factor's raster
+    bool extra_bands = true;  // write the plugins' extra bands (e.g. distance to the nearest hazard)
+    std::string compress = "DEFLATE";
+};
+
+struct RunSpec {
+    unsigned threads = 0;        // 0 = all cores
+    int tile_size = 1024;        // cells per tile side
+    double max_memory_mb = 4096; // refuse runs estimated above this
+    double max_cells = 4e9;      // refuse grids larger than this (a typo in resolution or extent)
+};
+
+struct Scenario {
+    std::string file;  // as given
+    std::string dir;   // folder that relative paths are resolved against
+    std::string name;
+    std::string description;
+    std::string crs = "auto";
+    Location crs_where;
+    double resolution = 0;
+    std::optional<Extent> extent;  // empty = auto
+    double margin = 2000.0;
+    std::optional<double> as_of;   // days since 1970-01-01; empty = the latest date in the inputs
+    std::vector<InputSpec> inputs; // in the order hazards, incidents, settlements, signs, sessions, extras
+    ScoringSpec scoring;
+    ZonesSpec zones;
+    OutputsSpec outputs;
+    RunSpec run;
+
+    const InputSpec* input(const std::string& role) const;
+};
+
+// Parses and checks a scenario file: syntax, keys, types, ranges, files that must exist, CRS strings.
+// Throws Error naming file, line and column. Does not open the input layers.
+Scenario load_scenario(const std::string& path);
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file_name, const std::string& dir);
+
+// Field roles minerisk understands for each standard layer, with their types.
+struct FieldRole {
+    const char* name;
+    const char* type;  // "text", "number", "date", "boolean"
+    const char* doc;
+};
+const std::vector<FieldRole>& field_roles(const std::string& layer_role);  // empty for extra layers
+const std::vector<std::string>& standard_layers();
+
+}  // namespace minerisk

@@ -1,0 +1,186 @@
+// hazard_proximity: 1 inside a hazard, decaying with distance outside it, weighted by the hazard's class
+// and ordnance. Cleared and cancelled hazards do not count.
+//
+//   score(cell) = max over hazards h of  w(h) * 0.5 ^ (d(cell, h) / half_distance)
+//   w(h) = class_weight[status(h)] * ordnance_weight[ordnance(h)]
+//
+// Exact: hazards are grouped by weight, and each group's distance is an exact Euclidean distance transform
+// over the block and a halo as wide as the factor's reach.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "minerisk/alg/distance.hpp"
+#include "minerisk/plugin.hpp"
+
+namespace {
+
+using namespace minerisk::plugin;
+
+const char* const kLayers[] = {"hazards"};
+
+const mr_param_spec kParams[] = {
+    {"half_distance", MR_PARAM_NUMBER, "250", 1, 100000, nullptr, "m",
+     "distance from a hazard's edge at which the score halves"},
+    {"class_weights", MR_PARAM_TABLE, "CHA=1,SHA=0.7", 0, 1, nullptr, "",
+     "weight of each hazard status; statuses not listed get default_class_weight"},
+    {"default_class_weight", MR_PARAM_NUMBER, "0.7", 0, 1, nullptr, "", "weight of a status missing from class_weights"},
+    {"ordnance_weights", MR_PARAM_TABLE, "AP=1,AT=0.8,CM=1,UXO=0.7,mixed=1", 0, 1, nullptr, "",
+     "weight of each ordnance type; types not listed get default_ordnance_weight"},
+    {"default_ordnance_weight", MR_PARAM_NUMBER, "1", 0, 1, nullptr, "", "weight of an ordnance type missing from ordnance_weights"},
+    {"excluded_statuses", MR_PARAM_STRING, "cleared,cancelled", 0, -1, nullptr, "",
+     "comma-separated statuses that do not count (land already released)"},
+};
+
+const mr_band_spec kBands[] = {
+    {"distance", "m", "distance to the nearest counted hazard (nodata beyond the factor's reach)"},
+    {"hazard_weight", "", "counted hazards rasterized with their class x ordnance weight (0 outside)"},
+};
+
+// Beyond this many half-distances the score is below 1e-4 (2^-13.3).
+constexpr double kReachHalfDistances = 13.3;
+
+struct Group {
+    double weight;
+    std::vector<std::int64_t> features;  // sorted
+};
+
+struct State {
+    mr_grid grid;
+    double half_distance;
+    double reach_m;
+    std::int64_t halo;
+    std::vector<double> weight;  // per feature; 0 = not counted
+};
+
+int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, int pc, void** out, char* err, size_t es) {
+    return guarded(err, es, [&] {
+        Params p(pv, pc);
+        auto s = std::make_unique<State>();
+        s->grid = *grid;
+        s->half_distance = p.number("half_distance", 250);
+        s->reach_m = kReachHalfDistances * s->half_distance;
+        s->halo = static_cast<std::int64_t>(std::ceil(s->reach_m / grid->cell_size));
+        const auto classes = p.table("class_weights");
+        const auto ordnance = p.table("ordnance_weights");
+        const double dc = p.number("default_class_weight", 0.7), dor = p.number("default_ordnance_weight", 1);
+        std::vector<std::string> excluded;
+        {
+            std::stringstream ss(p.text("excluded_statuses"));
+            std::string item;
+            while (std::getline(ss, item, ','))
+                if (!item.empty()) excluded.push_back(Params::lower(item));
+        }
+        const std::int64_t n = host->layer_size(host->ctx, "hazards");
+        std::int64_t counted = 0, no_status = 0;
+        s->weight.assign(static_cast<size_t>(std::max<std::int64_t>(0, n)), 0.0);
+        for (std::int64_t f = 0; f < n; ++f) {
+            const char* status = host->attr_text(host->ctx, "hazards", f, "status");
+            if (!status) ++no_status;
+            if (status && std::find(excluded.begin(), excluded.end(), Params::lower(status)) != excluded.end()) continue;
+            const char* ord = host->attr_text(host->ctx, "hazards", f, "ordnance");
+            s->weight[f] = Params::lookup(classes, status, dc) * Params::lookup(ordnance, ord, dor);
+            counted += s->weight[f] > 0;
+        }
+        if (no_status > 0) {
+            const std::string m = std::to_string(no_status) + " hazard(s) have no status; counted with default_class_weight";
+            host->log(host->ctx, "hazard_proximity", 1, m.c_str());
+        }
+        const std::string info = std::to_string(counted) + " of " + std::to_string(n) + " hazards counted";
+        host->log(host->ctx, "hazard_proximity", 0, info.c_str());
+        *out = s.release();
+        return MR_OK;
+    });
+}
+
+double reach(const void* state) { return static_cast<const State*>(state)->reach_m; }
+
+int score(const void* state, const mr_host* host, mr_window w, float* const* bands, char* err, size_t es) {
+    return guarded(err, es, [&] {
+        const State& s = *static_cast<const State*>(state);
+        const mr_window big = grown(w, s.halo);
+        const BlockFrame frame(s.grid, big);
+        double box[4];
+        frame.box(box);
+        // Group the hazards that reach this block by weight: each group needs one distance transform.
+        std::map<double, Group> groups;
+        for (std::int64_t f : features_in(host, "hazards", box)) {
+            const double wt = s.weight[f];
+            if (wt <= 0) continue;
+            auto& g = groups[wt];
+            g.weight = wt;
+            g.features.push_back(f);
+        }
+        const size_t big_cells = static_cast<size_t>(big.width * big.height);
+        const size_t cells = static_cast<size_t>(w.width * w.height);
+        float* out = bands[0];
+        float* dist_out = bands[1];
+        float* weight_out = bands[2];
+        std::fill(out, out + cells, 0.0f);
+        if (dist_out) std::fill(dist_out, dist_out + cells, std::nanf(""));
+        if (weight_out) std::fill(weight_out, weight_out + cells, 0.0f);
+        if (groups.empty()) return MR_OK;
+
+        std::vector<float> burned(big_cells), dist(big_cells), nearest(dist_out ? big_cells : 0, INFINITY);
+        std::vector<std::uint8_t> mask(big_cells);
+        const double k = std::log(2.0) / s.half_distance;
+        for (auto it = groups.rbegin(); it != groups.rend(); ++it) {  // heaviest first: cheap early skips later
+            const Group& g = it->second;
+            std::fill(burned.begin(), burned.end(), 0.0f);
+            std::vector<double> values(g.features.size(), g.weight);
+            char rerr[512] = "";
+            if (host->rasterize(host->ctx, "hazards", g.features.data(), values.data(),
+                                static_cast<std::int64_t>(g.features.size()), big, burned.data(), rerr, sizeof rerr) != MR_OK)
+                throw std::runtime_error(std::string("rasterizing hazards: ") + rerr);
+            for (size_t i = 0; i < big_cells; ++i) mask[i] = burned[i] > 0;
+            minerisk::alg::distance_transform(mask.data(), big.width, big.height, s.grid.cell_size, dist.data());
+            for (std::int64_t r = 0; r < w.height; ++r) {
+                const size_t src = static_cast<size_t>((r + s.halo) * big.width + s.halo);
+                const size_t dst = static_cast<size_t>(r * w.width);
+                for (std::int64_t c = 0; c < w.width; ++c) {
+                    const double d = dist[src + c];
+                    const float v = static_cast<float>(g.weight * std::exp(-k * d));
+                    if (v > out[dst + c]) out[dst + c] = v;
+                    if (weight_out && mask[src + c] && g.weight > weight_out[dst + c]) weight_out[dst + c] = static_cast<float>(g.weight);
+                    if (dist_out && d < nearest[src + c]) nearest[src + c] = static_cast<float>(d);
+                }
+            }
+        }
+        if (dist_out)
+            for (std::int64_t r = 0; r < w.height; ++r)
+                for (std::int64_t c = 0; c < w.width; ++c) {
+                    const float d = nearest[static_cast<size_t>((r + s.halo) * big.width + s.halo + c)];
+                    // Beyond the reach a nearer hazard may lie outside the halo: say nothing rather than a wrong number.
+                    dist_out[r * w.width + c] = d <= s.reach_m ? d : std::nanf("");
+                }
+        return MR_OK;
+    });
+}
+
+void release(void* state) { delete static_cast<State*>(state); }
+
+const mr_plugin kPlugin = {
+    MINERISK_PLUGIN_ABI_VERSION,
+    "hazard_proximity",
+    "1.0.0",
+    "1 inside a hazard, halving every half_distance metres outside it; weighted by hazard class and ordnance",
+    kParams,
+    static_cast<int>(sizeof kParams / sizeof kParams[0]),
+    kLayers,
+    1,
+    nullptr,
+    0,
+    kBands,
+    2,
+    prepare,
+    reach,
+    score,
+    release,
+};
+
+}  // namespace
+
+extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
