@@ -88,6 +88,7 @@ int cancelled(void* ctx) { return self(ctx)->cancelled() ? 1 : 0; }
 }  // namespace
 
 Host::Host(const Inputs& inputs, const GridSpec& grid) : inputs_(inputs), grid_(grid) {
+    GDALAllRegister();  // the rasterize service needs the MEM driver
     grid_c_.width = grid.width;
     grid_c_.height = grid.height;
     const auto gt = grid.geotransform();
@@ -135,6 +136,10 @@ int Host::rasterize(const char* layer_name, const std::int64_t* features, const 
         burn.push_back(values[k]);
     }
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    if (!mem) {
+        write_err(err, err_size, "GDAL's MEM driver is not available");
+        return MR_ERROR;
+    }
     std::unique_ptr<GDALDataset> ds(mem->Create("", static_cast<int>(w.width), static_cast<int>(w.height), 1, GDT_Float32, nullptr));
     if (!ds) {
         write_err(err, err_size, "cannot allocate a raster block of " + std::to_string(w.width) + " x " + std::to_string(w.height));
