@@ -230,7 +230,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     prepare_output_dir(options.output_dir, options.overwrite);
 
     Host host(plan.inputs, grid);
-    const_cast<mr_host*>(host.table())->as_of = plan.as_of;
+    host.set_run_context(plan.as_of, plan.scenario.dir);
     PreparedFactors prepared;
     std::vector<double> halo_cells;
     {

@@ -97,6 +97,7 @@ Host::Host(const Inputs& inputs, const GridSpec& grid) : inputs_(inputs), grid_(
     grid_c_.crs_wkt = grid.crs_wkt.c_str();
     table_.abi_version = MINERISK_PLUGIN_ABI_VERSION;
     table_.ctx = this;
+    table_.base_dir = base_dir_.c_str();
     table_.layer_size = layer_size;
     table_.has_attribute = has_attribute;
     table_.feature_wkb = feature_wkb;

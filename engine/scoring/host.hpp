@@ -17,6 +17,12 @@ public:
     const mr_host* table() const { return &table_; }
     const mr_grid* grid() const { return &grid_c_; }
 
+    // The run's reference date and the scenario's folder, as plugins see them in mr_host.
+    void set_run_context(double as_of, const std::string& base_dir) {
+        base_dir_ = base_dir;
+        table_.as_of = as_of;
+        table_.base_dir = base_dir_.c_str();
+    }
     void cancel() { cancelled_ = true; }
     // Warnings plugins logged, "plugin: message", in the order they arrived.
     std::vector<std::string> warnings() const;
@@ -34,6 +40,7 @@ private:
     const GridSpec& grid_;
     mr_grid grid_c_{};
     mr_host table_{};
+    std::string base_dir_;
     std::atomic<bool> cancelled_{false};
     mutable std::mutex log_mutex_;
     std::vector<std::string> warnings_, infos_;

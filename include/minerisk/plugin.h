@@ -108,6 +108,8 @@ struct mr_host {
     /* The run's reference date, days since 1970-01-01: ages and "recent" count back from it (the
      * scenario's as_of, else the latest date found in the inputs). */
     double as_of;
+    /* The folder of the scenario file: resolve relative paths in parameters against it. */
+    const char* base_dir;
 
     /* Number of features in a layer; -1 when the scenario has no such layer. */
     int64_t (*layer_size)(void* ctx, const char* layer);

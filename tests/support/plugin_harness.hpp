@@ -100,7 +100,7 @@ inline PluginRun run_plugin(const LoadedPlugin& plugin, Inputs& inputs, const Gr
                             const std::vector<ParamText>& params, double as_of = 0, std::int64_t tile = 0) {
     PluginRun out;
     Host host(inputs, grid);
-    const_cast<mr_host*>(host.table())->as_of = as_of;
+    host.set_run_context(as_of, ".");
     ParamSet ps = resolve_params(*plugin.api, params, Location{"test"});
     void* state = nullptr;
     char err[1024] = "";

@@ -16,7 +16,11 @@ struct KernelPoint {
 // out[r*width + c] = sum_i weight_i * (1 - d_i^2 / h^2)^2 over points with d_i < h, where d_i is the distance
 // from the centre of cell (c, r) to point i and h = radius_cells (the quartic kernel of QGIS's heatmap, raw,
 // without the 15/16 or 3/(pi h^2) constant: multiply by 3/(pi h^2) for a density per unit area).
-// Cost: points x rows they touch + cells. out is overwritten.
+// Cost: points x rows they touch + cells; extra memory O(points + width + height). out is overwritten;
+// cells no kernel reaches are exactly 0. Elsewhere the result agrees with quartic_density_direct to about
+// 1e-12 of the peak before rounding to float (the rows are evaluated as piecewise polynomials; see
+// density.cpp). Points with a non-finite coordinate or weight are ignored; a radius that is not positive
+// and finite gives 0 everywhere.
 void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t width, std::int64_t height,
                      double radius_cells, float* out);
 
