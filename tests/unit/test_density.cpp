@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -219,6 +220,19 @@ TEST(QuarticDensity, NoPointsOrNonPositiveRadiusGiveZero) {
         for (float v : fast(one, 30, 20, radius)) ASSERT_EQ(v, 0.0f);
         for (float v : direct(one, 30, 20, radius)) ASSERT_EQ(v, 0.0f);
     }
+}
+
+// Non-finite points are ignored and far-away ones reach nothing; neither may disturb the finite points.
+TEST(QuarticDensity, NonFiniteAndFarPointsAreIgnored) {
+    const double inf = std::numeric_limits<double>::infinity();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<KernelPoint> clean{{10.5, 7.5, 2.0}};
+    std::vector<KernelPoint> noisy = clean;
+    noisy.insert(noisy.end(), {{nan, 5.0, 1.0}, {5.0, inf, 1.0}, {5.0, 5.0, nan}, {-inf, -inf, 1.0},
+                               {1e300, 5.0, 1.0}, {5.0, -1e300, 1.0}, {-40.0, 5.0, 1.0}});
+    const std::vector<float> want = fast(clean, 30, 20, 6.0);
+    EXPECT_EQ(fast(noisy, 30, 20, 6.0), want);
+    EXPECT_EQ(direct(noisy, 30, 20, 6.0), direct(clean, 30, 20, 6.0));
 }
 
 }  // namespace
