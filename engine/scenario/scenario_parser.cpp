@@ -67,8 +67,14 @@ public:
                         "write it as 'key: value' lines indented under '" + path_ + ":'");
     }
 
+    // Declares the keys this mapping may hold, so that a typo is reported before a "missing key" error.
+    MapReader& allow(const std::vector<std::string>& keys) {
+        known_.insert(known_.end(), keys.begin(), keys.end());
+        return *this;
+    }
+
     YAML::Node get(const std::string& key) {
-        known_.push_back(key);
+        if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
         return node_[key];
     }
 
@@ -155,6 +161,9 @@ InputSpec parse_input(MapReader& parent, const std::string& role, const YAML::No
         in.source = resolve_path(dir, node.Scalar());
     } else {
         r.require_map();
+        r.allow({"path", "layer", "where", "crs", "x", "y", "wkt", "fields"});
+        if (role == "hazards") r.allow({"point_radius"});
+        r.check_unknown();
         const auto path = r.get("path");
         if (!path) throw Error("input '" + role + "' has no 'path'", r.where(), "add 'path: FILE' (relative to the scenario file)");
         in.source = resolve_path(dir, scalar(r, path, "path"));
@@ -243,6 +252,8 @@ void parse_scoring(MapReader& top, const YAML::Node& node, Scenario& sc) {
         const std::string path = "scoring.factors[" + std::to_string(i + 1) + "]";
         MapReader fr(factors[i], path, top.file());
         fr.require_map();
+        fr.allow({"plugin", "name", "weight", "group", "params"});
+        fr.check_unknown();
         FactorSpec f;
         f.where = fr.where();
         auto plugin = fr.get("plugin");
@@ -334,6 +345,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     if (!root || root.IsNull()) throw Error("the scenario is empty", Location{file}, "start from testdata/demo/scenario.yaml");
     MapReader r(root, "", file);
     r.require_map();
+    r.allow({"name", "description", "crs", "resolution", "extent", "margin", "as_of", "inputs", "scoring", "zones",
+             "outputs", "run"});
+    r.check_unknown();
     if (auto n = r.get("name")) sc.name = scalar(r, n, "name");
     if (auto n = r.get("description")) sc.description = scalar(r, n, "description");
     if (auto n = r.get("crs")) {

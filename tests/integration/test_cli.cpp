@@ -1,0 +1,224 @@
+// End to end: the minerisk command line on the bundled demo, with every output opened by GDAL.
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <ogr_spatialref.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+};
+
+// Runs the CLI with arguments, capturing stdout and stderr.
+Result cli(const std::string& args) {
+    const fs::path dir = fs::temp_directory_path() / ("minerisk-cli-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string out = (dir / "out.txt").string(), err = (dir / "err.txt").string();
+    const std::string cmd = std::string(MINERISK_CLI) + " " + args + " >" + out + " 2>" + err;
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::stringstream so, se;
+    so << std::ifstream(out).rdbuf();
+    se << std::ifstream(err).rdbuf();
+    r.out = so.str();
+    r.err = se.str();
+    return r;
+}
+
+// One demo run shared by the tests that only read its outputs.
+class DemoRun : public ::testing::Test {
+protected:
+    static fs::path out;
+    static Result result;
+    static void SetUpTestSuite() {
+        GDALAllRegister();
+        out = fs::temp_directory_path() / ("minerisk-demo-" + std::to_string(::getpid()));
+        fs::remove_all(out);
+        result = cli("demo -q -o " + out.string());
+    }
+    static void TearDownTestSuite() { fs::remove_all(out); }
+};
+fs::path DemoRun::out;
+Result DemoRun::result;
+
+struct Raster {
+    std::unique_ptr<GDALDataset> ds;
+    std::vector<float> v;
+    explicit Raster(const fs::path& p) {
+        ds.reset(static_cast<GDALDataset*>(GDALOpen(p.string().c_str(), GA_ReadOnly)));
+        if (!ds) return;
+        v.resize(static_cast<size_t>(ds->GetRasterXSize()) * ds->GetRasterYSize());
+        if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, ds->GetRasterXSize(), ds->GetRasterYSize(), v.data(),
+                                           ds->GetRasterXSize(), ds->GetRasterYSize(), GDT_Float32, 0, 0) != CE_None)
+            v.clear();
+    }
+};
+
+TEST_F(DemoRun, ExitsZeroAndSummarises) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    EXPECT_NE(result.out.find("grid: "), std::string::npos);
+    EXPECT_NE(result.out.find("EPSG:32638"), std::string::npos);
+    EXPECT_NE(result.out.find("time per stage"), std::string::npos);
+    EXPECT_NE(result.out.find("repaired"), std::string::npos);
+    // -q: no progress on stderr
+    EXPECT_EQ(result.err, "");
+}
+
+TEST_F(DemoRun, EveryRasterOpensWithGdalOnTheSameGrid) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    std::vector<fs::path> rasters;
+    for (const auto& e : fs::recursive_directory_iterator(out))
+        if (e.path().extension() == ".tif") rasters.push_back(e.path());
+    ASSERT_GE(rasters.size(), 6u);  // risk, two factors, three extra bands
+    Raster risk(out / "risk.tif");
+    ASSERT_TRUE(risk.ds);
+    double gt0[6];
+    risk.ds->GetGeoTransform(gt0);
+    for (const auto& p : rasters) {
+        Raster r(p);
+        ASSERT_TRUE(r.ds) << p;
+        EXPECT_EQ(r.ds->GetRasterXSize(), risk.ds->GetRasterXSize()) << p;
+        EXPECT_EQ(r.ds->GetRasterYSize(), risk.ds->GetRasterYSize()) << p;
+        double gt[6];
+        r.ds->GetGeoTransform(gt);
+        for (int i = 0; i < 6; ++i) EXPECT_DOUBLE_EQ(gt[i], gt0[i]) << p;
+        EXPECT_DOUBLE_EQ(gt[1], 20.0);
+        const OGRSpatialReference* srs = r.ds->GetSpatialRef();
+        ASSERT_NE(srs, nullptr) << p;
+        EXPECT_STREQ(srs->GetAuthorityCode(nullptr), "32638") << p;
+        EXPECT_FALSE(r.v.empty()) << p;
+        EXPECT_STRNE(r.ds->GetRasterBand(1)->GetDescription(), "") << p;
+    }
+    // No temporary file is left behind.
+    for (const auto& e : fs::recursive_directory_iterator(out)) EXPECT_EQ(e.path().extension(), e.path().extension() == ".part" ? ".none" : e.path().extension());
+}
+
+TEST_F(DemoRun, RiskAndFactorsAreInZeroOne) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    for (const char* f : {"risk.tif", "factors/hazard_proximity.tif", "factors/incident_density.tif"}) {
+        Raster r(out / f);
+        ASSERT_FALSE(r.v.empty()) << f;
+        float lo = 1, hi = 0;
+        for (float x : r.v) {
+            ASSERT_FALSE(std::isnan(x)) << f;
+            lo = std::min(lo, x), hi = std::max(hi, x);
+        }
+        EXPECT_GE(lo, 0.0f) << f;
+        EXPECT_LE(hi, 1.0f) << f;
+        EXPECT_GT(hi, 0.5f) << f;  // something is risky in the demo
+    }
+}
+
+TEST_F(DemoRun, RiskIsTheWeightedSumOfTheFactors) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    Raster risk(out / "risk.tif"), hp(out / "factors/hazard_proximity.tif"), id(out / "factors/incident_density.tif");
+    ASSERT_EQ(risk.v.size(), hp.v.size());
+    for (size_t i = 0; i < risk.v.size(); i += 997) EXPECT_NEAR(risk.v[i], 0.6 * hp.v[i] + 0.4 * id.v[i], 1e-6);
+}
+
+TEST_F(DemoRun, HazardProximityFallsWithDistance) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    Raster hp(out / "factors/hazard_proximity.tif"), dist(out / "factors/hazard_proximity.distance.tif"),
+        weight(out / "factors/hazard_proximity.hazard_weight.tif");
+    // Inside counted hazards the distance is 0 and the score is at least the hazard's weight (a heavier
+    // hazard nearby may raise it), and most cells there score exactly their weight.
+    size_t inside = 0, exact = 0;
+    for (size_t i = 0; i < hp.v.size(); ++i)
+        if (weight.v[i] > 0) {
+            ++inside;
+            EXPECT_EQ(dist.v[i], 0.0f);
+            ASSERT_GE(hp.v[i], weight.v[i] - 1e-6);
+            exact += std::fabs(hp.v[i] - weight.v[i]) < 1e-6;
+        }
+    EXPECT_GT(inside, 1000u);
+    EXPECT_GT(exact, inside * 9 / 10);
+    // Mean score by distance band decreases.
+    double sum[4] = {0}, n[4] = {0};
+    for (size_t i = 0; i < hp.v.size(); ++i) {
+        const float d = dist.v[i];
+        if (std::isnan(d)) continue;
+        const int band = d == 0 ? 0 : d < 250 ? 1 : d < 1000 ? 2 : 3;
+        sum[band] += hp.v[i], n[band] += 1;
+    }
+    for (int b = 0; b < 3; ++b) EXPECT_GT(sum[b] / n[b], sum[b + 1] / n[b + 1]) << "band " << b;
+}
+
+TEST_F(DemoRun, RunJsonRecordsScenarioPluginsAndWeights) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    std::ifstream in(out / "run.json");
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["scoring"]["method"], "weighted_sum");
+    ASSERT_EQ(j["scoring"]["factors"].size(), 2u);
+    EXPECT_EQ(j["scoring"]["factors"][0]["plugin"], "hazard_proximity");
+    EXPECT_EQ(j["scoring"]["factors"][0]["weight"], 0.6);
+    EXPECT_FALSE(j["scoring"]["factors"][0]["version"].get<std::string>().empty());
+    EXPECT_EQ(j["inputs"][0]["repaired"], 6);
+    Raster risk(out / "risk.tif");
+    EXPECT_NE(std::string(risk.ds->GetMetadataItem("MINERISK_FACTORS")).find("hazard_proximity"), std::string::npos);
+}
+
+TEST_F(DemoRun, ExistingOutputFolderIsNotOverwrittenWithoutFlag) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    const Result again = cli("demo -q -o " + out.string());
+    EXPECT_NE(again.code, 0);
+    EXPECT_NE(again.err.find("--overwrite"), std::string::npos) << again.err;
+}
+
+TEST(Cli, ValidatePrintsTheGridWithoutWriting) {
+    const Result r = cli(std::string("validate ") + MINERISK_TESTDATA + "/demo/scenario.yaml");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("grid: "), std::string::npos);
+    EXPECT_NE(r.out.find("tiles: "), std::string::npos);
+    EXPECT_NE(r.out.find("The scenario is valid."), std::string::npos);
+}
+
+TEST(Cli, InfoPrintsLibraryVersions) {
+    const Result r = cli("info");
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* lib : {"minerisk", "GDAL", "GEOS", "PROJ"}) EXPECT_NE(r.out.find(lib), std::string::npos) << lib;
+}
+
+TEST(Cli, HelpOnEveryCommand) {
+    for (const char* c : {"", "run ", "validate ", "demo ", "info ", "plugins "}) {
+        const Result r = cli(std::string(c) + "--help");
+        EXPECT_EQ(r.code, 0) << c;
+        EXPECT_NE(r.out.find("Usage"), std::string::npos) << c << r.out;
+    }
+}
+
+TEST(Cli, BadScenarioFailsWithOneLineNamingFileAndLine) {
+    const fs::path dir = fs::temp_directory_path() / ("minerisk-bad-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "s.yaml") << "name: x\nresolutoin: 20\n";
+    const Result r = cli("validate " + (dir / "s.yaml").string());
+    fs::remove_all(dir);
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("s.yaml:2:1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("did you mean 'resolution'"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST(Cli, PluginsListsTheBuiltIns) {
+    const Result r = cli("plugins");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("hazard_proximity"), std::string::npos);
+    EXPECT_NE(r.out.find("incident_density"), std::string::npos);
+    const Result one = cli("plugins hazard_proximity");
+    ASSERT_EQ(one.code, 0);
+    EXPECT_NE(one.out.find("half_distance"), std::string::npos);
+}
+
+}  // namespace
