@@ -302,6 +302,10 @@ void parse_zones(MapReader& top, const YAML::Node& node, Scenario& sc) {
     if (auto n = r.get("min_area")) sc.zones.min_area = number(r, n, "min_area", 0.0, 1e12, "m2");
     if (auto n = r.get("fill_holes")) sc.zones.fill_holes = number(r, n, "fill_holes", 0.0, 1e12, "m2");
     if (auto n = r.get("reach")) sc.zones.reach = number(r, n, "reach", 0.0, 1e6, "metres");
+    if (auto n = r.get("recent_days")) sc.zones.recent_days = number(r, n, "recent_days", 0.0, 36500, "days");
+    if (auto n = r.get("survey_distance")) sc.zones.survey_distance = number(r, n, "survey_distance", 0.0, 1e6, "metres");
+    if (auto n = r.get("sign_cover")) sc.zones.sign_cover = number(r, n, "sign_cover", 0.0, 1e5, "metres");
+    if (auto n = r.get("session_stale_days")) sc.zones.session_stale_days = number(r, n, "session_stale_days", 0.0, 36500, "days");
     r.check_unknown();
     if (sc.zones.threshold && sc.zones.top_percent)
         throw Error("'zones' sets both 'threshold' and 'top_percent'", r.where(), "keep one of them");

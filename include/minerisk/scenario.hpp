@@ -55,6 +55,10 @@ struct ZonesSpec {
     double min_area = 10000.0;          // m2; smaller zones are dropped
     double fill_holes = 10000.0;        // m2; smaller holes are filled
     double reach = 2000.0;              // m; settlements within this distance count as "in reach"
+    double recent_days = 365.0;         // incidents within this many days before as_of are "recent"
+    double survey_distance = 500.0;     // m; incidents farther than this from any hazard suggest unrecorded contamination
+    double sign_cover = 100.0;          // m; a sign covers the perimeter within this distance of it
+    double session_stale_days = 365.0;  // a settlement whose last session is older than this needs one
 };
 
 struct OutputsSpec {
