@@ -1,6 +1,7 @@
 #include "io/raster_writer.hpp"
 
 #include <gdal_priv.h>
+#include <gdal_utils.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -19,7 +20,9 @@ std::string temporary_path_for(const std::string& final_path) {
 }
 
 RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, const RasterInfo& info)
-    : final_path_(final_path), temp_path_(temporary_path_for(final_path)) {
+    : final_path_(final_path),
+      temp_path_(temporary_path_for(final_path) + ".tif"),
+      cog_temp_path_(temporary_path_for(final_path)) {
     GDALAllRegister();
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLStringList opts;
@@ -27,10 +30,7 @@ RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, 
     opts.SetNameValue("BLOCKXSIZE", "256");
     opts.SetNameValue("BLOCKYSIZE", "256");
     opts.SetNameValue("BIGTIFF", "IF_SAFER");
-    if (info.compress != "NONE") {
-        opts.SetNameValue("COMPRESS", info.compress.c_str());
-        opts.SetNameValue("PREDICTOR", "3");  // floating-point predictor: smaller files for smooth surfaces
-    }
+    compress_ = info.compress;
     ds_ = gtiff->Create(temp_path_.c_str(), static_cast<int>(grid.width), static_cast<int>(grid.height), 1, GDT_Float32,
                         opts.List());
     if (!ds_)
@@ -51,6 +51,36 @@ RasterWriter::~RasterWriter() {
         GDALClose(ds_);
         std::remove(temp_path_.c_str());
     }
+    std::remove(cog_temp_path_.c_str());
+}
+
+// The finished blocks become a Cloud-Optimized GeoTIFF: internal tiles, overviews (averaged, so that a
+// zoomed-out view shows mean risk), compression with the floating-point predictor. Band description, unit,
+// nodata and metadata are copied by GDAL.
+static void translate_to_cog(const std::string& src, const std::string& dst, const std::string& compress,
+                             const std::string& final_path) {
+    CPLStringList argv;
+    for (const char* a : {"-of", "COG", "-co", "BLOCKSIZE=512", "-co", "OVERVIEWS=IGNORE_EXISTING", "-co",
+                          "OVERVIEW_RESAMPLING=AVERAGE", "-co", "RESAMPLING=AVERAGE", "-co", "BIGTIFF=IF_SAFER", "-co",
+                          "NUM_THREADS=ALL_CPUS"})
+        argv.AddString(a);
+    argv.AddString("-co");
+    argv.AddString(("COMPRESS=" + compress).c_str());
+    if (compress != "NONE") {
+        argv.AddString("-co");
+        argv.AddString("PREDICTOR=YES");
+    }
+    GDALTranslateOptions* opts = GDALTranslateOptionsNew(argv.List(), nullptr);
+    GDALDatasetH in = GDALOpen(src.c_str(), GA_ReadOnly);
+    int usage_error = 0;
+    GDALDatasetH out = in ? GDALTranslate(dst.c_str(), in, opts, &usage_error) : nullptr;
+    GDALTranslateOptionsFree(opts);
+    const std::string why = CPLGetLastErrorMsg();
+    if (out) GDALClose(out);
+    if (in) GDALClose(in);
+    if (!out || usage_error)
+        throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path},
+                    "check the free space in the output folder");
 }
 
 void RasterWriter::write(const Window& w, const float* data) {
@@ -75,10 +105,18 @@ void RasterWriter::commit() {
         throw Error(std::string("finishing the raster failed: ") + CPLGetLastErrorMsg(), Location{final_path_},
                     "check the free space in the output folder");
     }
-    std::error_code ec;
-    fs::rename(temp_path_, final_path_, ec);
-    if (ec) {
+    try {
+        translate_to_cog(temp_path_, cog_temp_path_, compress_, final_path_);
+    } catch (...) {
         std::remove(temp_path_.c_str());
+        std::remove(cog_temp_path_.c_str());
+        throw;
+    }
+    std::remove(temp_path_.c_str());
+    std::error_code ec;
+    fs::rename(cog_temp_path_, final_path_, ec);
+    if (ec) {
+        std::remove(cog_temp_path_.c_str());
         throw Error("cannot move the finished raster into place: " + ec.message(), Location{final_path_});
     }
 }

@@ -1,4 +1,5 @@
-// Writes a float raster block by block into a temporary GeoTIFF beside its final name, and renames it into
+// Writes a float raster block by block into a temporary GeoTIFF beside its final name, turns it into a
+// Cloud-Optimized GeoTIFF, and renames that into
 // place only when commit() is called: a failed or killed run never leaves a half-written file under the
 // final name, nor touches an earlier good one.
 #pragma once
@@ -33,7 +34,9 @@ public:
 
 private:
     std::string final_path_;
-    std::string temp_path_;
+    std::string temp_path_;      // blocks as they are computed: tiled, uncompressed
+    std::string cog_temp_path_;  // the Cloud-Optimized GeoTIFF, before its rename
+    std::string compress_;
     GDALDataset* ds_ = nullptr;
     std::mutex mutex_;
 };

@@ -125,6 +125,22 @@ TEST_F(DemoRun, EveryRasterOpensWithGdalOnTheSameGrid) {
     for (const auto& e : fs::recursive_directory_iterator(out)) EXPECT_EQ(e.path().extension(), e.path().extension() == ".part" ? ".none" : e.path().extension());
 }
 
+TEST_F(DemoRun, RastersAreValidCloudOptimizedGeoTiffs) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    const char* validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py";
+    if (!fs::exists(validator)) GTEST_SKIP() << "GDAL's COG validator (python3-gdal) is not installed";
+    for (const auto& e : fs::recursive_directory_iterator(out)) {
+        if (e.path().extension() != ".tif") continue;
+        const std::string cmd = std::string("/usr/bin/python3 ") + validator + " -q '" + e.path().string() + "'";
+        EXPECT_EQ(std::system(cmd.c_str()), 0) << e.path() << " is not a valid COG";
+        Raster r(e.path());
+        EXPECT_GE(r.ds->GetRasterBand(1)->GetOverviewCount(), 1) << e.path();
+        int has_nodata = 0;
+        r.ds->GetRasterBand(1)->GetNoDataValue(&has_nodata);
+        EXPECT_TRUE(has_nodata) << e.path();
+    }
+}
+
 TEST_F(DemoRun, RiskAndFactorsAreInZeroOne) {
     ASSERT_EQ(result.code, 0) << result.err;
     for (const char* f : {"risk.tif", "factors/hazard_proximity.tif", "factors/incident_density.tif"}) {
