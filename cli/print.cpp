@@ -50,6 +50,10 @@ void print_summary(const RunPlan& plan, const RunSummary& s) {
         total += st.seconds;
     }
     std::printf(" total %.2f s\n", total);
+    if (!s.notes.empty()) {
+        std::printf("notes:\n");
+        for (const auto& n : s.notes) std::printf("  - %s\n", n.c_str());
+    }
     print_warnings(s.warnings);
     std::printf("outputs:\n");
     for (const auto& o : s.outputs) std::printf("  %s  (%s)\n", o.path.c_str(), o.what.c_str());

@@ -412,6 +412,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         summary.risk_max = all.n ? all.max : 0;
         summary.risk_mean = all.n ? all.sum / all.n : 0;
         for (const auto& w : host.warnings()) summary.warnings.push_back(w);
+        summary.notes = host.infos();
 
         nlohmann::ordered_json j;
         j["minerisk_version"] = MINERISK_VERSION_STRING;
@@ -433,6 +434,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
                                    {"skipped_bad", l.stats.skipped_bad}});
         j["risk"] = {{"min", summary.risk_min}, {"mean", summary.risk_mean}, {"max", summary.risk_max}};
         j["warnings"] = summary.warnings;
+        j["notes"] = summary.notes;
         for (const auto& o : summary.outputs) j["outputs"].push_back({{"file", fs::relative(o.path, out_dir).string()}, {"what", o.what}});
         const std::string run_json = (fs::path(out_dir) / "run.json").string();
         write_text_atomically(run_json, j.dump(2) + "\n");

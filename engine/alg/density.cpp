@@ -44,9 +44,11 @@ inline bool usable(const KernelPoint& p) {
 // Index range [lo, hi] of cells along one axis whose centres (i + 0.5) lie within `reach` of `centre`,
 // clipped to [0, n - 1]; a superset by one cell on each side (callers test exact membership).
 // Returns false when the range misses the block; never converts an out-of-range double to an integer.
-bool axis_range(double centre, double reach, std::int64_t n, std::int64_t& lo, std::int64_t& hi) {
-    const double first = std::floor(centre - reach - 0.5);  // last centre at or before the left edge
-    const double last = std::ceil(centre + reach - 0.5);    // first centre at or after the right edge
+// `centre` is in global coordinates; local index i is global index i + shift.
+bool axis_range(double centre, double reach, std::int64_t n, std::int64_t& lo, std::int64_t& hi, std::int64_t shift = 0) {
+    const double s = static_cast<double>(shift);
+    const double first = std::floor(centre - reach - 0.5) - s;  // last centre at or before the left edge
+    const double last = std::ceil(centre + reach - 0.5) - s;    // first centre at or after the right edge
     if (last < 0.0 || first > static_cast<double>(n - 1)) return false;
     lo = static_cast<std::int64_t>(std::max(first, 0.0));
     hi = static_cast<std::int64_t>(std::min(last, static_cast<double>(n - 1)));
@@ -55,11 +57,12 @@ bool axis_range(double centre, double reach, std::int64_t n, std::int64_t& lo, s
 
 // Exact run of columns of row offset dy that point column px reaches, clipped to the block: the sqrt
 // estimate is corrected with within(), the same test the direct evaluation uses. False if empty.
-bool column_run(double px, double dy, double h2, std::int64_t width, std::int64_t& lo, std::int64_t& hi) {
+bool column_run(double px, double dy, double h2, std::int64_t width, std::int64_t& lo, std::int64_t& hi,
+                std::int64_t shift) {
     const double half2 = h2 - dy * dy;
     if (!(half2 > 0.0)) return false;  // dx^2 + dy^2 >= dy^2 >= h2 for every column
-    if (!axis_range(px, std::sqrt(half2), width, lo, hi)) return false;
-    auto inside = [&](std::int64_t c) { return within(static_cast<double>(c) + 0.5 - px, dy, h2); };
+    if (!axis_range(px, std::sqrt(half2), width, lo, hi, shift)) return false;
+    auto inside = [&](std::int64_t c) { return within(static_cast<double>(c + shift) + 0.5 - px, dy, h2); };
     while (lo <= hi && !inside(lo)) ++lo;
     while (hi >= lo && !inside(hi)) --hi;
     return lo <= hi;
@@ -82,8 +85,10 @@ std::int64_t chunk_length(double h) { return static_cast<std::int64_t>(std::clam
 // every row without clearing.
 class RowAccumulator {
 public:
-    RowAccumulator(std::int64_t width, std::int64_t chunk)
-        : width_(width), chunk_(chunk), delta_(static_cast<std::size_t>(width)),
+    // Local column c is global column c + shift; shift is a multiple of chunk, so chunks sit on the same
+    // global columns in every block.
+    RowAccumulator(std::int64_t width, std::int64_t chunk, std::int64_t shift)
+        : width_(width), chunk_(chunk), shift_(shift), delta_(static_cast<std::size_t>(width)),
           count_(static_cast<std::size_t>(width)) {}
 
     // Adds w * kernel over columns [lo, hi] at row offset dy from a point at column px: one segment per
@@ -91,7 +96,7 @@ public:
     void add_run(std::int64_t lo, std::int64_t hi, double px, double dy, double inv_h2, double w) {
         for (std::int64_t c0 = lo - lo % chunk_; c0 <= hi; c0 += chunk_) {
             const std::int64_t end = std::min(c0 + chunk_, width_);  // the accumulator is reset here anyway
-            const Poly p = kernel_poly(static_cast<double>(c0) + 0.5 - px, dy, inv_h2, w);
+            const Poly p = kernel_poly(static_cast<double>(c0 + shift_) + 0.5 - px, dy, inv_h2, w);
             add(std::max(lo, c0), p, +1.0, +1);
             if (hi + 1 < end) add(hi + 1, p, -1.0, -1);
         }
@@ -131,6 +136,7 @@ private:
 
     std::int64_t width_;
     std::int64_t chunk_;
+    std::int64_t shift_;
     std::vector<Poly> delta_;
     std::vector<std::int32_t> count_;
 };
@@ -139,12 +145,13 @@ private:
 struct Active {
     double col, row, weight;
     std::int64_t last_row;
+    std::size_t index;  // in the caller's list: sums run in this order, whatever the block
 };
 
 }  // namespace
 
 void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t width, std::int64_t height,
-                     double radius_cells, float* out) {
+                     double radius_cells, float* out, std::int64_t origin_col, std::int64_t origin_row) {
     if (width <= 0 || height <= 0) return;
     if (!(radius_cells > 0.0) || !std::isfinite(radius_cells)) {
         std::fill(out, out + width * height, 0.0f);
@@ -152,6 +159,14 @@ void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t 
     }
     const double h2 = radius_cells * radius_cells;
     const double inv_h2 = 1.0 / h2;
+
+    // The block is widened to the left to the chunk boundary at or before it (chunks lie on global
+    // multiples of their length), so every cell is computed from the same pieces, summed in the same order,
+    // whichever block holds it.
+    const std::int64_t chunk = chunk_length(radius_cells);
+    const std::int64_t aligned = (origin_col >= 0 ? origin_col / chunk : -((-origin_col + chunk - 1) / chunk)) * chunk;
+    const std::int64_t pad = origin_col - aligned;
+    const std::int64_t wide = width + pad;
 
     // Bucket points by the first row they reach (counting sort, O(points + rows)): the sweep over rows
     // then visits each point only on the rows it touches.
@@ -161,10 +176,10 @@ void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t 
     for (std::size_t i = 0; i < count; ++i) {
         const KernelPoint& p = points[i];
         std::int64_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
-        if (!usable(p) || !axis_range(p.row, radius_cells, height, r0, r1) ||
-            !axis_range(p.col, radius_cells, width, c0, c1))
+        if (!usable(p) || !axis_range(p.row, radius_cells, height, r0, r1, origin_row) ||
+            !axis_range(p.col, radius_cells, wide, c0, c1, aligned))
             continue;
-        reaching.push_back(Active{p.col, p.row, p.weight, r1});
+        reaching.push_back(Active{p.col, p.row, p.weight, r1, i});
         first_row.push_back(r0);
         ++bucket[static_cast<std::size_t>(r0) + 1];
     }
@@ -176,32 +191,39 @@ void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t 
             sorted[next[static_cast<std::size_t>(first_row[i])]++] = reaching[i];
     }
 
-    RowAccumulator row_acc(width, chunk_length(radius_cells));
+    RowAccumulator row_acc(wide, chunk, aligned);
+    std::vector<float> row_out(pad > 0 ? static_cast<std::size_t>(wide) : 0);
     std::vector<Active> active;
     active.reserve(sorted.size());
+    const auto by_index = [](const Active& a, const Active& b) { return a.index < b.index; };
     for (std::int64_t r = 0; r < height; ++r) {
         const auto b = static_cast<std::size_t>(r);
+        // Points that are done leave, new ones join; the list stays in the caller's order.
+        active.erase(std::remove_if(active.begin(), active.end(), [r](const Active& p) { return p.last_row < r; }),
+                     active.end());
+        const std::size_t old = active.size();
         active.insert(active.end(), sorted.begin() + static_cast<std::ptrdiff_t>(bucket[b]),
                       sorted.begin() + static_cast<std::ptrdiff_t>(bucket[b + 1]));
-        const double yc = static_cast<double>(r) + 0.5;
-        for (std::size_t i = 0; i < active.size();) {
-            const Active& p = active[i];
-            if (p.last_row < r) {  // done with this point: swap-remove, order does not matter
-                active[i] = active.back();
-                active.pop_back();
-                continue;
-            }
+        if (old > 0 && active.size() > old)
+            std::inplace_merge(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(old), active.end(), by_index);
+        const double yc = static_cast<double>(r + origin_row) + 0.5;
+        for (const Active& p : active) {
             const double dy = yc - p.row;
             std::int64_t lo = 0, hi = 0;
-            if (column_run(p.col, dy, h2, width, lo, hi)) row_acc.add_run(lo, hi, p.col, dy, inv_h2, p.weight);
-            ++i;
+            if (column_run(p.col, dy, h2, wide, lo, hi, aligned)) row_acc.add_run(lo, hi, p.col, dy, inv_h2, p.weight);
         }
-        row_acc.emit(out + r * width);  // writes every cell of the row, zeros included
+        if (pad == 0) {
+            row_acc.emit(out + r * width);  // writes every cell of the row, zeros included
+        } else {
+            row_acc.emit(row_out.data());
+            std::copy(row_out.begin() + pad, row_out.end(), out + r * width);
+        }
     }
 }
 
 void quartic_density_direct(const KernelPoint* points, std::size_t count, std::int64_t width,
-                            std::int64_t height, double radius_cells, float* out) {
+                            std::int64_t height, double radius_cells, float* out, std::int64_t origin_col,
+                            std::int64_t origin_row) {
     if (width <= 0 || height <= 0) return;
     std::fill(out, out + width * height, 0.0f);
     if (!(radius_cells > 0.0) || !std::isfinite(radius_cells)) return;
@@ -210,13 +232,13 @@ void quartic_density_direct(const KernelPoint* points, std::size_t count, std::i
     for (std::size_t i = 0; i < count; ++i) {
         const KernelPoint& p = points[i];
         std::int64_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
-        if (!usable(p) || !axis_range(p.row, radius_cells, height, r0, r1) ||
-            !axis_range(p.col, radius_cells, width, c0, c1))
+        if (!usable(p) || !axis_range(p.row, radius_cells, height, r0, r1, origin_row) ||
+            !axis_range(p.col, radius_cells, width, c0, c1, origin_col))
             continue;
         for (std::int64_t r = r0; r <= r1; ++r) {
-            const double dy = static_cast<double>(r) + 0.5 - p.row;
+            const double dy = static_cast<double>(r + origin_row) + 0.5 - p.row;
             for (std::int64_t c = c0; c <= c1; ++c) {
-                const double dx = static_cast<double>(c) + 0.5 - p.col;
+                const double dx = static_cast<double>(c + origin_col) + 0.5 - p.col;
                 if (!within(dx, dy, h2)) continue;
                 const double k = 1.0 - (dx * dx + dy * dy) / h2;
                 sum[static_cast<std::size_t>(r * width + c)] += p.weight * k * k;

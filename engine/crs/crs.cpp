@@ -15,6 +15,11 @@ void check_crs_string(const std::string& text, const Location& where) {
     PJ_CONTEXT* ctx = proj_context_create();
     proj_log_level(ctx, PJ_LOG_NONE);
     PJ* pj = proj_create(ctx, text.c_str());
+    // A PROJ string without +type=crs describes an operation, not a CRS: read it as the CRS it names.
+    if (pj && !proj_is_crs(pj) && text.rfind("+", 0) == 0 && text.find("+type=crs") == std::string::npos) {
+        proj_destroy(pj);
+        pj = proj_create(ctx, (text + " +type=crs").c_str());
+    }
     const bool ok = pj != nullptr && proj_get_type(pj) != PJ_TYPE_UNKNOWN;
     const bool is_crs = pj != nullptr && proj_is_crs(pj);
     if (pj) proj_destroy(pj);

@@ -240,7 +240,11 @@ RawLayer read_layer(const InputSpec& in, const Progress& progress) {
                     float ss;
                     if (feat->GetFieldAsDateTime(idx, &y, &m, &d, &hh, &mm, &ss, &tz) && y > 0)
                         num = days_from_civil(y, std::max(1, m), std::max(1, d));
-                } else if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+                } else if (raw.types[i] == "date" && (t == OFTInteger || t == OFTInteger64)) {
+                    // A year kept as a number (2024), never a day count.
+                    const double y = feat->GetFieldAsDouble(idx);
+                    if (y >= 1800 && y <= 2200) num = days_from_civil(static_cast<int>(y), 7, 1);
+                } else if (raw.types[i] != "date" && (t == OFTInteger || t == OFTInteger64 || t == OFTReal)) {
                     num = feat->GetFieldAsDouble(idx);
                 }
             }

@@ -62,9 +62,19 @@ public:
     Location where() const { return where(node_); }
 
     void require_map() const {
-        if (!node_.IsMap())
-            throw Error("'" + path_ + "' must be a mapping of keys to values", where(),
-                        "write it as 'key: value' lines indented under '" + path_ + ":'");
+        if (node_.IsMap()) return;
+        if (path_.empty())
+            throw Error("the scenario must be a mapping of keys to values", where(),
+                        "start from testdata/demo/scenario.yaml: 'name:', 'resolution:', 'inputs:', 'scoring:' ...");
+        throw Error("'" + path_ + "' must be a mapping of keys to values", where(),
+                    "write it as 'key: value' lines indented under '" + path_ + ":'");
+    }
+
+    // Where a key of this mapping is written (for errors about its value, which may be empty).
+    Location key_where(const std::string& key) const {
+        for (auto it = node_.begin(); it != node_.end(); ++it)
+            if (it->first.as<std::string>("") == key) return where(it->first);
+        return where();
     }
 
     // Declares the keys this mapping may hold, so that a typo is reported before a "missing key" error.
@@ -78,10 +88,15 @@ public:
         return node_[key];
     }
 
-    // Call after all get()s: unknown keys are errors.
+    // Call after all get()s: unknown and repeated keys are errors.
     void check_unknown() const {
+        std::vector<std::string> seen;
         for (auto it = node_.begin(); it != node_.end(); ++it) {
             const std::string key = it->first.as<std::string>("");
+            if (std::find(seen.begin(), seen.end(), key) != seen.end())
+                throw Error("the key '" + key + "' appears twice in " + (path_.empty() ? "the scenario" : "'" + path_ + "'"),
+                            where(it->first), "keep one of them (YAML would silently use the first)");
+            seen.push_back(key);
             if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
             const std::string near = closest(key, known_);
             throw Error("unknown key '" + key + "' in " + (path_.empty() ? "the scenario" : "'" + path_ + "'"),
@@ -101,6 +116,9 @@ private:
 };
 
 std::string scalar(MapReader& r, const YAML::Node& n, const std::string& key) {
+    if (n.IsNull())
+        throw Error("'" + r.child_path(key) + "' has no value", r.key_where(key),
+                    "write its value after '" + key + ": ' on the same line");
     if (!n.IsScalar())
         throw Error("'" + r.child_path(key) + "' must be a single value", r.where(n),
                     "write it on one line after '" + key + ":'");
@@ -123,8 +141,21 @@ double number(MapReader& r, const YAML::Node& n, const std::string& key, double 
     return v;
 }
 
+std::int64_t integer(MapReader& r, const YAML::Node& n, const std::string& key, double min, double max,
+                     const std::string& unit = "") {
+    const double v = number(r, n, key, min, max, unit);
+    if (v != std::floor(v))
+        throw Error("'" + r.child_path(key) + "' must be a whole number, not " + n.Scalar(), r.where(n));
+    return static_cast<std::int64_t>(v);
+}
+
+std::string lowercase(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
 bool boolean(MapReader& r, const YAML::Node& n, const std::string& key) {
-    const std::string s = scalar(r, n, key);
+    const std::string s = lowercase(scalar(r, n, key));
     if (s == "true" || s == "yes" || s == "on") return true;
     if (s == "false" || s == "no" || s == "off") return false;
     throw Error("'" + r.child_path(key) + "' must be true or false, not '" + s + "'", r.where(n));
@@ -166,7 +197,10 @@ InputSpec parse_input(MapReader& parent, const std::string& role, const YAML::No
         r.check_unknown();
         const auto path = r.get("path");
         if (!path) throw Error("input '" + role + "' has no 'path'", r.where(), "add 'path: FILE' (relative to the scenario file)");
-        in.source = resolve_path(dir, scalar(r, path, "path"));
+        const std::string written = scalar(r, path, "path");
+        if (written.empty()) throw Error("input '" + role + "' has an empty 'path'", r.where(path), "name the file");
+        in.source = resolve_path(dir, written);
+        in.where = r.where(path);
         if (auto n = r.get("layer")) in.layer = scalar(r, n, "layer");
         if (auto n = r.get("where")) in.filter = scalar(r, n, "where");
         if (auto n = r.get("crs")) {
@@ -261,6 +295,7 @@ void parse_scoring(MapReader& top, const YAML::Node& node, Scenario& sc) {
         f.plugin = scalar(fr, plugin, "plugin");
         f.name = f.plugin;
         if (auto n = fr.get("name")) f.name = scalar(fr, n, "name");
+        if (f.name.empty()) throw Error("'" + path + ".name' is empty", fr.where(), "name the factor, or leave 'name' out");
         if (auto n = fr.get("weight")) f.weight = number(fr, n, "weight", 0.0, 1e6);
         if (auto n = fr.get("group")) f.group = choice(fr, n, "group", {"likelihood", "consequence"});
         if (auto n = fr.get("params")) {
@@ -316,15 +351,21 @@ void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
     r.require_map();
     if (auto n = r.get("factors")) sc.outputs.factors = boolean(r, n, "factors");
     if (auto n = r.get("extra_bands")) sc.outputs.extra_bands = boolean(r, n, "extra_bands");
-    if (auto n = r.get("compress")) sc.outputs.compress = choice(r, n, "compress", {"DEFLATE", "LZW", "ZSTD", "NONE"});
+    if (auto n = r.get("compress")) {
+        std::string c = scalar(r, n, "compress");
+        for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        sc.outputs.compress = c;
+        if (c != "DEFLATE" && c != "LZW" && c != "ZSTD" && c != "NONE")
+            throw Error("'outputs.compress' is '" + n.Scalar() + "'", r.where(n), "choose one of: DEFLATE, LZW, ZSTD, NONE");
+    }
     r.check_unknown();
 }
 
 void parse_run(MapReader& top, const YAML::Node& node, Scenario& sc) {
     MapReader r(node, "run", top.file());
     r.require_map();
-    if (auto n = r.get("threads")) sc.run.threads = static_cast<unsigned>(number(r, n, "threads", 0, 1024));
-    if (auto n = r.get("tile_size")) sc.run.tile_size = static_cast<int>(number(r, n, "tile_size", 64, 16384, "cells"));
+    if (auto n = r.get("threads")) sc.run.threads = static_cast<unsigned>(integer(r, n, "threads", 0, 1024));
+    if (auto n = r.get("tile_size")) sc.run.tile_size = static_cast<int>(integer(r, n, "tile_size", 64, 16384, "cells"));
     if (auto n = r.get("max_memory_mb")) sc.run.max_memory_mb = number(r, n, "max_memory_mb", 16, 1e7, "MB");
     if (auto n = r.get("max_cells")) sc.run.max_cells = number(r, n, "max_cells", 1, 1e13, "cells");
     r.check_unknown();

@@ -25,9 +25,12 @@ void combine(const CombineSpec& spec, const std::vector<const float*>& f, long l
         for (auto& x : w) x /= total;
         for (long long i = 0; i < cells; ++i) {
             double r = 1;
-            for (size_t k = 0; k < n; ++k)
+            bool nan = false;
+            for (size_t k = 0; k < n; ++k) {
+                nan |= std::isnan(f[k][i]);
                 if (w[k] > 0) r *= std::pow(static_cast<double>(f[k][i]), w[k]);
-            risk[i] = static_cast<float>(r);
+            }
+            risk[i] = nan ? std::nanf("") : static_cast<float>(r);
         }
     } else if (spec.method == "maximum") {
         for (auto& x : w) x /= top;

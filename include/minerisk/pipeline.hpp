@@ -60,6 +60,7 @@ struct OutputFile {
 struct RunSummary {
     std::vector<OutputFile> outputs;
     std::vector<std::string> warnings;
+    std::vector<std::string> notes;  // what plugins reported for information (counts, totals)
     std::vector<StageTime> stages;
     double risk_min = 0, risk_mean = 0, risk_max = 0;
 };

@@ -40,7 +40,7 @@ const mr_band_spec kBands[] = {
     {"hazard_weight", "", "counted hazards rasterized with their class x ordnance weight (0 outside)"},
 };
 
-// Beyond this many half-distances the score is below 1e-4 (2^-13.3).
+// Beyond this many half-distances the score is below 1e-4 (2^-13.3), and is set to 0.
 constexpr double kReachHalfDistances = 13.3;
 
 struct Group {
@@ -142,7 +142,9 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
                 const size_t dst = static_cast<size_t>(r * w.width);
                 for (std::int64_t c = 0; c < w.width; ++c) {
                     const double d = dist[src + c];
-                    const float v = static_cast<float>(g.weight * std::exp(-k * d));
+                    // Beyond the reach a hazard outside this block's halo could be nearer: cut to 0 there so
+                    // that no cell's value depends on the block (the cut is below 1e-4 by construction).
+                    const float v = d <= s.reach_m ? static_cast<float>(g.weight * std::exp(-k * d)) : 0.0f;
                     if (v > out[dst + c]) out[dst + c] = v;
                     if (weight_out && mask[src + c] && g.weight > weight_out[dst + c]) weight_out[dst + c] = static_cast<float>(g.weight);
                     if (dist_out && d < nearest[src + c]) nearest[src + c] = static_cast<float>(d);

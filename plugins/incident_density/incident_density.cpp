@@ -50,15 +50,18 @@ struct State {
     double per_km2 = 0;                // 3 / (pi h^2) in km^-2
 };
 
+// Incidents reaching the block, in the grid's cell coordinates (not the block's: a cell's value must not
+// depend on the block it is computed in), in feature order.
 std::vector<KernelPoint> points_for(const State& s, const mr_host* host, const BlockFrame& frame) {
     double box[4];
     frame.box(box, s.radius);
+    const BlockFrame whole(s.grid, mr_window{0, 0, s.grid.width, s.grid.height});
     std::vector<KernelPoint> pts;
     for (std::int64_t f : features_in(host, "incidents", box)) {
         auto it = std::lower_bound(s.ids.begin(), s.ids.end(), f);
         if (it == s.ids.end() || *it != f) continue;
         const size_t i = static_cast<size_t>(it - s.ids.begin());
-        pts.push_back({frame.col_of(s.x[i]), frame.row_of(s.y[i]), s.weight[i]});
+        pts.push_back({whole.col_of(s.x[i]), whole.row_of(s.y[i]), s.weight[i]});
     }
     return pts;
 }
@@ -151,7 +154,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
         const size_t cells = static_cast<size_t>(w.width * w.height);
         std::vector<KernelPoint> pts = points_for(s, host, frame);
         std::vector<float> density(cells);
-        minerisk::alg::quartic_density(pts.data(), pts.size(), w.width, w.height, s.radius / s.grid.cell_size, density.data());
+        minerisk::alg::quartic_density(pts.data(), pts.size(), w.width, w.height, s.radius / s.grid.cell_size,
+                                       density.data(), w.col0, w.row0);
         const float inv = s.norm > 0 ? static_cast<float>(1.0 / s.norm) : 0.0f;
         for (size_t i = 0; i < cells; ++i) bands[0][i] = std::min(1.0f, density[i] * inv);
         if (bands[1])

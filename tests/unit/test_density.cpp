@@ -236,3 +236,28 @@ TEST(QuarticDensity, NonFiniteAndFarPointsAreIgnored) {
 }
 
 }  // namespace
+
+// A cell's value is bit-for-bit the same whatever block of a larger grid it is computed in.
+TEST(QuarticDensity, SameBitsWhateverTheBlock) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(-20.0, 320.0);
+    std::vector<minerisk::alg::KernelPoint> pts;
+    for (int i = 0; i < 400; ++i) pts.push_back({u(rng), u(rng), 1.0 + i % 3});
+    const std::int64_t W = 300, H = 300;
+    for (double h : {1.5, 7.3, 40.0}) {
+        std::vector<float> whole(W * H);
+        minerisk::alg::quartic_density(pts.data(), pts.size(), W, H, h, whole.data());
+        for (std::int64_t tile : {37, 64, 100}) {
+            for (std::int64_t r0 = 0; r0 < H; r0 += tile)
+                for (std::int64_t c0 = 0; c0 < W; c0 += tile) {
+                    const std::int64_t w = std::min(tile, W - c0), hh = std::min(tile, H - r0);
+                    std::vector<float> block(w * hh);
+                    minerisk::alg::quartic_density(pts.data(), pts.size(), w, hh, h, block.data(), c0, r0);
+                    for (std::int64_t r = 0; r < hh; ++r)
+                        for (std::int64_t c = 0; c < w; ++c)
+                            ASSERT_EQ(block[r * w + c], whole[(r0 + r) * W + c0 + c])
+                                << "h " << h << " tile " << tile << " cell " << c0 + c << "," << r0 + r;
+                }
+        }
+    }
+}

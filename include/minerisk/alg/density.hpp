@@ -21,11 +21,16 @@ struct KernelPoint {
 // 1e-12 of the peak before rounding to float (the rows are evaluated as piecewise polynomials; see
 // density.cpp). Points with a non-finite coordinate or weight are ignored; a radius that is not positive
 // and finite gives 0 everywhere.
+//
+// origin_col, origin_row: the block's first cell in a larger grid. Points are then given in that grid's cell
+// coordinates, and a cell's value is bit-for-bit the same whatever block it is computed in (points are summed
+// in the order given: give them in one order, e.g. by feature id).
 void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t width, std::int64_t height,
-                     double radius_cells, float* out);
+                     double radius_cells, float* out, std::int64_t origin_col = 0, std::int64_t origin_row = 0);
 
 // The same sum evaluated directly, cell by cell within each point's radius: the reference for tests.
 void quartic_density_direct(const KernelPoint* points, std::size_t count, std::int64_t width,
-                            std::int64_t height, double radius_cells, float* out);
+                            std::int64_t height, double radius_cells, float* out, std::int64_t origin_col = 0,
+                            std::int64_t origin_row = 0);
 
 }  // namespace minerisk::alg
