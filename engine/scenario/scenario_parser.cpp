@@ -220,6 +220,9 @@ InputSpec parse_input(MapReader& parent, const std::string& role, const YAML::No
             for (const auto& fr_ : roles) role_names.push_back(fr_.name);
             for (auto it = n.begin(); it != n.end(); ++it) {
                 const std::string key = it->first.as<std::string>("");
+                if (in.fields.count(key))
+                    throw Error("the role '" + key + "' is mapped twice", fr.where(it->first),
+                                "keep one of them (YAML would silently use the first)");
                 if (!roles.empty() && std::find(role_names.begin(), role_names.end(), key) == role_names.end()) {
                     const std::string near = closest(key, role_names);
                     throw Error("unknown field role '" + key + "' for " + role, fr.where(it->first),
@@ -355,8 +358,12 @@ void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
         std::string c = scalar(r, n, "compress");
         for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         sc.outputs.compress = c;
-        if (c != "DEFLATE" && c != "LZW" && c != "ZSTD" && c != "NONE")
-            throw Error("'outputs.compress' is '" + n.Scalar() + "'", r.where(n), "choose one of: DEFLATE, LZW, ZSTD, NONE");
+        const std::vector<std::string> ok = {"DEFLATE", "LZW", "ZSTD", "NONE"};
+        if (std::find(ok.begin(), ok.end(), c) == ok.end()) {
+            const std::string near = closest(c, ok);
+            throw Error("'outputs.compress' is '" + n.Scalar() + "'", r.where(n),
+                        (near.empty() ? std::string() : "did you mean '" + near + "'? ") + "choose one of: " + join(ok));
+        }
     }
     r.check_unknown();
 }

@@ -747,7 +747,7 @@ TEST_F(ScenarioParser, EmptyOrNonMappingScenario) {
 }
 
 TEST_F(ScenarioParser, MissingInputFileNamesTheResolvedPath) {
-    expect_error("resolution: 20\ninputs:\n  hazards:\n    path: data/nope.gpkg\n" + kScoring, 4, 5,
+    expect_error("resolution: 20\ninputs:\n  hazards:\n    path: data/nope.gpkg\n" + kScoring, 4, 11,
                  {"input file '" + abs("data/nope.gpkg") + "' for hazards does not exist",
                   "relative paths are read from the scenario's folder " + dir_.string()});
     // Shorthand form: the location is the path itself.
