@@ -55,6 +55,10 @@ void bind_factors(RunPlan& plan) {
     for (const auto& f : sc.scoring.factors) {
         const LoadedPlugin* p = plan.registry.find(f.plugin);
         if (!p) {
+            // A library of that name that was refused says more than "unknown".
+            for (const auto& problem : plan.registry.problems())
+                if (problem.find("/" + f.plugin + ".so") != std::string::npos)
+                    throw Error("plugin '" + f.plugin + "' was found but refused: " + problem, f.where);
             std::vector<std::string> names;
             for (const auto& q : plan.registry.plugins()) names.push_back(q.name);
             std::string hint = "installed plugins: " + (names.empty() ? std::string("(none)") : join(names)) +

@@ -62,7 +62,11 @@ std::vector<std::string> PluginRegistry::search_path(const std::vector<std::stri
             if (!item.empty()) out.push_back(item);
     }
     const std::string exe = executable_dir();
-    if (!exe.empty()) out.push_back((fs::path(exe) / ".." / MINERISK_PLUGIN_SUBDIR).lexically_normal().string());
+    if (!exe.empty()) {
+        out.push_back((fs::path(exe) / ".." / MINERISK_PLUGIN_SUBDIR).lexically_normal().string());
+        // An installed tree whose library folder is multiarch (lib/x86_64-linux-gnu on Debian).
+        out.push_back((fs::path(exe) / ".." / MINERISK_INSTALL_LIBDIR / "minerisk" / "plugins").lexically_normal().string());
+    }
     out.push_back(MINERISK_INSTALL_PLUGIN_DIR);
     // The same folder reached twice is searched once.
     std::vector<std::string> unique;
@@ -91,6 +95,10 @@ void PluginRegistry::scan(const std::vector<std::string>& folders) {
                 plugins_.push_back(std::move(p));
             } catch (const Error& e) {
                 problems_.push_back(e.what());
+            } catch (const std::exception& e) {
+                problems_.push_back(file + ": the plugin threw while loading: " + e.what());
+            } catch (...) {
+                problems_.push_back(file + ": the plugin threw while loading");
             }
         }
     }
