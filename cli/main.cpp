@@ -1,10 +1,24 @@
 // minerisk: risk maps and outreach plans from weapon-contamination data.
+#include <csignal>
 #include <cstdio>
 
 #include "commands.hpp"
 #include "minerisk/error.hpp"
 
+// Ctrl-C or a kill asks the run to stop at the next tile; its temporary files are then removed and
+// earlier outputs stay as they were. A second Ctrl-C ends the process at once.
+static void on_signal(int sig) {
+    if (minerisk::cancel_requested()) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    minerisk::request_cancel();
+}
+
 int main(int argc, char** argv) {
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     CLI::App app{"minerisk: turns hazard areas, incidents, settlements and signs into risk maps and outreach plans"};
     app.require_subcommand(1);
     app.fallthrough();

@@ -15,6 +15,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include <signal.h>
+#include <unistd.h>
+#include <cerrno>
+
 #include "io/raster_writer.hpp"
 #include "minerisk/combine.hpp"
 #include "minerisk/crs.hpp"
@@ -25,6 +29,13 @@
 namespace fs = std::filesystem;
 
 namespace minerisk {
+
+namespace {
+std::atomic<bool> g_cancel{false};
+}
+void request_cancel() { g_cancel = true; }
+bool cancel_requested() { return g_cancel; }
+
 namespace {
 
 class StageClock {
@@ -199,6 +210,22 @@ struct PreparedFactors {
     }
 };
 
+// Temporary files of runs that were killed (".NAME.PID.part..."): removed when their process is gone.
+void remove_stale_temporaries(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        const auto part = name.find(".part");
+        if (name.empty() || name[0] != '.' || part == std::string::npos) continue;
+        const auto dot = name.rfind('.', part - 1);
+        if (dot == std::string::npos) continue;
+        const std::string pid_text = name.substr(dot + 1, part - dot - 1);
+        if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+        if (pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
+    }
+}
+
 void prepare_output_dir(const std::string& dir, bool overwrite) {
     std::error_code ec;
     if (fs::exists(dir, ec)) {
@@ -210,6 +237,8 @@ void prepare_output_dir(const std::string& dir, bool overwrite) {
     }
     fs::create_directories(fs::path(dir) / "factors", ec);
     if (ec) throw Error("cannot create the output folder: " + ec.message(), Location{dir}, "check permissions");
+    remove_stale_temporaries(dir);
+    remove_stale_temporaries(fs::path(dir) / "factors");
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {
@@ -343,6 +372,10 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
                 std::vector<std::vector<std::vector<float>>> buffers(plan.factors.size());
                 std::vector<float> risk;
                 while (!failed) {
+                    if (g_cancel) {
+                        host.cancel();
+                        throw Error("cancelled");
+                    }
                     const std::int64_t t = next++;
                     if (t >= static_cast<std::int64_t>(tiles.size())) break;
                     const Window& w = tiles[t];

@@ -221,6 +221,10 @@ void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t 
     }
 }
 
+std::int64_t quartic_density_context(double radius_cells) {
+    return radius_cells > 0.0 && std::isfinite(radius_cells) ? chunk_length(radius_cells) : 0;
+}
+
 void quartic_density_direct(const KernelPoint* points, std::size_t count, std::int64_t width,
                             std::int64_t height, double radius_cells, float* out, std::int64_t origin_col,
                             std::int64_t origin_row) {

@@ -65,6 +65,11 @@ struct RunSummary {
     double risk_min = 0, risk_mean = 0, risk_max = 0;
 };
 
+// Asks a running execute_run to stop at the next tile (safe to call from a signal handler). The run then
+// throws Error("cancelled") and removes its temporary files; outputs already in place stay untouched.
+void request_cancel();
+bool cancel_requested();
+
 // Checks the scenario against the plugins, reads the inputs and sizes the grid. Throws Error.
 RunPlan plan_run(const Scenario& scenario, const RunOptions& options);
 

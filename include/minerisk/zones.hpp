@@ -1,6 +1,7 @@
 // Prioritised outreach zones: from the combined risk raster to ranked polygons a planner can act on,
 // and the ranked list of settlements for risk-awareness sessions.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -54,7 +54,7 @@ struct State {
 // depend on the block it is computed in), in feature order.
 std::vector<KernelPoint> points_for(const State& s, const mr_host* host, const BlockFrame& frame) {
     double box[4];
-    frame.box(box, s.radius);
+    frame.box(box, s.radius + minerisk::alg::quartic_density_context(s.radius / s.grid.cell_size) * s.grid.cell_size);
     const BlockFrame whole(s.grid, mr_window{0, 0, s.grid.width, s.grid.height});
     std::vector<KernelPoint> pts;
     for (std::int64_t f : features_in(host, "incidents", box)) {

@@ -261,3 +261,30 @@ TEST(QuarticDensity, SameBitsWhateverTheBlock) {
         }
     }
 }
+
+// Points chosen per block (those within radius + context of it) still give the same bits as the whole.
+TEST(QuarticDensity, SameBitsWithPointsChosenPerBlock) {
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> u(0.0, 400.0);
+    std::vector<minerisk::alg::KernelPoint> pts;
+    for (int i = 0; i < 600; ++i) pts.push_back({u(rng), u(rng), 1.0});
+    const std::int64_t W = 400, H = 400;
+    const double h = 23.7;
+    std::vector<float> whole(W * H);
+    minerisk::alg::quartic_density(pts.data(), pts.size(), W, H, h, whole.data());
+    const double reach = h + minerisk::alg::quartic_density_context(h);
+    for (std::int64_t tile : {50, 128}) {
+        for (std::int64_t r0 = 0; r0 < H; r0 += tile)
+            for (std::int64_t c0 = 0; c0 < W; c0 += tile) {
+                const std::int64_t w = std::min(tile, W - c0), hh = std::min(tile, H - r0);
+                std::vector<minerisk::alg::KernelPoint> near;
+                for (const auto& p : pts)
+                    if (p.col > c0 - reach && p.col < c0 + w + reach && p.row > r0 - reach && p.row < r0 + hh + reach) near.push_back(p);
+                std::vector<float> block(w * hh);
+                minerisk::alg::quartic_density(near.data(), near.size(), w, hh, h, block.data(), c0, r0);
+                for (std::int64_t r = 0; r < hh; ++r)
+                    for (std::int64_t c = 0; c < w; ++c)
+                        ASSERT_EQ(block[r * w + c], whole[(r0 + r) * W + c0 + c]) << "tile " << tile << " cell " << c0 + c << "," << r0 + r;
+            }
+    }
+}

@@ -29,6 +29,10 @@ void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t 
                      double radius_cells, float* out, std::int64_t origin_col = 0, std::int64_t origin_row = 0);
 
 // The same sum evaluated directly, cell by cell within each point's radius: the reference for tests.
+// For block-independent results, give quartic_density every point within radius + this many cells of the
+// block (the block is internally widened to the left to a fixed column grid of this size).
+std::int64_t quartic_density_context(double radius_cells);
+
 void quartic_density_direct(const KernelPoint* points, std::size_t count, std::int64_t width,
                             std::int64_t height, double radius_cells, float* out, std::int64_t origin_col = 0,
                             std::int64_t origin_row = 0);

@@ -1,0 +1,50 @@
+// Numbers and dates the way a planner reads them in a reason.
+#include <cctype>
+#include <cstdio>
+
+#include "minerisk/dates.hpp"
+#include "zones/zones_internal.hpp"
+
+namespace minerisk::zones {
+
+std::string thousands(double v) {
+    if (!std::isfinite(v)) return "?";
+    const long long n = std::llround(v);
+    std::string digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return (n < 0 ? "-" : "") + out;
+}
+
+std::string metres(double v) { return thousands(v) + " m"; }
+
+std::string month_of(double days) {
+    if (!std::isfinite(days)) return "?";
+    return date_to_string(days).substr(0, 7);
+}
+
+std::string plain_number(double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%g", v);
+    return b;
+}
+
+std::string lower_trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return {};
+    const auto e = s.find_last_not_of(" \t\r\n");
+    std::string out = s.substr(b, e - b + 1);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];
+    return s;
+}
+
+}  // namespace minerisk::zones

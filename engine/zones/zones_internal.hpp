@@ -1,0 +1,224 @@
+// The zone stage's parts, one job per file (see docs/zones.md for what each computes and why):
+//   extract.cpp     read the risk GeoTIFF, choose the threshold, the candidate mask
+//   clean.cpp       connected components, minimum area, hole filling, final zone labels
+//   polygonize.cpp  label raster -> one (multi)polygon per zone (GDALPolygonize)
+//   stats.cpp       cells, area, mean/max risk, factor means, top factor (one pass per raster)
+//   geos.cpp        GEOS handles, lazily converted feature geometries, nearest/within queries via the R-trees
+//   context.cpp     what the attribute steps share: counted hazards/signs/incidents/sessions, session -> settlement
+//   attributes.cpp  settlements, hazards (with unmarked perimeter), incidents and sessions per zone
+//   settlements.cpp the ranked settlements
+//   rank.cpp        zone priority, rank, actions and reasons
+//   text.cpp        numbers and dates in plain words
+//   zones.cpp       build_zones: the order of the above, progress and warnings
+#pragma once
+#ifndef GEOS_USE_ONLY_R_API
+#define GEOS_USE_ONLY_R_API
+#endif
+#include <geos_c.h>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "minerisk/grid.hpp"
+#include "minerisk/layer.hpp"
+#include "minerisk/progress.hpp"
+#include "minerisk/scenario.hpp"
+#include "minerisk/zones.hpp"
+
+namespace minerisk::zones {
+
+// ---- extract.cpp -------------------------------------------------------------------------------------
+
+// The combined risk, whole grid in memory (4 bytes a cell), NaN = nodata.
+struct RiskGrid {
+    GridSpec grid;
+    std::vector<float> risk;
+};
+
+// Reads the risk GeoTIFF. `expected` (when its width is not 0) must match the raster's size and
+// geotransform; its CRS is kept. Throws Error.
+RiskGrid read_risk(const std::string& path, const GridSpec& expected, const Progress& progress);
+
+// The smallest value t such that the cells >= t make up at least `percent` % of the non-NaN cells: the
+// k-th largest value, k = ceil(percent/100 * valid). Every cell equal to t is a candidate, so with ties the
+// share may exceed `percent`. Exact (radix selection on the float bits, two counting passes).
+// Returns NaN when there is no valid cell. `valid` receives the number of non-NaN cells.
+float top_percent_threshold(const std::vector<float>& risk, double percent, std::int64_t* valid = nullptr);
+
+// Cell classes for cleaning.
+enum : std::uint8_t { kBackground = 0, kCandidate = 1, kNoData = 2 };
+std::vector<std::uint8_t> candidate_mask(const std::vector<float>& risk, float threshold, std::int64_t* candidates = nullptr);
+
+// ---- clean.cpp ---------------------------------------------------------------------------------------
+
+// Labels the connected components of the cells where (mask[i] == value) == match. 4- or 8-connectivity.
+// labels[i] = 0 outside; components are numbered 1..n in the row-major order of their first cell.
+// sizes[c] = cells of component c (sizes[0] unused). Linear in cells (two-pass, union-find).
+std::int32_t label_components(const std::vector<std::uint8_t>& mask, std::int64_t width, std::int64_t height,
+                              std::uint8_t value, bool match, bool eight, std::vector<std::int32_t>& labels,
+                              std::vector<std::int64_t>& sizes);
+
+struct CleanResult {
+    std::vector<std::int32_t> labels;  // 0 = not in a zone; 1..zones, row-major discovery order
+    std::int32_t zones = 0;
+    std::int64_t candidate_components = 0;
+    std::int64_t dropped_components = 0, dropped_cells = 0;
+    std::int64_t filled_holes = 0, filled_cells = 0;
+};
+
+// Zones are 4-connected (cells sharing a side). Drops candidate components of fewer than min_cells cells,
+// then fills holes: background components (8-connected, the dual of 4) that touch neither the grid's edge
+// nor a nodata cell and have fewer than max_hole_cells cells. Then labels the zones. `mask` is modified.
+CleanResult clean_zones(std::vector<std::uint8_t>& mask, std::int64_t width, std::int64_t height, std::int64_t min_cells,
+                        std::int64_t max_hole_cells);
+
+// ---- polygonize.cpp ----------------------------------------------------------------------------------
+
+// One ISO WKB (Multi)Polygon per zone label (index label-1), in the grid's CRS, from GDALPolygonize on the
+// label raster (4-connected, as the labels).
+std::vector<std::vector<unsigned char>> polygonize_labels(const std::vector<std::int32_t>& labels, std::int32_t zones,
+                                                          const GridSpec& grid, const Progress& progress);
+
+// ---- stats.cpp ---------------------------------------------------------------------------------------
+
+struct ZoneStats {
+    std::int64_t cells = 0;
+    std::int64_t risk_n = 0;  // non-NaN risk cells
+    double risk_sum = 0, risk_max = -INFINITY;
+    std::vector<double> factor_sum;
+    std::vector<std::int64_t> factor_n;
+};
+
+// One pass over the labels and risk, one streamed pass (by rows) over each factor raster. A factor raster
+// that cannot be read gives NaN means and a warning.
+std::vector<ZoneStats> zonal_stats(const std::vector<std::int32_t>& labels, std::int32_t zones, const RiskGrid& risk,
+                                   const std::vector<std::string>& factor_names, const std::vector<std::string>& factor_paths,
+                                   std::vector<std::string>& warnings, const Progress& progress);
+
+// ---- geos.cpp ----------------------------------------------------------------------------------------
+
+class Geos {
+public:
+    Geos();
+    ~Geos();
+    Geos(const Geos&) = delete;
+    Geos& operator=(const Geos&) = delete;
+    GEOSContextHandle_t h;
+
+    GEOSGeometry* read_wkb(const std::vector<unsigned char>& wkb) const;  // caller owns; nullptr on failure
+    GEOSGeometry* point(double x, double y) const;
+    double distance(const GEOSGeometry* a, const GEOSGeometry* b) const;  // NaN on failure
+};
+
+// Feature geometries of one layer in GEOS form, converted on first use (and prepared on first use).
+class GeomCache {
+public:
+    GeomCache(const Geos& geos, const FeatureLayer* layer);
+    ~GeomCache();
+    GeomCache(const GeomCache&) = delete;
+    GeomCache& operator=(const GeomCache&) = delete;
+    const GEOSGeometry* get(std::int64_t i);                 // nullptr when unreadable
+    const GEOSPreparedGeometry* prepared(std::int64_t i);    // nullptr when unreadable
+    const FeatureLayer* layer() const { return layer_; }
+    std::int64_t size() const { return layer_ ? layer_->size() : 0; }
+    GEOSContextHandle_t handle() const { return geos_.h; }
+    const Extent& extent() const { return extent_; }  // of the layer's features
+
+private:
+    const Geos& geos_;
+    const FeatureLayer* layer_;
+    Extent extent_;
+    std::vector<GEOSGeometry*> geoms_;
+    std::vector<const GEOSPreparedGeometry*> prepared_;
+    std::vector<char> tried_;
+};
+
+// Distance from `g` (bounds `b`) to the nearest feature of `cache` for which keep[i] (all when keep is
+// empty); NaN when there is none. Through the R-tree, growing the search box until a feature is found.
+// `id` (optional) receives the nearest feature's index (-1 when none; the lowest index among equals).
+double nearest_distance(GeomCache& cache, const std::vector<char>& keep, const GEOSGeometry* g, const Extent& b,
+                        std::int64_t* id = nullptr);
+// Whether some kept feature of `cache` lies within `d` of `g`.
+bool any_within(GeomCache& cache, const std::vector<char>& keep, const GEOSGeometry* g, const Extent& b, double d);
+
+// ---- context.cpp -------------------------------------------------------------------------------------
+
+// What the attribute steps share, computed once.
+struct Context {
+    Context(const ZoneInputs& in, const Inputs& inputs);
+    const ZoneInputs& in;
+    const ZonesSpec& spec;
+    double as_of;
+    Geos geos;
+    const FeatureLayer *hazards = nullptr, *incidents = nullptr, *settlements = nullptr, *signs = nullptr,
+                       *sessions = nullptr;
+    GeomCache hazard_geoms, incident_geoms, settlement_geoms, session_geoms;
+
+    std::vector<char> hazard_counted;       // status not cleared/cancelled
+    std::vector<char> incident_counted;     // dated on or before as_of, or undated
+    std::vector<double> incident_date;      // NaN = undated
+    std::vector<char> session_counted;      // dated on or before as_of, reached not 0
+    std::vector<double> session_date;
+    std::vector<std::int64_t> session_settlement;  // -1 = none
+    std::vector<double> settlement_last_session;   // NaN = never
+    std::vector<double> hazard_unmarked;           // m; NaN = not computed yet
+    std::vector<double> zone_far_first;            // by zone id: earliest date of its far incidents (NaN: none dated)
+    std::vector<std::int64_t> far_outside;         // incidents far from every counted hazard that lie in no zone
+    std::vector<std::string> warnings;
+
+    std::string hazard_label(std::int64_t i) const;
+    std::string settlement_label(std::int64_t i) const;
+    std::string settlement_id(std::int64_t i) const;
+    double settlement_population(std::int64_t i) const;  // NaN when unknown
+    bool settlement_returnee(std::int64_t i) const;
+    std::string text(const FeatureLayer* l, const char* role, std::int64_t i) const;
+    // Unmarked perimeter of hazard i (cached): boundary length farther than sign_cover from every counted sign.
+    double unmarked(std::int64_t i);
+    bool incident_recent(std::int64_t i) const;
+};
+
+// Boundary length of `rings` farther than r from every point of `signs` (exact: each sign covers the chord
+// of its disc on each segment; the chords are merged).
+struct Pt {
+    double x, y;
+};
+double uncovered_length(const std::vector<std::vector<Pt>>& rings, const std::vector<Pt>& signs, double r);
+
+// ---- attributes.cpp ----------------------------------------------------------------------------------
+
+// Fills settlements, population, returnees, hazards, unmarked perimeter, incidents and last session of each
+// zone (zones[k].wkb must be set; labels index the grid).
+void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<std::int32_t>& labels, const GridSpec& grid,
+                     const Progress& progress);
+
+// ---- settlements.cpp ---------------------------------------------------------------------------------
+
+std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskGrid& risk, const std::vector<Zone>& zones,
+                                               const Progress& progress);
+// priority = risk_mean x (1 + log10(1 + population)) x (1.5 if returnee) x need; need in [0.5, 1]; 0 for a known
+// population of 0.
+double settlement_priority(double risk_mean, double population, bool returnee, double last_session, double as_of,
+                           double stale_days);
+
+// ---- rank.cpp ----------------------------------------------------------------------------------------
+
+// mean_risk x (1 + log10(1 + population_in_reach)) x (1 + log10(1 + incidents_far_from_hazards))
+double zone_priority(double mean_risk, double population_in_reach, double incidents_far_from_hazards);
+// Sorts by priority (desc), max risk (desc), id (asc) and sets rank.
+void rank_zones(std::vector<Zone>& zones);
+// Sets action and reason of each zone.
+void zone_actions(Context& ctx, std::vector<Zone>& zones);
+
+// ---- text.cpp ----------------------------------------------------------------------------------------
+
+std::string thousands(double v);          // 1240 -> "1,240" (rounded to a whole number)
+std::string metres(double v);             // "1,240 m"
+std::string month_of(double days);        // "2024-05"
+std::string plain_number(double v);       // 0.5 -> "0.5", 2000 -> "2000"
+std::string lower_trim(const std::string& s);
+std::string join(const std::vector<std::string>& v, const std::string& sep);
+
+}  // namespace minerisk::zones
