@@ -1,4 +1,5 @@
 // What a run tells the person at the terminal: the plan, then the summary.
+#include <algorithm>
 #include <cstdio>
 
 #include "commands.hpp"
@@ -43,6 +44,13 @@ void print_summary(const RunPlan& plan, const RunSummary& s) {
                 plan.inputs.crs_reason.c_str());
     print_layers(plan);
     std::printf("risk: min %.3f, mean %.3f, max %.3f\n", s.risk_min, s.risk_mean, s.risk_max);
+    std::printf("zones: %zu at risk >= %.3f", s.zones.zones.size(), s.zones.threshold);
+    const size_t shown = std::min<size_t>(5, s.zones.zones.size());
+    std::printf(shown ? "; first %zu:\n" : "\n", shown);
+    for (size_t i = 0; i < shown; ++i) {
+        const Zone& z = s.zones.zones[i];
+        std::printf("  %2d. zone %-4d %8.1f ha  mean risk %.2f  %s\n", z.rank, z.id, z.area_m2 / 1e4, z.mean_risk, z.action.c_str());
+    }
     double total = 0;
     std::printf("time per stage:");
     for (const auto& st : s.stages) {

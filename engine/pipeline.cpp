@@ -23,6 +23,7 @@
 #include "minerisk/combine.hpp"
 #include "minerisk/crs.hpp"
 #include "minerisk/dates.hpp"
+#include "minerisk/exports.hpp"
 #include "minerisk/version.hpp"
 #include "scoring/host.hpp"
 
@@ -308,9 +309,16 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         return info;
     };
     std::vector<std::unique_ptr<RasterWriter>> writers;  // [0] = risk, then per factor: score, extras
-    writers.push_back(std::make_unique<RasterWriter>((fs::path(out_dir) / "risk.tif").string(), grid,
-                                                     make_info("combined risk (" + plan.scenario.scoring.method + ")", "")));
-    summary.outputs.push_back({writers.back()->path(), "combined risk, 0 to 1"});
+    std::vector<RasterOutput> rasters;                   // the same, as the exports present them
+    auto add_raster = [&](const fs::path& relative, const std::string& name, const std::string& description,
+                          const std::string& unit, const std::string& kind, const std::string& what) {
+        const std::string path = fs::absolute(fs::path(out_dir) / relative).lexically_normal().string();
+        writers.push_back(std::make_unique<RasterWriter>(path, grid, make_info(description, unit)));
+        rasters.push_back({path, name, description, unit, kind});
+        summary.outputs.push_back({path, what});
+        return writers.back().get();
+    };
+    add_raster("risk.tif", "risk", "combined risk (" + plan.scenario.scoring.method + ")", "", "risk", "combined risk, 0 to 1");
     struct FactorOut {
         RasterWriter* score = nullptr;
         std::vector<RasterWriter*> extras;  // nullptr where not written
@@ -319,23 +327,17 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     for (size_t k = 0; k < plan.factors.size(); ++k) {
         const auto& f = plan.factors[k];
         const mr_plugin* api = f.plugin->api;
-        if (plan.scenario.outputs.factors) {
-            writers.push_back(std::make_unique<RasterWriter>((fs::path(out_dir) / "factors" / (f.spec.name + ".tif")).string(), grid,
-                                                             make_info(f.spec.name + " score (" + f.plugin->name + ")", "")));
-            fouts[k].score = writers.back().get();
-            summary.outputs.push_back({writers.back()->path(), f.spec.name + " score, 0 to 1"});
-        }
+        if (plan.scenario.outputs.factors)
+            fouts[k].score = add_raster(fs::path("factors") / (f.spec.name + ".tif"), f.spec.name,
+                                        f.spec.name + " score (" + f.plugin->name + ")", "", "factor",
+                                        f.spec.name + " score, 0 to 1");
         for (int b = 0; b < api->extra_band_count; ++b) {
-            RasterWriter* w = nullptr;
-            if (plan.scenario.outputs.extra_bands) {
-                const auto& bs = api->extra_bands[b];
-                writers.push_back(std::make_unique<RasterWriter>(
-                    (fs::path(out_dir) / "factors" / (f.spec.name + "." + bs.name + ".tif")).string(), grid,
-                    make_info(std::string(bs.description), bs.unit ? bs.unit : "")));
-                w = writers.back().get();
-                summary.outputs.push_back({w->path(), bs.description});
-            }
-            fouts[k].extras.push_back(w);
+            const auto& bs = api->extra_bands[b];
+            fouts[k].extras.push_back(plan.scenario.outputs.extra_bands
+                                          ? add_raster(fs::path("factors") / (f.spec.name + "." + bs.name + ".tif"),
+                                                       f.spec.name + "." + bs.name, bs.description, bs.unit ? bs.unit : "",
+                                                       "extra", bs.description)
+                                          : nullptr);
         }
     }
 
@@ -440,7 +442,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     }
 
     {
-        StageClock c(summary.stages, "finishing outputs", options);
+        StageClock c(summary.stages, "finishing rasters", options);
         for (auto& w : writers) w->commit();
         TileStats all;
         for (const auto& st : tile_stats)
@@ -450,7 +452,38 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         summary.risk_mean = all.n ? all.sum / all.n : 0;
         for (const auto& w : host.warnings()) summary.warnings.push_back(w);
         summary.notes = host.infos();
-
+    }
+    {
+        StageClock c(summary.stages, "zones", options);
+        ZoneInputs zi;
+        zi.scenario = &plan.scenario;
+        zi.inputs = &plan.inputs;
+        zi.grid = grid;
+        zi.as_of = plan.as_of;
+        zi.risk_path = writers[0]->path();
+        for (size_t k = 0; k < plan.factors.size(); ++k) {
+            zi.factor_names.push_back(plan.factors[k].spec.name);
+            zi.factor_paths.push_back(fouts[k].score ? fouts[k].score->path() : std::string());
+            zi.factor_weights.push_back(plan.factors[k].spec.weight);
+        }
+        summary.zones = build_zones(zi, progress);
+        for (const auto& w : summary.zones.warnings) summary.warnings.push_back(w);
+    }
+    {
+        StageClock c(summary.stages, "exports", options);
+        ExportContext ctx;
+        ctx.plan = &plan;
+        ctx.summary = &summary;
+        ctx.zones = &summary.zones;
+        ctx.output_dir = fs::absolute(out_dir).lexically_normal().string();
+        ctx.rasters = rasters;
+        std::vector<OutputFile> files;
+        for (auto writer : {write_quicklook, write_reports, write_qgis_outputs})
+            for (auto& f : writer(ctx)) files.push_back(f);
+        summary.outputs.insert(summary.outputs.end(), files.begin(), files.end());
+    }
+    {
+        StageClock c(summary.stages, "writing run record", options);
         nlohmann::ordered_json j;
         j["minerisk_version"] = MINERISK_VERSION_STRING;
         j["scenario"] = {{"name", plan.scenario.name}, {"file", fs::absolute(plan.scenario.file).string()}};
@@ -470,6 +503,12 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
                                    {"skipped_null", l.stats.skipped_null}, {"skipped_empty", l.stats.skipped_empty},
                                    {"skipped_bad", l.stats.skipped_bad}});
         j["risk"] = {{"min", summary.risk_min}, {"mean", summary.risk_mean}, {"max", summary.risk_max}};
+        j["zones"]["threshold"] = summary.zones.threshold;
+        j["zones"]["count"] = summary.zones.zones.size();
+        for (const auto& z : summary.zones.zones)
+            j["zones"]["ranked"].push_back({{"rank", z.rank}, {"zone", z.id}, {"priority", z.priority},
+                                            {"area_ha", z.area_m2 / 1e4}, {"mean_risk", z.mean_risk},
+                                            {"action", z.action}});
         j["warnings"] = summary.warnings;
         j["notes"] = summary.notes;
         for (const auto& o : summary.outputs) j["outputs"].push_back({{"file", fs::relative(o.path, out_dir).string()}, {"what", o.what}});

@@ -16,6 +16,7 @@ packages=(
   libcli11-dev                        # command line
   nlohmann-json3-dev                  # run metadata
   libgtest-dev libgmock-dev           # tests
+  chromium                            # tests: the HTML report rendered in a real browser
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(qgis time)

@@ -10,6 +10,7 @@
 #include "minerisk/plugins.hpp"
 #include "minerisk/progress.hpp"
 #include "minerisk/scenario.hpp"
+#include "minerisk/zones.hpp"
 
 namespace minerisk {
 
@@ -63,6 +64,7 @@ struct RunSummary {
     std::vector<std::string> notes;  // what plugins reported for information (counts, totals)
     std::vector<StageTime> stages;
     double risk_min = 0, risk_mean = 0, risk_max = 0;
+    ZoneResult zones;
 };
 
 // Asks a running execute_run to stop at the next tile (safe to call from a signal handler). The run then

@@ -886,9 +886,58 @@ def write_sessions(path, sessions):
 
 # --------------------------------------------------------------------------------------------
 
+LANDUSE_CELL = 100.0
+LANDUSE_CLASSES = {1: "built-up", 2: "cropland", 3: "pasture", 4: "scrub and woodland", 5: "water"}
+
+
+def write_landuse(path, settlements):
+    """A land-use raster (Byte, 100 m, EPSG:32638) for the raster_factor plugin: built-up at villages,
+    cropland within about 1.5 km of them, pasture and scrub beyond in smooth random patches, one river.
+    Its own random stream, so the vector files do not change when it does."""
+    rng = random.Random(SEED + 1)
+    n = int((SQUARE[2] - SQUARE[0]) / LANDUSE_CELL)
+    centres = [s["xy"] for s in settlements]
+    # Smooth noise: a coarse random grid, interpolated bilinearly.
+    k = 16
+    coarse = [[rng.random() for _ in range(k + 1)] for _ in range(k + 1)]
+    def noise(i, j):
+        u, v = i / n * k, j / n * k
+        i0, j0 = min(int(u), k - 1), min(int(v), k - 1)
+        fu, fv = u - i0, v - j0
+        a = coarse[j0][i0] * (1 - fu) + coarse[j0][i0 + 1] * fu
+        b = coarse[j0 + 1][i0] * (1 - fu) + coarse[j0 + 1][i0 + 1] * fu
+        return a * (1 - fv) + b * fv
+    rows = []
+    for j in range(n):
+        y = SQUARE[3] - (j + 0.5) * LANDUSE_CELL
+        river_x = SQUARE[0] + 9000 + 2500 * math.sin((y - SQUARE[1]) / 7000.0)
+        row = bytearray(n)
+        for i in range(n):
+            x = SQUARE[0] + (i + 0.5) * LANDUSE_CELL
+            d = min(math.hypot(x - cx, y - cy) for (cx, cy) in centres)
+            if abs(x - river_x) < 60:
+                c = 5
+            elif d < 300:
+                c = 1
+            elif d < 1500 + 600 * noise(i, j):
+                c = 2
+            else:
+                c = 3 if noise(j, i) > 0.45 else 4
+            row[i] = c
+        rows.append(bytes(row))
+    ds = gdal.GetDriverByName("GTiff").Create(path, n, n, 1, gdal.GDT_Byte, ["COMPRESS=DEFLATE", "TILED=YES"])
+    ds.SetGeoTransform((SQUARE[0], LANDUSE_CELL, 0, SQUARE[3], 0, -LANDUSE_CELL))
+    ds.SetProjection(srs(32638).ExportToWkt())
+    band = ds.GetRasterBand(1)
+    band.WriteRaster(0, 0, n, n, b"".join(rows))
+    band.SetDescription("land use (synthetic): " + ", ".join("%d %s" % kv for kv in sorted(LANDUSE_CLASSES.items())))
+    band.SetNoDataValue(0)
+    ds = None
+
+
 def remove_outputs(out):
     names = ["hazards.gpkg", "hazards.gpkg-wal", "hazards.gpkg-shm", "incidents.csv", "settlements.geojson",
-             "signs.fgb"] + ["sessions." + e for e in ("shp", "shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx")]
+             "signs.fgb", "landuse.tif"] + ["sessions." + e for e in ("shp", "shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx")]
     for n in names:
         p = os.path.join(out, n)
         if os.path.exists(p):
@@ -925,6 +974,7 @@ def main(argv):
     write_settlements(os.path.join(args.out, "settlements.geojson"), settlements)
     write_signs(os.path.join(args.out, "signs.fgb"), signs)
     write_sessions(os.path.join(args.out, "sessions.shp"), sessions)
+    write_landuse(os.path.join(args.out, "landuse.tif"), settlements)
 
     if not args.quiet:
         def fids(kind):

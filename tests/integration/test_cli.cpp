@@ -166,9 +166,72 @@ TEST_F(DemoRun, RiskAndFactorsAreInZeroOne) {
 
 TEST_F(DemoRun, RiskIsTheWeightedSumOfTheFactors) {
     ASSERT_EQ(result.code, 0) << result.err;
-    Raster risk(out / "risk.tif"), hp(out / "factors/hazard_proximity.tif"), id(out / "factors/incident_density.tif");
-    ASSERT_EQ(risk.v.size(), hp.v.size());
-    for (size_t i = 0; i < risk.v.size(); i += 997) EXPECT_NEAR(risk.v[i], 0.6 * hp.v[i] + 0.4 * id.v[i], 1e-6);
+    std::ifstream in(out / "run.json");
+    const auto j = nlohmann::json::parse(in);
+    ASSERT_EQ(j["scoring"]["method"], "weighted_sum");
+    Raster risk(out / "risk.tif");
+    std::vector<std::pair<double, Raster>> factors;
+    double total = 0;
+    for (const auto& f : j["scoring"]["factors"]) {
+        factors.emplace_back(f["weight"].get<double>(), Raster(out / "factors" / (f["name"].get<std::string>() + ".tif")));
+        total += f["weight"].get<double>();
+        ASSERT_EQ(factors.back().second.v.size(), risk.v.size()) << f["name"];
+    }
+    ASSERT_GE(factors.size(), 6u);  // every built-in factor takes part in the demo
+    for (size_t i = 0; i < risk.v.size(); i += 997) {
+        double expected = 0;
+        for (const auto& [w, r] : factors) expected += w / total * r.v[i];
+        EXPECT_NEAR(risk.v[i], expected, 1e-6) << "cell " << i;
+    }
+}
+
+TEST_F(DemoRun, EachFactorBehavesAsTheModelSays) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    // marking_gap: inside a fully signed hazard the share is 0; inside an unsigned one it is 1; both occur.
+    Raster share(out / "factors/marking_gap.unmarked_share.tif"), gap(out / "factors/marking_gap.tif");
+    size_t fully_marked = 0, unmarked = 0;
+    for (size_t i = 0; i < share.v.size(); ++i) {
+        if (std::isnan(share.v[i])) continue;
+        if (share.v[i] == 0.0f) {
+            ++fully_marked;
+            EXPECT_LT(gap.v[i], 1.0f);
+        }
+        if (share.v[i] == 1.0f) {
+            ++unmarked;
+            EXPECT_EQ(gap.v[i], 1.0f);
+        }
+    }
+    EXPECT_GT(fully_marked, 100u);
+    EXPECT_GT(unmarked, 100u);
+    // population_exposure: its people band is largest at a settlement and zero far from all of them.
+    Raster people(out / "factors/population_exposure.people.tif"), pop(out / "factors/population_exposure.tif");
+    float max_people = 0;
+    size_t zero = 0;
+    for (size_t i = 0; i < people.v.size(); ++i) {
+        max_people = std::max(max_people, people.v[i]);
+        zero += people.v[i] == 0.0f;
+        if (people.v[i] == 0.0f) EXPECT_EQ(pop.v[i], 0.0f);
+    }
+    EXPECT_GT(max_people, 1000.0f);
+    EXPECT_GT(zero, 1000u);
+    // outreach_gap: 1 at a never-visited settlement (days band 36500); on average far lower around
+    // settlements visited in the last 100 days.
+    Raster og(out / "factors/outreach_gap.tif"), days(out / "factors/outreach_gap.days_since_session.tif");
+    size_t never = 0, recent = 0;
+    double never_sum = 0, recent_sum = 0;
+    for (size_t i = 0; i < og.v.size(); ++i) {
+        if (days.v[i] == 36500.0f) ++never, never_sum += og.v[i];
+        if (days.v[i] < 100.0f) ++recent, recent_sum += og.v[i];
+    }
+    ASSERT_GT(never, 0u);
+    ASSERT_GT(recent, 0u);
+    EXPECT_GT(never_sum / never, 2 * recent_sum / recent);
+    // land_use (raster_factor): only the class scores of the table appear.
+    Raster lu(out / "factors/land_use.tif");
+    for (size_t i = 0; i < lu.v.size(); i += 101) {
+        const float v = lu.v[i];
+        EXPECT_TRUE(v == 0.4f || v == 0.8f || v == 1.0f || v == 0.6f || v == 0.1f || v == 0.0f) << v;
+    }
 }
 
 TEST_F(DemoRun, HazardProximityFallsWithDistance) {
@@ -203,9 +266,9 @@ TEST_F(DemoRun, RunJsonRecordsScenarioPluginsAndWeights) {
     std::ifstream in(out / "run.json");
     const auto j = nlohmann::json::parse(in);
     EXPECT_EQ(j["scoring"]["method"], "weighted_sum");
-    ASSERT_EQ(j["scoring"]["factors"].size(), 2u);
+    ASSERT_EQ(j["scoring"]["factors"].size(), 6u);
     EXPECT_EQ(j["scoring"]["factors"][0]["plugin"], "hazard_proximity");
-    EXPECT_EQ(j["scoring"]["factors"][0]["weight"], 0.6);
+    EXPECT_EQ(j["scoring"]["factors"][0]["weight"], 0.35);
     EXPECT_FALSE(j["scoring"]["factors"][0]["version"].get<std::string>().empty());
     EXPECT_EQ(j["inputs"][0]["repaired"], 6);
     Raster risk(out / "risk.tif");

@@ -174,31 +174,34 @@ TEST(ScenarioDemo, HasFiveInputsInStandardOrderWithAbsolutePaths) {
     EXPECT_EQ(sc.input("sessions")->fields, se_fields);
 }
 
-TEST(ScenarioDemo, HasTwoWeightedFactorsWithTheirParameters) {
+TEST(ScenarioDemo, HasEveryBuiltInFactorWithItsWeightAndParameters) {
     const Scenario sc = minerisk::load_scenario(MINERISK_TESTDATA "/demo/scenario.yaml");
     EXPECT_EQ(sc.scoring.method, "weighted_sum");
     EXPECT_TRUE(sc.scoring.plugin_paths.empty());
-    ASSERT_EQ(sc.scoring.factors.size(), 2u);
+    ASSERT_EQ(sc.scoring.factors.size(), 6u);
+    const std::vector<std::pair<std::string, double>> expected = {
+        {"hazard_proximity", 0.35}, {"incident_density", 0.25}, {"marking_gap", 0.1},
+        {"population_exposure", 0.1}, {"outreach_gap", 0.1}, {"raster_factor", 0.1}};
+    for (size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(sc.scoring.factors[i].plugin, expected[i].first);
+        EXPECT_DOUBLE_EQ(sc.scoring.factors[i].weight, expected[i].second);
+    }
     const auto& hp = sc.scoring.factors[0];
-    EXPECT_EQ(hp.plugin, "hazard_proximity");
     EXPECT_EQ(hp.name, "hazard_proximity");
-    EXPECT_DOUBLE_EQ(hp.weight, 0.6);
-    EXPECT_TRUE(hp.group.empty());
-    ASSERT_EQ(hp.params.size(), 1u);
+    ASSERT_EQ(hp.params.size(), 2u);
     EXPECT_EQ(hp.params[0].name, "half_distance");
-    EXPECT_FALSE(hp.params[0].is_table);
     EXPECT_EQ(hp.params[0].text, "250");
-    const auto& id = sc.scoring.factors[1];
-    EXPECT_EQ(id.plugin, "incident_density");
-    EXPECT_EQ(id.name, "incident_density");
-    EXPECT_DOUBLE_EQ(id.weight, 0.4);
-    ASSERT_EQ(id.params.size(), 2u);
-    EXPECT_EQ(id.params[0].name, "radius");
-    EXPECT_EQ(id.params[0].text, "2000");
-    EXPECT_EQ(id.params[1].name, "half_life");
-    EXPECT_EQ(id.params[1].text, "730");
-    // The demo sets no zones/outputs/run: the defaults hold.
+    EXPECT_TRUE(hp.params[1].is_table);
+    ASSERT_EQ(hp.params[1].table.size(), 2u);
+    EXPECT_EQ(hp.params[1].table[1].first, "SHA");
+    EXPECT_EQ(hp.params[1].table[1].second, "0.7");
+    const auto& lu = sc.scoring.factors[5];
+    EXPECT_EQ(lu.name, "land_use");
+    EXPECT_EQ(lu.params[0].name, "path");
+    // Zones by share of area; outputs and run keep their defaults.
     EXPECT_FALSE(sc.zones.threshold.has_value());
+    ASSERT_TRUE(sc.zones.top_percent.has_value());
+    EXPECT_DOUBLE_EQ(*sc.zones.top_percent, 5.0);
     EXPECT_EQ(sc.run.tile_size, 1024);
     EXPECT_EQ(sc.outputs.compress, "DEFLATE");
 }

@@ -1,0 +1,184 @@
+// write_qgis_outputs: minerisk.gpkg (with its layer_styles), a .qml beside each raster, and minerisk.qgs.
+#include <gdal_priv.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "export/qgis_gpkg.hpp"
+#include "export/qgis_layers.hpp"
+#include "export/qgis_project.hpp"
+#include "export/qgis_styles.hpp"
+#include "io/raster_writer.hpp"
+#include "minerisk/error.hpp"
+#include "minerisk/exports.hpp"
+
+namespace fs = std::filesystem;
+
+namespace minerisk {
+
+namespace {
+
+Location file_location(const std::string& path) {
+    Location where;
+    where.file = path;
+    return where;
+}
+
+constexpr const char* kGpkgName = "minerisk.gpkg";
+constexpr const char* kProjectName = "minerisk.qgs";
+
+void write_text_file(const std::string& path, const std::string& text) {
+    const std::string tmp = temporary_path_for(path);
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.close();
+        if (!out) {
+            std::remove(tmp.c_str());
+            throw Error("cannot write the file", file_location(path), "check the free space in the output folder");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        std::remove(tmp.c_str());
+        throw Error("cannot move the file into place: " + ec.message(), file_location(path));
+    }
+}
+
+// "./risk.tif", "./factors/x.tif": a path relative to the output folder when the file is inside it.
+std::string project_path(const std::string& file, const std::string& output_dir) {
+    std::error_code ec;
+    const fs::path rel = fs::relative(fs::absolute(file, ec), fs::absolute(output_dir, ec), ec);
+    if (ec || rel.empty() || rel.begin()->string() == "..") return fs::absolute(file, ec).generic_string();
+    return "./" + rel.generic_string();
+}
+
+// The path of the style QGIS loads with a raster: same folder and name, the last extension replaced by .qml.
+std::string qml_path_for(const std::string& raster) { return fs::path(raster).replace_extension(".qml").string(); }
+
+// Minimum and maximum of band 1 (exact, nodata excluded); false when the raster has no valid cell.
+bool raster_min_max(const std::string& path, double& min, double& max) {
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    bool ok = false;
+    if (ds && ds->GetRasterCount() >= 1) {
+        double mm[2] = {0, 0};
+        ok = ds->GetRasterBand(1)->ComputeRasterMinMax(FALSE, mm) == CE_None && std::isfinite(mm[0]) && std::isfinite(mm[1]);
+        if (ok) min = mm[0], max = mm[1];
+    }
+    if (ds) GDALClose(ds);
+    CPLPopErrorHandler();
+    return ok;
+}
+
+qgis::Style raster_style(const RasterOutput& r) {
+    if (r.kind != "extra") return qgis::score_raster_style();
+    double min = 0, max = 1;
+    if (!raster_min_max(r.path, min, max)) min = 0, max = 1;
+    return qgis::range_raster_style(min, max, r.unit);
+}
+
+std::string raster_title(const RasterOutput& r) {
+    if (r.kind == "risk") return "Combined risk (0-1)";
+    if (r.kind == "factor") return r.name + " score (0-1)";
+    const std::string what = r.description.empty() ? r.name : r.name + ": " + r.description;
+    return r.unit.empty() ? what : what + " (" + r.unit + ")";
+}
+
+// Project layer order, top to bottom: zones, ranked settlements, signs, incidents, sessions, hazards,
+// settlements, extra inputs, then the rasters.
+int draw_order(const std::string& role) {
+    static const char* order[] = {"zones", "settlements_ranked", "signs", "incidents", "sessions", "hazards", "settlements"};
+    for (int i = 0; i < 7; ++i)
+        if (role == order[i]) return i;
+    return 7;
+}
+
+std::vector<qgis::ProjectLayer> vector_project_layers(const std::vector<qgis::VectorLayerPlan>& plans) {
+    std::vector<const qgis::VectorLayerPlan*> sorted;
+    for (const auto& p : plans) sorted.push_back(&p);
+    std::stable_sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return draw_order(a->role) < draw_order(b->role); });
+    std::vector<qgis::ProjectLayer> out;
+    for (const auto* p : sorted) {
+        for (size_t k = 0; k < p->kinds.size(); ++k) {
+            qgis::ProjectLayer l;
+            l.id = "minerisk_" + p->name;
+            l.name = p->title;
+            l.datasource = std::string("./") + kGpkgName + "|layername=" + p->name;
+            if (p->mixed()) {
+                // A layer of several geometry kinds opens in QGIS one kind at a time.
+                const char* type = p->kinds[k] == qgis::GeomKind::point ? "Point" : p->kinds[k] == qgis::GeomKind::line ? "LineString" : "Polygon";
+                l.id += std::string("_") + type;
+                l.name += std::string(" (") + qgis::kind_name(p->kinds[k]) + ")";
+                l.datasource += std::string("|geometrytype=") + type;
+            }
+            l.provider = "ogr";
+            l.style = p->styles[k];
+            out.push_back(std::move(l));
+        }
+    }
+    return out;
+}
+
+std::vector<qgis::ProjectLayer> raster_project_layers(const ExportContext& ctx, const std::vector<qgis::Style>& styles) {
+    std::vector<qgis::ProjectLayer> out;
+    for (size_t i = 0; i < ctx.rasters.size(); ++i) {
+        const RasterOutput& r = ctx.rasters[i];
+        qgis::ProjectLayer l;
+        l.id = "minerisk_raster_" + std::to_string(i) + "_" + r.name;
+        l.name = raster_title(r);
+        l.datasource = project_path(r.path, ctx.output_dir);
+        l.provider = "gdal";
+        l.style = styles[i];
+        l.visible = r.kind == "risk";
+        l.in_group = r.kind != "risk";
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+Extent project_extent(const ExportContext& ctx) {
+    Extent e = ctx.plan->grid.extent();
+    if (!e.valid()) e = ctx.plan->inputs.extent();
+    if (!e.valid()) e = Extent{0, 0, 1, 1};
+    return e;
+}
+
+}  // namespace
+
+std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
+    if (!ctx.plan) throw Error("the QGIS export needs the run's plan", file_location(ctx.output_dir));
+    if (ctx.output_dir.empty()) throw Error("the QGIS export needs an output folder");
+    std::vector<OutputFile> written;
+
+    const auto plans = qgis::plan_vector_layers(ctx);
+    const std::string gpkg = (fs::path(ctx.output_dir) / kGpkgName).string();
+    qgis::write_geopackage(ctx, plans, gpkg);
+    written.push_back({gpkg, "QGIS GeoPackage: zones, ranked settlements and the inputs as used, styled"});
+
+    std::vector<qgis::Style> raster_styles;
+    for (const auto& r : ctx.rasters) {
+        raster_styles.push_back(raster_style(r));
+        const std::string qml = qml_path_for(r.path);
+        write_text_file(qml, qgis::to_qml(raster_styles.back()));
+        written.push_back({qml, "QGIS style of " + fs::path(r.path).filename().string()});
+    }
+
+    qgis::ProjectInfo info;
+    info.title = "minerisk: " + ctx.plan->scenario.name;
+    info.crs_wkt = !ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt;
+    info.crs_name = ctx.plan->inputs.crs_name;
+    info.extent = project_extent(ctx);
+    info.group_name = "Factor scores and extra bands";
+    info.layers = vector_project_layers(plans);
+    for (auto& l : raster_project_layers(ctx, raster_styles)) info.layers.push_back(std::move(l));
+    const std::string qgs = (fs::path(ctx.output_dir) / kProjectName).string();
+    write_text_file(qgs, qgis::project_xml(info));
+    written.push_back({qgs, "QGIS project: every layer styled, in order, in the working CRS"});
+    return written;
+}
+
+}  // namespace minerisk

@@ -1,0 +1,450 @@
+#include "export/qgis_gpkg.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "io/raster_writer.hpp"
+#include "minerisk/dates.hpp"
+#include "minerisk/error.hpp"
+#include "minerisk/scenario.hpp"
+
+namespace fs = std::filesystem;
+
+namespace minerisk::qgis {
+
+namespace {
+
+Location file_location(const std::string& path) {
+    Location where;
+    where.file = path;
+    return where;
+}
+
+struct CloseDataset {
+    void operator()(GDALDataset* ds) const {
+        if (ds) GDALClose(ds);
+    }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, CloseDataset>;
+
+// Removes a temporary file when the writing fails before it is renamed into place.
+class TempFile {
+public:
+    explicit TempFile(std::string path) : path_(std::move(path)) { std::remove(path_.c_str()); }
+    ~TempFile() {
+        if (!path_.empty()) std::remove(path_.c_str());
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::string& path() const { return path_; }
+    void release() { path_.clear(); }
+
+private:
+    std::string path_;
+};
+
+// Sets a GDAL configuration option for this thread while in scope, restoring the previous value afterwards.
+class ScopedConfig {
+public:
+    ScopedConfig(const char* key, const std::string& value) : key_(key) {
+        if (const char* old = CPLGetThreadLocalConfigOption(key, nullptr)) old_ = old, had_ = true;
+        CPLSetThreadLocalConfigOption(key, value.c_str());
+    }
+    ~ScopedConfig() { CPLSetThreadLocalConfigOption(key_, had_ ? old_.c_str() : nullptr); }
+    ScopedConfig(const ScopedConfig&) = delete;
+    ScopedConfig& operator=(const ScopedConfig&) = delete;
+
+private:
+    const char* key_;
+    std::string old_;
+    bool had_ = false;
+};
+
+// Quiet GDAL messages while in scope: failures are reported through Error with CPLGetLastErrorMsg().
+class QuietErrors {
+public:
+    QuietErrors() { CPLPushErrorHandler(CPLQuietErrorHandler); }
+    ~QuietErrors() { CPLPopErrorHandler(); }
+    QuietErrors(const QuietErrors&) = delete;
+    QuietErrors& operator=(const QuietErrors&) = delete;
+};
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+    const std::string gdal = CPLGetLastErrorMsg();
+    throw Error(what + (gdal.empty() ? "" : ": " + gdal), file_location(path),
+                "check that the output folder is writable and has free space");
+}
+
+// ---- fields ----------------------------------------------------------------------------------------------------
+
+struct FieldSpec {
+    std::string name;
+    OGRFieldType type;
+    OGRFieldSubType subtype = OFSTNone;
+    int width = 0;
+};
+
+void create_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields, const std::string& path) {
+    for (const auto& f : fields) {
+        OGRFieldDefn defn(f.name.c_str(), f.type);
+        defn.SetSubType(f.subtype);
+        if (f.width > 0) defn.SetWidth(f.width);
+        if (layer.CreateField(&defn) != OGRERR_NONE) fail("cannot add the field '" + f.name + "' to " + layer.GetName(), path);
+    }
+}
+
+// Field names unique without regard to case (SQLite column names are case-insensitive); clashes get a suffix.
+class FieldNames {
+public:
+    explicit FieldNames(std::set<std::string> reserved) : taken_(std::move(reserved)) {}
+    std::string claim(const std::string& wanted) {
+        std::string name = wanted.empty() ? "field" : wanted;
+        if (taken_.count(lower(name))) name += "_value";
+        for (int n = 2; taken_.count(lower(name)); ++n) name = wanted + "_" + std::to_string(n);
+        taken_.insert(lower(name));
+        return name;
+    }
+
+private:
+    static std::string lower(std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
+    std::set<std::string> taken_;
+};
+
+void set_real(OGRFeature& f, int idx, double v) {
+    if (std::isfinite(v)) f.SetField(idx, v);
+    else f.SetFieldNull(idx);
+}
+
+void set_int64(OGRFeature& f, int idx, std::int64_t v) { f.SetField(idx, static_cast<GIntBig>(v)); }
+
+void set_date(OGRFeature& f, int idx, double days) {
+    int y = 0, m = 0, d = 0;
+    if (std::isfinite(days) && std::sscanf(date_to_string(days).c_str(), "%d-%d-%d", &y, &m, &d) == 3) f.SetField(idx, y, m, d);
+    else f.SetFieldNull(idx);
+}
+
+std::string date_text(double days) { return std::isfinite(days) ? date_to_string(days) : std::string(); }
+
+double rounded(double v, double step) { return std::isfinite(v) ? std::round(v / step) * step : v; }
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+    return out;
+}
+
+// ---- geometry --------------------------------------------------------------------------------------------------
+
+// A copy of the geometry in the layer's type (single parts promoted to multi); null for a missing geometry.
+OGRGeometry* layer_geometry(const OGRGeometry* g, OGRwkbGeometryType type) {
+    if (!g || g->IsEmpty()) return nullptr;
+    OGRGeometry* copy = g->clone();
+    if (type == wkbUnknown || wkbFlatten(copy->getGeometryType()) == type) return copy;
+    return OGRGeometryFactory::forceTo(copy, type);
+}
+
+OGRGeometry* geometry_from_wkb(const std::vector<unsigned char>& wkb, OGRwkbGeometryType type) {
+    if (wkb.empty()) return nullptr;
+    OGRGeometry* g = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size(), wkbVariantIso) != OGRERR_NONE || !g)
+        return nullptr;
+    std::unique_ptr<OGRGeometry> owned(g);
+    return layer_geometry(owned.get(), type);
+}
+
+// ---- layers ----------------------------------------------------------------------------------------------------
+
+OGRLayer* create_layer(GDALDataset& ds, const VectorLayerPlan& plan, OGRSpatialReference* srs, const std::string& path) {
+    CPLStringList opts;
+    opts.SetNameValue("FID", "fid");
+    opts.SetNameValue("GEOMETRY_NAME", kGeometryColumn);
+    opts.SetNameValue("SPATIAL_INDEX", "YES");
+    opts.SetNameValue("DESCRIPTION", plan.description.c_str());
+    OGRLayer* layer = ds.CreateLayer(plan.name.c_str(), srs, plan.ogr_type(), opts.List());
+    if (!layer) fail("cannot create the layer '" + plan.name + "'", path);
+    return layer;
+}
+
+void add_feature(OGRLayer& layer, OGRFeature& f, const std::string& path) {
+    if (layer.CreateFeature(&f) != OGRERR_NONE) fail(std::string("cannot write a feature of ") + layer.GetName(), path);
+}
+
+// Writes a layer's features inside one transaction (GeoPackage writes are slow without).
+template <class Fn>
+void in_transaction(GDALDataset& ds, const std::string& path, Fn&& fn) {
+    if (ds.StartTransaction() != OGRERR_NONE) fail("cannot start writing", path);
+    fn();
+    if (ds.CommitTransaction() != OGRERR_NONE) fail("cannot finish writing", path);
+}
+
+// "CHA 3, SHA 1, cleared 1": hazards a zone touches by status, CHA and SHA first, then the others by name.
+std::string hazard_status_summary(const std::vector<ZoneHazard>& hazards) {
+    std::map<std::string, int> count;
+    for (const auto& h : hazards) {
+        std::string s = h.status;
+        s.erase(0, s.find_first_not_of(" \t"));
+        s.erase(s.find_last_not_of(" \t") + 1);
+        ++count[s.empty() ? "no status" : s];
+    }
+    auto order = [](const std::string& s) {
+        std::string u = s;
+        for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return u == "CHA" ? 0 : u == "SHA" ? 1 : 2;
+    };
+    std::vector<std::pair<std::string, int>> items(count.begin(), count.end());
+    std::stable_sort(items.begin(), items.end(), [&](const auto& a, const auto& b) { return order(a.first) < order(b.first); });
+    std::vector<std::string> parts;
+    for (const auto& [s, n] : items) parts.push_back(s + " " + std::to_string(n));
+    return join(parts, ", ");
+}
+
+void write_zones(GDALDataset& ds, const VectorLayerPlan& plan, const ZoneResult* zr, OGRSpatialReference* srs,
+                 const std::string& path) {
+    OGRLayer* layer = create_layer(ds, plan, srs, path);
+    std::vector<FieldSpec> fields = {
+        {"rank", OFTInteger},          {"priority", OFTReal},         {"area_ha", OFTReal},
+        {"mean_risk", OFTReal},        {"max_risk", OFTReal},         {"top_factor", OFTString},
+        {"population", OFTReal},       {"settlements", OFTString},    {"returnee_settlements", OFTInteger64},
+        {"hazards", OFTString},        {"hazard_status", OFTString},  {"incidents", OFTInteger64},
+        {"incidents_recent", OFTInteger64}, {"incidents_far", OFTInteger64}, {"unmarked_m", OFTReal},
+        {"last_session", OFTString},   {"action", OFTString},         {"reason", OFTString},
+    };
+    FieldNames names({"fid", kGeometryColumn});
+    for (const auto& f : fields) names.claim(f.name);
+    const size_t fixed = fields.size();
+    if (zr)
+        for (const auto& factor : zr->factor_names) fields.push_back({names.claim("mean_" + factor), OFTReal});
+    create_fields(*layer, fields, path);
+    if (!zr) return;
+    in_transaction(ds, path, [&] {
+        for (const auto& z : zr->zones) {
+            OGRFeature f(layer->GetLayerDefn());
+            f.SetGeometryDirectly(geometry_from_wkb(z.wkb, plan.ogr_type()));
+            std::vector<std::string> settlement_names, hazard_ids;
+            for (const auto& s : z.settlements) settlement_names.push_back(!s.name.empty() ? s.name : s.id);
+            for (const auto& h : z.hazards) hazard_ids.push_back(!h.id.empty() ? h.id : "#" + std::to_string(h.feature));
+            int i = 0;
+            f.SetField(i++, z.rank);
+            set_real(f, i++, z.priority);
+            set_real(f, i++, rounded(z.area_m2 / 10000.0, 0.01));
+            set_real(f, i++, z.mean_risk);
+            set_real(f, i++, z.max_risk);
+            f.SetField(i++, z.top_factor.c_str());
+            set_real(f, i++, z.population_in_reach);
+            f.SetField(i++, join(settlement_names, "; ").c_str());
+            set_int64(f, i++, z.returnee_settlements);
+            f.SetField(i++, join(hazard_ids, "; ").c_str());
+            f.SetField(i++, hazard_status_summary(z.hazards).c_str());
+            set_int64(f, i++, z.incidents_all);
+            set_int64(f, i++, z.incidents_recent);
+            set_int64(f, i++, z.incidents_far_from_hazards);
+            set_real(f, i++, rounded(z.unmarked_perimeter_m, 0.1));
+            f.SetField(i++, date_text(z.last_session).c_str());
+            f.SetField(i++, z.action.c_str());
+            f.SetField(i++, z.reason.c_str());
+            for (size_t k = 0; k + fixed < fields.size(); ++k)
+                set_real(f, static_cast<int>(fixed + k), k < z.factor_mean.size() ? z.factor_mean[k] : NAN);
+            add_feature(*layer, f, path);
+        }
+    });
+}
+
+void write_ranked_settlements(GDALDataset& ds, const VectorLayerPlan& plan, const ZoneResult* zr,
+                              OGRSpatialReference* srs, const std::string& path) {
+    OGRLayer* layer = create_layer(ds, plan, srs, path);
+    create_fields(*layer,
+                  {{"rank", OFTInteger}, {"priority", OFTReal}, {"id", OFTString}, {"name", OFTString},
+                   {"population", OFTReal}, {"returnee", OFTInteger, OFSTBoolean}, {"risk_mean", OFTReal},
+                   {"risk_max", OFTReal}, {"dist_hazard_m", OFTReal}, {"incidents_nearby", OFTInteger64},
+                   {"last_session", OFTString}, {"zone_rank", OFTInteger}},
+                  path);
+    if (!zr) return;
+    std::map<int, int> zone_rank;
+    for (const auto& z : zr->zones) zone_rank[z.id] = z.rank;
+    const FeatureLayer* settlements = plan.input;
+    in_transaction(ds, path, [&] {
+        for (const auto& s : zr->settlements) {
+            OGRFeature f(layer->GetLayerDefn());
+            if (settlements && s.feature >= 0 && s.feature < settlements->size())
+                f.SetGeometryDirectly(layer_geometry(settlements->geometry[static_cast<size_t>(s.feature)].get(), plan.ogr_type()));
+            int i = 0;
+            f.SetField(i++, s.rank);
+            set_real(f, i++, s.priority);
+            f.SetField(i++, s.id.c_str());
+            f.SetField(i++, s.name.c_str());
+            set_real(f, i++, s.population);
+            f.SetField(i++, s.returnee ? 1 : 0);
+            set_real(f, i++, s.risk_mean);
+            set_real(f, i++, s.risk_max);
+            set_real(f, i++, rounded(s.distance_to_hazard_m, 0.1));
+            set_int64(f, i++, s.incidents_nearby);
+            f.SetField(i++, date_text(s.last_session).c_str());
+            const auto it = zone_rank.find(s.zone_id);
+            f.SetField(i++, it == zone_rank.end() ? 0 : it->second);
+            add_feature(*layer, f, path);
+        }
+    });
+}
+
+// The input's roles in a stable order: the standard roles in their documented order, then the others by name.
+std::vector<std::string> ordered_roles(const FeatureLayer& layer) {
+    std::vector<std::string> roles;
+    for (const auto& fr : field_roles(layer.role))
+        if (layer.columns.count(fr.name)) roles.push_back(fr.name);
+    for (const auto& [name, col] : layer.columns)
+        if (std::find(roles.begin(), roles.end(), name) == roles.end()) roles.push_back(name);
+    return roles;
+}
+
+FieldSpec field_for(const std::string& name, const Column& col) {
+    if (col.type == "number") return {name, OFTReal};
+    if (col.type == "date") return {name, OFTDate};
+    if (col.type == "boolean") return {name, OFTInteger, OFSTBoolean};
+    return {name, OFTString};
+}
+
+void set_value(OGRFeature& f, int idx, const Column& col, size_t row) {
+    const bool present = row < col.present.size() && col.present[row];
+    const double v = row < col.number.size() ? col.number[row] : NAN;
+    if (!present) {
+        f.SetFieldNull(idx);
+    } else if (col.type == "number") {
+        set_real(f, idx, v);
+    } else if (col.type == "date") {
+        set_date(f, idx, v);
+    } else if (col.type == "boolean") {
+        if (std::isfinite(v)) f.SetField(idx, v != 0 ? 1 : 0);
+        else f.SetFieldNull(idx);
+    } else {
+        f.SetField(idx, row < col.text.size() ? col.text[row].c_str() : "");
+    }
+}
+
+void write_input(GDALDataset& ds, const VectorLayerPlan& plan, OGRSpatialReference* srs, const std::string& path) {
+    OGRLayer* layer = create_layer(ds, plan, srs, path);
+    const FeatureLayer& in = *plan.input;
+    FieldNames names({"fid", kGeometryColumn, "source_fid"});
+    std::vector<FieldSpec> fields = {{"source_fid", OFTInteger64}};
+    std::vector<const Column*> columns;
+    for (const auto& role : ordered_roles(in)) {
+        const Column& col = in.columns.at(role);
+        fields.push_back(field_for(names.claim(role), col));
+        columns.push_back(&col);
+    }
+    create_fields(*layer, fields, path);
+    in_transaction(ds, path, [&] {
+        for (std::int64_t r = 0; r < in.size(); ++r) {
+            const size_t row = static_cast<size_t>(r);
+            OGRFeature f(layer->GetLayerDefn());
+            f.SetGeometryDirectly(layer_geometry(in.geometry[row].get(), plan.ogr_type()));
+            set_int64(f, 0, in.fid[row]);
+            for (size_t c = 0; c < columns.size(); ++c) set_value(f, static_cast<int>(c + 1), *columns[c], row);
+            add_feature(*layer, f, path);
+        }
+    });
+}
+
+// The table QGIS reads a layer's default style from (the same schema QGIS creates when it saves a style into
+// a GeoPackage), with one row per layer.
+void write_layer_styles(GDALDataset& ds, const std::vector<VectorLayerPlan>& layers, const std::string& timestamp,
+                        const std::string& path) {
+    CPLStringList opts;
+    opts.SetNameValue("FID", "id");
+    opts.SetNameValue("DESCRIPTION", "QGIS layer styles");
+    OGRLayer* table = ds.CreateLayer("layer_styles", nullptr, wkbNone, opts.List());
+    if (!table) fail("cannot create the layer_styles table", path);
+    create_fields(*table,
+                  {{"f_table_catalog", OFTString, OFSTNone, 256}, {"f_table_schema", OFTString, OFSTNone, 256},
+                   {"f_table_name", OFTString, OFSTNone, 256}, {"f_geometry_column", OFTString, OFSTNone, 256},
+                   {"styleName", OFTString, OFSTNone, 30}, {"styleQML", OFTString}, {"styleSLD", OFTString},
+                   {"useAsDefault", OFTInteger, OFSTBoolean}, {"description", OFTString},
+                   {"owner", OFTString, OFSTNone, 30}, {"ui", OFTString, OFSTNone, 30}},
+                  path);
+    {
+        OGRFieldDefn t("update_time", OFTDateTime);
+        t.SetDefault("CURRENT_TIMESTAMP");  // as QGIS declares it, for the styles users save later
+        if (table->CreateField(&t) != OGRERR_NONE) fail("cannot add the field 'update_time' to layer_styles", path);
+    }
+    int y = 0, m = 0, d = 0;
+    std::sscanf(timestamp.c_str(), "%d-%d-%d", &y, &m, &d);
+    in_transaction(ds, path, [&] {
+        for (const auto& l : layers) {
+            // A layer of mixed geometry kinds gets the style of its most common kind, without the kind check
+            // (QGIS opens such a layer one kind at a time).
+            Style style = l.styles.front();
+            if (l.mixed()) style.check_kind = false;
+            OGRFeature f(table->GetLayerDefn());
+            f.SetField("f_table_catalog", "");
+            f.SetField("f_table_schema", "");
+            f.SetField("f_table_name", l.name.c_str());
+            f.SetField("f_geometry_column", kGeometryColumn);
+            f.SetField("styleName", l.name.substr(0, 30).c_str());
+            f.SetField("styleQML", to_qml(style).c_str());
+            f.SetField("styleSLD", "");
+            f.SetField("useAsDefault", 1);
+            f.SetField("description", ("minerisk style: " + l.title).c_str());
+            f.SetField("owner", "");
+            f.SetField("update_time", y, m, d, 0, 0, 0.0f, 100);
+            add_feature(*table, f, path);
+        }
+    });
+}
+
+}  // namespace
+
+std::string as_of_timestamp(double as_of_days) {
+    const std::string day = std::isfinite(as_of_days) ? date_to_string(as_of_days) : std::string("1970-01-01");
+    return day + "T00:00:00.000Z";
+}
+
+void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPlan>& layers, const std::string& path) {
+    GDALAllRegister();
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!driver) throw Error("this GDAL has no GeoPackage driver", file_location(path), "install GDAL with SQLite support");
+
+    const std::string timestamp = as_of_timestamp(ctx.plan ? ctx.plan->as_of : NAN);
+    const ScopedConfig fixed_date("OGR_CURRENT_DATE", timestamp);  // gpkg_contents.last_change
+    const QuietErrors quiet;  // e.g. the warning that ".part" is not the .gpkg extension
+    TempFile tmp(temporary_path_for(path));
+
+    OGRSpatialReference srs;
+    OGRSpatialReference* srs_ptr = nullptr;
+    const std::string wkt = ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "";
+    if (!wkt.empty() && srs.importFromWkt(wkt.c_str()) == OGRERR_NONE) {
+        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        srs_ptr = &srs;
+    }
+    CPLErrorReset();
+    {
+        DatasetPtr ds(driver->Create(tmp.path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) fail("cannot create the GeoPackage", path);
+        for (const auto& l : layers) {
+            if (l.role == "zones") write_zones(*ds, l, ctx.zones, srs_ptr, path);
+            else if (l.role == "settlements_ranked") write_ranked_settlements(*ds, l, ctx.zones, srs_ptr, path);
+            else if (l.input) write_input(*ds, l, srs_ptr, path);
+        }
+        write_layer_styles(*ds, layers, timestamp, path);
+        CPLErrorReset();
+        GDALDataset* raw = ds.release();
+        GDALClose(raw);
+        if (CPLGetLastErrorType() >= CE_Failure) fail("finishing the GeoPackage failed", path);
+    }
+    std::error_code ec;
+    fs::rename(tmp.path(), path, ec);
+    if (ec) throw Error("cannot move the GeoPackage into place: " + ec.message(), file_location(path));
+    tmp.release();
+}
+
+}  // namespace minerisk::qgis

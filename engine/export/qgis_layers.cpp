@@ -1,0 +1,190 @@
+#include "export/qgis_layers.hpp"
+
+#include <ogr_geometry.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+
+#include "minerisk/scenario.hpp"
+
+namespace minerisk::qgis {
+
+namespace {
+
+// Counts features by kind and returns the kinds present, most features first (ties: point, line, polygon).
+std::vector<GeomKind> kinds_by_count(const std::array<std::int64_t, 3>& count, GeomKind fallback) {
+    std::vector<GeomKind> kinds;
+    for (GeomKind k : {GeomKind::point, GeomKind::line, GeomKind::polygon})
+        if (count[static_cast<size_t>(kind_code(k))] > 0) kinds.push_back(k);
+    std::stable_sort(kinds.begin(), kinds.end(), [&](GeomKind a, GeomKind b) {
+        return count[static_cast<size_t>(kind_code(a))] > count[static_cast<size_t>(kind_code(b))];
+    });
+    if (kinds.empty()) kinds.push_back(fallback);
+    return kinds;
+}
+
+bool is_multipoint(const OGRGeometry& g) {
+    const auto t = wkbFlatten(g.getGeometryType());
+    return t == wkbMultiPoint || (t == wkbGeometryCollection && g.getDimension() == 0);
+}
+
+// Kinds present among the given features of a layer (all features when `which` is null).
+void survey(const FeatureLayer* layer, const std::vector<std::int64_t>* which, GeomKind fallback, VectorLayerPlan& plan) {
+    std::array<std::int64_t, 3> count{0, 0, 0};
+    auto look = [&](std::int64_t i) {
+        if (!layer || i < 0 || i >= layer->size() || !layer->geometry[static_cast<size_t>(i)]) return;
+        const OGRGeometry& g = *layer->geometry[static_cast<size_t>(i)];
+        if (g.IsEmpty()) return;
+        ++count[static_cast<size_t>(kind_code(kind_of(g)))];
+        if (is_multipoint(g)) plan.multi_points = true;
+    };
+    if (which) {
+        for (std::int64_t i : *which) look(i);
+    } else if (layer) {
+        for (std::int64_t i = 0; i < layer->size(); ++i) look(i);
+    }
+    plan.kinds = kinds_by_count(count, fallback);
+}
+
+GeomKind usual_kind(const std::string& role) {
+    if (role == "hazards") return GeomKind::polygon;
+    if (role == "incidents" || role == "signs" || role == "sessions" || role == "settlements") return GeomKind::point;
+    return GeomKind::polygon;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool is_standard(const std::string& role) {
+    const auto& std_layers = standard_layers();
+    return std::find(std_layers.begin(), std_layers.end(), role) != std_layers.end();
+}
+
+// A GeoPackage table name for an extra layer: its role when that is a plain name no other layer or GeoPackage
+// table uses, else "extra_" + the role with every other character than letters, digits, '_' and '-' as '_'.
+std::string extra_layer_name(const std::string& role, std::set<std::string>& taken) {
+    std::string clean;
+    for (unsigned char c : role) clean += (std::isalnum(c) || c == '_' || c == '-') ? static_cast<char>(c) : '_';
+    const std::string l = lower(clean);
+    const bool reserved = clean.empty() || clean != role || l.rfind("gpkg", 0) == 0 || l.rfind("rtree", 0) == 0 ||
+                          l.rfind("sqlite", 0) == 0 || l.rfind("extra_", 0) == 0 || taken.count(l);
+    std::string name = reserved ? "extra_" + clean : clean;
+    for (int n = 2; taken.count(lower(name)); ++n) name = "extra_" + clean + "_" + std::to_string(n);
+    taken.insert(lower(name));
+    return name;
+}
+
+const char* standard_title(const std::string& role) {
+    if (role == "hazards") return "Hazards (CHA / SHA)";
+    if (role == "incidents") return "Incidents";
+    if (role == "settlements") return "Settlements";
+    if (role == "signs") return "Signs";
+    if (role == "sessions") return "Risk-education sessions";
+    return "";
+}
+
+std::string settlement_label_field(const FeatureLayer& layer) {
+    if (layer.column("name")) return "name";
+    if (layer.column("id")) return "id";
+    return "";
+}
+
+Style input_style(const std::string& role, GeomKind kind, const FeatureLayer& layer) {
+    if (role == "hazards" && kind == GeomKind::polygon) return hazards_style(layer.column("status") != nullptr);
+    if (role == "incidents") return incidents_style(kind);
+    if (role == "settlements") return settlements_style(kind, settlement_label_field(layer));
+    if (role == "signs") return signs_style(kind);
+    if (role == "sessions") return sessions_style(kind);
+    return extra_style(kind);
+}
+
+int max_rank(const std::vector<int>& ranks) {
+    int m = 0;
+    for (int r : ranks) m = std::max(m, r);
+    return m;
+}
+
+}  // namespace
+
+GeomKind kind_of(const OGRGeometry& geometry) {
+    switch (geometry.getDimension()) {
+        case 0: return GeomKind::point;
+        case 1: return GeomKind::line;
+        default: return GeomKind::polygon;
+    }
+}
+
+OGRwkbGeometryType VectorLayerPlan::ogr_type() const {
+    if (mixed()) return wkbUnknown;
+    switch (kinds.front()) {
+        case GeomKind::point: return multi_points ? wkbMultiPoint : wkbPoint;
+        case GeomKind::line: return wkbMultiLineString;
+        default: return wkbMultiPolygon;
+    }
+}
+
+std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
+    std::vector<VectorLayerPlan> out;
+    const Inputs* inputs = ctx.plan ? &ctx.plan->inputs : nullptr;
+    const FeatureLayer* settlements = inputs ? inputs->find("settlements") : nullptr;
+
+    {
+        VectorLayerPlan z;
+        z.name = z.role = "zones";
+        z.title = "Outreach zones (by rank)";
+        z.description = "minerisk: prioritised outreach zones, ranked (1 = act here first)";
+        z.kinds = {GeomKind::polygon};
+        std::vector<int> ranks;
+        if (ctx.zones)
+            for (const auto& zone : ctx.zones->zones) ranks.push_back(zone.rank);
+        z.styles.push_back(zones_style(max_rank(ranks)));
+        out.push_back(std::move(z));
+    }
+    {
+        VectorLayerPlan s;
+        s.name = s.role = "settlements_ranked";
+        s.title = "Settlements ranked for sessions";
+        s.description = "minerisk: settlements ranked for risk-awareness sessions (1 = first)";
+        s.input = settlements;
+        std::vector<std::int64_t> used;
+        std::vector<int> ranks;
+        if (ctx.zones)
+            for (const auto& rs : ctx.zones->settlements) used.push_back(rs.feature), ranks.push_back(rs.rank);
+        survey(settlements, &used, GeomKind::point, s);
+        for (GeomKind k : s.kinds) s.styles.push_back(ranked_settlements_style(max_rank(ranks), k));
+        out.push_back(std::move(s));
+    }
+    if (!inputs) return out;
+
+    std::set<std::string> taken = {"zones", "settlements_ranked", "layer_styles"};
+    for (const auto& r : standard_layers()) taken.insert(r);
+    std::vector<const FeatureLayer*> ordered;
+    for (const auto& role : standard_layers())
+        if (const FeatureLayer* l = inputs->find(role)) ordered.push_back(l);
+    for (const auto& l : inputs->layers)
+        if (!is_standard(l.role)) ordered.push_back(&l);
+    for (const FeatureLayer* l : ordered) {
+        VectorLayerPlan p;
+        p.role = l->role;
+        p.input = l;
+        if (is_standard(l->role)) {
+            p.name = l->role;
+            p.title = standard_title(l->role);
+            p.description = "minerisk: the " + l->role + " input as used (in the working CRS, repaired)";
+        } else {
+            p.name = extra_layer_name(l->role, taken);
+            p.title = l->role;
+            p.description = "minerisk: the extra input layer '" + l->role + "' as used (in the working CRS, repaired)";
+        }
+        survey(l, nullptr, usual_kind(l->role), p);
+        for (GeomKind k : p.kinds) p.styles.push_back(input_style(l->role, k, *l));
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+}  // namespace minerisk::qgis

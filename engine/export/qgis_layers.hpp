@@ -1,0 +1,37 @@
+// Which vector layers the QGIS exports write, under which names, with which geometry and style. Decided once,
+// then used by the GeoPackage writer (data and layer_styles) and by the project writer (layer tree).
+#pragma once
+#include <ogr_core.h>
+
+#include <string>
+#include <vector>
+
+#include "export/qgis_styles.hpp"
+#include "minerisk/exports.hpp"
+
+class OGRGeometry;
+
+namespace minerisk::qgis {
+
+struct VectorLayerPlan {
+    std::string name;         // the layer's name in minerisk.gpkg
+    std::string role;         // "zones", "settlements_ranked", or the input's role
+    std::string title;        // the name QGIS shows in the layers panel
+    std::string description;  // gpkg_contents description
+    const FeatureLayer* input = nullptr;  // inputs: the layer; settlements_ranked: the settlements (may be null)
+    std::vector<GeomKind> kinds;          // geometry kinds present, most features first; never empty
+    bool multi_points = false;            // some point features are multipoints
+    std::vector<Style> styles;            // one per kind, same order
+
+    bool mixed() const { return kinds.size() > 1; }
+    // The layer's geometry type in the GeoPackage: Point/MultiPoint, MultiLineString, MultiPolygon, or
+    // wkbUnknown ("GEOMETRY") when kinds are mixed.
+    OGRwkbGeometryType ogr_type() const;
+};
+
+// zones, settlements_ranked, then one layer per input (hazards, incidents, settlements, signs, sessions, extras).
+std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx);
+
+GeomKind kind_of(const OGRGeometry& geometry);
+
+}  // namespace minerisk::qgis

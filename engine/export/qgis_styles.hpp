@@ -1,0 +1,55 @@
+// QGIS styles (QML) for the layers minerisk writes: the zones and ranked settlements graduated by rank, the inputs
+// in the colours of the field (CHA red, SHA orange, ...), and the rasters as colour ramps. A Style is the list of
+// elements QGIS reads from a layer: printed inside <qgis> it is a .qml file (or a layer_styles row), and the same
+// elements go inside the layer's <maplayer> in the project.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "export/qgis_xml.hpp"
+
+namespace minerisk::qgis {
+
+// What a vector layer's features are, as QGIS groups geometry types.
+enum class GeomKind { point, line, polygon };
+
+const char* kind_name(GeomKind kind);  // "Point", "Line", "Polygon" (the maplayer's geometry attribute)
+int kind_code(GeomKind kind);          // 0, 1, 2 (QML layerGeometryType)
+
+struct Style {
+    bool raster = false;
+    GeomKind kind = GeomKind::polygon;  // vector layers: the geometry the symbols draw
+    bool check_kind = true;             // vector layers: QGIS refuses the style on a layer of another kind
+    bool labels = false;                // labelsEnabled
+    std::vector<Xml> elements;          // renderer-v2 / labeling / blendMode, or pipe / blendMode
+};
+
+// The whole .qml document.
+std::string to_qml(const Style& style);
+
+// One class of ranks, for the graduated renderers: ranks first..last, coloured `rgb` ("r,g,b").
+struct RankClass {
+    int first = 1, last = 1;
+    std::string rgb;
+    std::string label;  // "1", "4 – 5"
+};
+// Classes for ranks 1..max_rank: 1, 2, 3, 4–5, 6–10, 11–20, 21–50, ... (the last one up to max_rank), from dark
+// red (rank 1) to yellow (the last class). max_rank < 1 gives the single class "1".
+std::vector<RankClass> rank_classes(int max_rank);
+
+// The layers of minerisk.gpkg.
+Style zones_style(int max_rank);
+Style ranked_settlements_style(int max_rank, GeomKind kind);
+Style hazards_style(bool has_status);
+Style incidents_style(GeomKind kind);
+Style settlements_style(GeomKind kind, const std::string& label_field);  // label_field "" = no labels
+Style signs_style(GeomKind kind);
+Style sessions_style(GeomKind kind);
+Style extra_style(GeomKind kind);
+
+// The rasters: scores in [0, 1] (white-transparent at 0 through yellow, orange and red to dark red at 1), and
+// other values (distances, densities) over [min, max] in a purple-green-yellow ramp.
+Style score_raster_style();
+Style range_raster_style(double min, double max, const std::string& unit);
+
+}  // namespace minerisk::qgis

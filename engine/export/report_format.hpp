@@ -1,0 +1,53 @@
+// Internal to the report exporters (and their tests): text for people and for machines, the same on every
+// machine (no locale: '.' decimals everywhere), and writing a file through a temporary name.
+#pragma once
+#include <cmath>  // zones.hpp uses NAN
+#include <string>
+#include <vector>
+
+#include "minerisk/exports.hpp"
+
+namespace minerisk::report {
+
+// Machine text: fixed decimals, '.' as decimal point, no grouping; "" for NaN and infinities.
+std::string fixed(double v, int decimals);
+// People's text: thousands separated by ',' and '.' decimals ("12,345.7"); "-" for NaN.
+std::string human(double v, int decimals = 0);
+std::string human_int(long long v);
+// As human(), without trailing zeros: "0.5", "1", "2.25".
+std::string human_trim(double v, int max_decimals);
+// A distance: "850 m", "9,400 m" (metres below 10 km), "12.4 km" beyond; "-" for NaN.
+std::string human_metres(double m);
+// A date from days since 1970-01-01; `never` for NaN.
+std::string date_or(double days, const std::string& never);
+
+// HTML text and attribute values: & < > " ' as entities.
+std::string html_escape(const std::string& s);
+
+// One CSV field as RFC 4180 wants it: quoted (with doubled quotes) when it holds a comma, a quote, a line break
+// or leading/trailing spaces.
+std::string csv_field(const std::string& s);
+// A record: fields joined by ',' and ended by CRLF.
+std::string csv_record(const std::vector<std::string>& fields);
+
+// Standard base64 (RFC 4648) with padding.
+std::string base64(const std::string& bytes);
+
+// Writes `text` to a temporary file beside `path`, then renames it into place. Throws Error.
+void write_file_atomically(const std::string& path, const std::string& text);
+// The whole content of a file; false when it cannot be read.
+bool read_file(const std::string& path, std::string& out);
+
+// The rank of the zone with this id (Zone::id), 0 for none: settlements name their zone by id.
+int zone_rank_of(const ZoneResult& zones, int zone_id);
+
+// Every warning of the run once, in order: the run's, then the zone stage's.
+std::vector<std::string> all_warnings(const ExportContext& ctx);
+
+// zones.csv and settlements.csv as text.
+std::string zones_csv(const ExportContext& ctx);
+std::string settlements_csv(const ExportContext& ctx);
+// report.html as text; `quicklook_png` is the PNG's bytes (empty: no picture).
+std::string report_html(const ExportContext& ctx, const std::string& quicklook_png);
+
+}  // namespace minerisk::report

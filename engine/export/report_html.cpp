@@ -1,0 +1,499 @@
+// report.html: one self-contained page for planners. No network at all: inline CSS, the quick-look as a data:
+// URI, no script, and a Content-Security-Policy that forbids loading anything else. Every text from the data
+// is escaped. The page says nothing about when it was made, so the same run gives the same page (apart from
+// the stage times).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "export/report_format.hpp"
+#include "minerisk/dates.hpp"
+#include "minerisk/version.hpp"
+
+namespace minerisk::report {
+
+namespace {
+
+constexpr size_t kSettlementRows = 30;  // settlements shown in the page; all are in settlements.csv
+constexpr size_t kNamesPerZone = 6;     // settlement names (and hazard ids) listed in a zone's row
+
+const char* kStyle = R"CSS(
+:root { --ink: #1b1b1b; --muted: #5a5a5a; --line: #c9ccd3; --accent: #102070; --head: #eceff6; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
+       color: var(--ink); background: #fff; margin: 0 auto; max-width: 1320px; padding: 16px 24px 40px;
+       font-size: 15px; line-height: 1.45; }
+h1 { font-size: 1.65em; margin: 0.2em 0 0.1em; color: var(--accent); }
+h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; padding-bottom: 3px; border-bottom: 2px solid var(--accent); }
+h3 { font-size: 1.05em; margin: 1.1em 0 0.4em; }
+p { margin: 0.4em 0 0.7em; max-width: 75em; }
+.sub { color: var(--muted); margin-top: 0; }
+.muted { color: var(--muted); }
+.small { font-size: 0.88em; }
+nav { margin: 10px 0 4px; font-size: 0.92em; }
+nav a { margin-right: 12px; color: var(--accent); }
+.note { border-left: 4px solid #e0a000; background: #fff8e6; padding: 6px 10px; max-width: 75em; }
+.figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0 4px; }
+.fig { border: 1px solid var(--line); border-radius: 4px; padding: 8px 14px; min-width: 150px; background: #fafbfd; }
+.fig .num { display: block; font-size: 1.55em; font-weight: 700; color: var(--accent); }
+.fig .lbl { color: var(--muted); font-size: 0.9em; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; margin: 6px 0 10px; }
+th, td { border: 1px solid var(--line); padding: 4px 7px; vertical-align: top; text-align: left; }
+thead th { background: var(--head); font-weight: 600; }
+tbody tr:nth-child(even) { background: #f8f9fb; }
+td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+th.rank { font-size: 1.15em; text-align: center; color: var(--accent); white-space: nowrap; }
+.action { font-weight: 600; color: var(--accent); }
+.reason { min-width: 15em; }
+td.action { min-width: 8em; }
+.nowrap { white-space: nowrap; }
+.wide { overflow-x: auto; }
+.list { color: var(--muted); font-size: 0.92em; }
+table.kv { width: auto; }
+table.kv th { background: var(--head); white-space: nowrap; }
+figure { margin: 8px 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
+figcaption { color: var(--muted); font-size: 0.9em; margin-top: 4px; }
+ol.warnings li { margin-bottom: 4px; }
+ol.first li { margin-bottom: 6px; }
+footer { margin-top: 2.5em; color: var(--muted); font-size: 0.85em; border-top: 1px solid var(--line); padding-top: 6px; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { font-size: 9.5pt; max-width: none; padding: 0; }
+  nav { display: none; }
+  a { color: inherit; text-decoration: none; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  tr, figure, .fig, .note { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  .wide { overflow: visible; }
+  #map figure img { max-height: 165mm; width: auto; }
+  .fig { min-width: 0; padding: 4px 10px; }
+  .fig .num { font-size: 1.3em; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+)CSS";
+
+std::string esc(const std::string& s) { return html_escape(s); }
+
+std::string plural(long long n, const std::string& one, const std::string& many) {
+    return human_int(n) + " " + (n == 1 ? one : many);
+}
+
+std::string method_meaning(const std::string& m) {
+    if (m == "weighted_sum") return "the weighted mean of the factor scores";
+    if (m == "weighted_product") return "the weighted geometric mean of the factor scores (a factor at 0 gives 0)";
+    if (m == "maximum") return "the highest weighted factor score";
+    if (m == "likelihood_consequence")
+        return "likelihood x consequence: the weighted mean of the likelihood factors times that of the consequence factors";
+    return "";
+}
+
+// "a, b, c and 4 more"
+std::string short_list(const std::vector<std::string>& items, size_t max) {
+    std::string out;
+    for (size_t i = 0; i < items.size() && i < max; ++i) out += (i ? ", " : "") + items[i];
+    if (items.size() > max) out += " and " + human_int(static_cast<long long>(items.size() - max)) + " more";
+    return out;
+}
+
+std::vector<std::string> split_actions(const std::string& action) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= action.size()) {
+        size_t end = action.find(';', start);
+        if (end == std::string::npos) end = action.size();
+        std::string part = action.substr(start, end - start);
+        const size_t a = part.find_first_not_of(" \t"), b = part.find_last_not_of(" \t");
+        if (a != std::string::npos) out.push_back(part.substr(a, b - a + 1));
+        start = end + 1;
+    }
+    return out;
+}
+
+// Width and height of a PNG from its IHDR chunk (0 when not a PNG).
+std::pair<unsigned, unsigned> png_size(const std::string& png) {
+    if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) return {0, 0};
+    auto be32 = [&](size_t o) {
+        return (static_cast<unsigned>(static_cast<unsigned char>(png[o])) << 24) |
+               (static_cast<unsigned>(static_cast<unsigned char>(png[o + 1])) << 16) |
+               (static_cast<unsigned>(static_cast<unsigned char>(png[o + 2])) << 8) |
+               static_cast<unsigned>(static_cast<unsigned char>(png[o + 3]));
+    };
+    return {be32(16), be32(20)};
+}
+
+std::string zone_link(int rank) {
+    return "<a href=\"#zone-" + std::to_string(rank) + "\">" + std::to_string(rank) + "</a>";
+}
+
+void write_head(std::ostringstream& o, const std::string& title) {
+    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n"
+      << "<meta name=\"generator\" content=\"minerisk " << esc(MINERISK_VERSION_STRING) << "\">\n"
+      << "<title>" << esc(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
+}
+
+void write_header(std::ostringstream& o, const ExportContext& ctx, const std::string& name) {
+    o << "<header>\n<h1>Outreach priorities: " << esc(name) << "</h1>\n";
+    if (ctx.plan) {
+        o << "<p class=\"sub\">Situation as of <strong>" << esc(date_to_string(ctx.plan->as_of)) << "</strong>";
+        if (!ctx.plan->as_of_reason.empty()) o << " (" << esc(ctx.plan->as_of_reason) << ")";
+        o << ". Prepared with minerisk " << esc(MINERISK_VERSION_STRING) << ".</p>\n";
+        if (!ctx.plan->scenario.description.empty())
+            o << "<p>" << esc(ctx.plan->scenario.description) << "</p>\n";
+    }
+    o << "<nav>Contents: <a href=\"#how\">How to read this</a><a href=\"#summary\">Summary</a><a href=\"#map\">Map</a>"
+         "<a href=\"#zones\">Zones</a><a href=\"#settlements\">Settlements</a><a href=\"#inputs\">Inputs</a>"
+         "<a href=\"#warnings\">Warnings</a><a href=\"#parameters\">Parameters</a><a href=\"#timing\">Time per stage</a></nav>\n"
+         "</header>\n";
+}
+
+std::string threshold_text(const ExportContext& ctx) {
+    if (!ctx.zones) return "";
+    std::string t = "a combined risk of " + human_trim(ctx.zones->threshold, 3) + " or more";
+    if (ctx.plan && ctx.plan->scenario.zones.top_percent)
+        t += " (the riskiest " + human_trim(*ctx.plan->scenario.zones.top_percent, 2) + " % of the area)";
+    return t;
+}
+
+void write_how(std::ostringstream& o, const ExportContext& ctx) {
+    o << "<section id=\"how\">\n<h2>How to read this</h2>\n"
+      << "<p>Every cell of the area has a <strong>combined risk</strong> from 0 to 1, computed from the factors listed under "
+         "<a href=\"#parameters\">Parameters</a> (closeness to recorded hazards, incidents, people living nearby, missing "
+         "marking, outreach not done recently, as the scenario chose them). The map shows it from light yellow (low) to "
+         "dark red (high). <strong>Zones</strong> are connected areas with "
+      << (ctx.zones ? esc(threshold_text(ctx)) : std::string("a high combined risk"));
+    if (ctx.plan)
+        o << "; zones smaller than " << human_trim(ctx.plan->scenario.zones.min_area / 10000.0, 2)
+          << " ha are left out and holes smaller than " << human_trim(ctx.plan->scenario.zones.fill_holes / 10000.0, 2)
+          << " ha are filled";
+    o << ". Zones are ranked: <strong>rank 1 is where to act first</strong>. Each zone comes with a recommended action "
+         "and the figures behind it. Settlements are ranked separately for risk-awareness sessions.</p>\n"
+      << "<p class=\"note\">The ranking only knows the data that went in. An area without records is not known to be "
+         "safe, and a low risk is not a clearance. Read the <a href=\"#warnings\">warnings</a>: they say which records "
+         "could not be used.</p>\n</section>\n";
+}
+
+void write_summary(std::ostringstream& o, const ExportContext& ctx) {
+    o << "<section id=\"summary\">\n<h2>Summary</h2>\n";
+    const std::vector<Zone> none;
+    const auto& zones = ctx.zones ? ctx.zones->zones : none;
+    double area = 0;
+    long long incidents = 0;
+    std::map<std::string, double> people;  // unique settlements in reach of any zone
+    std::set<std::string> hazards;
+    for (const auto& z : zones) {
+        area += z.area_m2;
+        incidents += z.incidents_all;
+        for (const auto& s : z.settlements)
+            people[s.feature >= 0 ? "#" + std::to_string(s.feature) : "id:" + s.id + "/" + s.name] = s.population;
+        for (const auto& h : z.hazards) hazards.insert(h.feature >= 0 ? "#" + std::to_string(h.feature) : "id:" + h.id);
+    }
+    double population = 0;
+    for (const auto& [k, v] : people) population += v;
+    const auto warnings = all_warnings(ctx);
+
+    auto fig = [&](const std::string& num, const std::string& label) {
+        o << "<div class=\"fig\"><span class=\"num\">" << num << "</span><span class=\"lbl\">" << label << "</span></div>\n";
+    };
+    o << "<div class=\"figures\">\n";
+    fig(human_int(static_cast<long long>(zones.size())), zones.size() == 1 ? "zone to act on" : "zones to act on");
+    fig(human(area / 10000.0, area < 1e6 ? 1 : 0) + " ha", "in zones (" + human(area / 1e6, 2) + " km&sup2;)");
+    fig(human(population, 0), "people in reach, in " + plural(static_cast<long long>(people.size()), "settlement", "settlements"));
+    fig(human_int(incidents), "incidents inside zones");
+    fig(human_int(static_cast<long long>(hazards.size())), "recorded hazards touched");
+    fig("<a href=\"#warnings\">" + human_int(static_cast<long long>(warnings.size())) + "</a>",
+        warnings.size() == 1 ? "warning" : "warnings");
+    o << "</div>\n";
+    if (!people.empty())
+        o << "<p class=\"small muted\">People in reach: settlements within " << (ctx.plan ? human_metres(ctx.plan->scenario.zones.reach) : "reach")
+          << " of a zone, each counted once even when near several zones.</p>\n";
+
+    if (zones.empty()) {
+        o << "<p><strong>No zone.</strong> No area reached " << (ctx.zones ? esc(threshold_text(ctx)) : "the zone threshold")
+          << " over the minimum zone size. See the map for the combined risk, and the warnings below.</p>\n";
+    } else {
+        o << "<h3>What to do first</h3>\n<ol class=\"first\">\n";
+        for (size_t i = 0; i < zones.size() && i < 3; ++i) {
+            const Zone& z = zones[i];
+            o << "<li><a href=\"#zone-" << z.rank << "\">Zone " << z.rank << "</a>: <span class=\"action\">"
+              << esc(z.action.empty() ? std::string("no action given") : z.action) << "</span>";
+            if (!z.reason.empty()) o << ". " << esc(z.reason);
+            o << "</li>\n";
+        }
+        o << "</ol>\n";
+
+        std::vector<std::pair<std::string, std::vector<int>>> actions;  // in order of the first zone needing each
+        for (const auto& z : zones)
+            for (const auto& a : split_actions(z.action)) {
+                auto it = std::find_if(actions.begin(), actions.end(), [&](const auto& p) { return p.first == a; });
+                if (it == actions.end()) actions.push_back({a, {z.rank}});
+                else it->second.push_back(z.rank);
+            }
+        if (!actions.empty()) {
+            o << "<h3>Actions across all zones</h3>\n<table class=\"kv actions\">\n<thead><tr><th>Action</th>"
+                 "<th class=\"n\">Zones</th><th>Zone ranks</th></tr></thead>\n<tbody>\n";
+            for (const auto& [a, ranks] : actions) {
+                o << "<tr><td class=\"action\">" << esc(a) << "</td><td class=\"n\">" << human_int(static_cast<long long>(ranks.size()))
+                  << "</td><td>";
+                for (size_t i = 0; i < ranks.size() && i < 15; ++i) o << (i ? ", " : "") << zone_link(ranks[i]);
+                if (ranks.size() > 15) o << " and " << human_int(static_cast<long long>(ranks.size() - 15)) << " more";
+                o << "</td></tr>\n";
+            }
+            o << "</tbody>\n</table>\n";
+        }
+    }
+    if (ctx.summary)
+        o << "<p class=\"small muted\">Combined risk over the whole grid: lowest " << human(ctx.summary->risk_min, 2) << ", mean "
+          << human(ctx.summary->risk_mean, 2) << ", highest " << human(ctx.summary->risk_max, 2) << ".</p>\n";
+    o << "</section>\n";
+}
+
+void write_map(std::ostringstream& o, const std::string& png) {
+    o << "<section id=\"map\">\n<h2>Map</h2>\n";
+    if (png.empty()) {
+        o << "<p class=\"muted\">No quick-look picture was made for this run. Open minerisk.qgs in QGIS for the map.</p>\n";
+    } else {
+        const auto [w, h] = png_size(png);
+        o << "<figure>\n<img src=\"data:image/png;base64," << base64(png) << "\"";
+        if (w && h) o << " width=\"" << w << "\" height=\"" << h << "\"";
+        o << " alt=\"Map of the combined risk from light yellow (low) to dark red (high), with the zones outlined in dark "
+             "blue and the first ten numbered by rank\">\n"
+          << "<figcaption>Combined risk (light yellow: low, dark red: high; white: none; grey: no data). Zones are outlined "
+             "in dark blue; the first ten carry their rank. The same picture is quicklook.png beside this report; "
+             "minerisk.qgs opens every layer in QGIS.</figcaption>\n</figure>\n";
+    }
+    o << "</section>\n";
+}
+
+void write_zones(std::ostringstream& o, const ExportContext& ctx) {
+    const std::vector<Zone> none;
+    const auto& zones = ctx.zones ? ctx.zones->zones : none;
+    o << "<section id=\"zones\">\n<h2>All zones by rank (" << human_int(static_cast<long long>(zones.size())) << ")</h2>\n"
+      << "<p class=\"small muted\">Priority is the score the ranking sorts by. Risk is the combined risk (0 to 1) over the "
+         "zone. People in reach live within "
+      << (ctx.plan ? human_metres(ctx.plan->scenario.zones.reach) : std::string("reach")) << " of the zone. "
+      << "Incidents: inside the zone; recent: in the last "
+      << (ctx.plan ? human(ctx.plan->scenario.zones.recent_days, 0) : std::string("365")) << " days; far: more than "
+      << (ctx.plan ? human_metres(ctx.plan->scenario.zones.survey_distance) : std::string("500 m"))
+      << " from any recorded hazard (a sign of unrecorded contamination). The same table is zones.csv.</p>\n";
+    o << "<div class=\"wide\">\n<table class=\"zones\">\n<thead><tr><th>Rank</th><th class=\"n\">Priority</th><th class=\"n\">Area (ha)</th>"
+         "<th class=\"n\">Risk<br>mean / max</th><th>Main factor</th><th>People in reach</th><th>Hazards touched</th>"
+         "<th>Incidents</th><th class=\"n\">Unmarked<br>perimeter</th><th>Last session</th><th>Action</th>"
+         "<th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
+    for (const Zone& z : zones) {
+        std::vector<std::string> names, hazard_ids;
+        for (const auto& s : z.settlements) names.push_back(esc(s.name.empty() ? s.id : s.name));
+        for (const auto& h : z.hazards) hazard_ids.push_back(esc(h.id.empty() ? "#" + std::to_string(h.feature) : h.id));
+        o << "<tr id=\"zone-" << z.rank << "\" class=\"zone-row\">"
+          << "<th class=\"rank\" scope=\"row\">" << z.rank << "</th>"
+          << "<td class=\"n\">" << human(z.priority, 2) << "</td>"
+          << "<td class=\"n\">" << human(z.area_m2 / 10000.0, 1) << "</td>"
+          << "<td class=\"n\">" << human(z.mean_risk, 2) << " / " << human(z.max_risk, 2) << "</td>"
+          << "<td>" << esc(z.top_factor) << "</td>"
+          << "<td><strong>" << human(z.population_in_reach, 0) << "</strong>";
+        if (!names.empty()) o << "<br><span class=\"list\">" << short_list(names, kNamesPerZone) << "</span>";
+        if (z.returnee_settlements > 0)
+            o << "<br><span class=\"list\">" << plural(z.returnee_settlements, "with returnees", "with returnees") << "</span>";
+        o << "</td><td>" << human_int(static_cast<long long>(hazard_ids.size()));
+        if (!hazard_ids.empty()) o << "<br><span class=\"list\">" << short_list(hazard_ids, kNamesPerZone) << "</span>";
+        o << "</td><td>" << human_int(z.incidents_all) << "<br><span class=\"list\">recent " << human_int(z.incidents_recent)
+          << ", far " << human_int(z.incidents_far_from_hazards) << "</span></td>"
+          << "<td class=\"n\">" << human_metres(z.unmarked_perimeter_m) << "</td>"
+          << "<td class=\"nowrap\">" << esc(date_or(z.last_session, "never")) << "</td>"
+          << "<td class=\"action\">" << esc(z.action) << "</td>"
+          << "<td class=\"reason\">" << esc(z.reason) << "</td></tr>\n";
+    }
+    o << "</tbody>\n</table>\n</div>\n";
+    if (zones.empty()) o << "<p class=\"muted\">No zone.</p>\n";
+    o << "</section>\n";
+}
+
+void write_settlements(std::ostringstream& o, const ExportContext& ctx) {
+    const std::vector<RankedSettlement> none;
+    const auto& list = ctx.zones ? ctx.zones->settlements : none;
+    o << "<section id=\"settlements\">\n<h2>Settlements for risk-awareness sessions</h2>\n";
+    if (list.empty()) {
+        o << "<p class=\"muted\">No settlement ranked.</p>\n";
+    } else {
+        o << "<p class=\"small muted\">";
+        if (list.size() > kSettlementRows)
+            o << "The first " << kSettlementRows << " of " << human_int(static_cast<long long>(list.size())) << " settlements; all are in settlements.csv. ";
+        else
+            o << "All " << human_int(static_cast<long long>(list.size())) << " ranked settlements (also in settlements.csv). ";
+        o << "Risk is the combined risk within " << (ctx.plan ? human_metres(ctx.plan->scenario.zones.reach) : std::string("reach"))
+          << " of the settlement.</p>\n";
+    }
+    o << "<table class=\"settlements\">\n<thead><tr><th class=\"n\">Rank</th><th>Settlement</th><th class=\"n\">Population</th>"
+         "<th>Returnees</th><th class=\"n\">Risk mean / max</th><th class=\"n\">Nearest hazard</th>"
+         "<th class=\"n\">Incidents nearby</th><th>Last session</th><th>Zone</th></tr></thead>\n<tbody>\n";
+    for (size_t i = 0; i < list.size() && i < kSettlementRows; ++i) {
+        const RankedSettlement& s = list[i];
+        const int zr = ctx.zones ? zone_rank_of(*ctx.zones, s.zone_id) : 0;
+        o << "<tr class=\"settlement-row\"><td class=\"n\">" << s.rank << "</td><td>" << esc(s.name.empty() ? s.id : s.name);
+        if (!s.id.empty() && !s.name.empty()) o << " <span class=\"list\">(" << esc(s.id) << ")</span>";
+        o << "</td><td class=\"n\">" << (s.population > 0 ? human(s.population, 0) : "unknown") << "</td>"
+          << "<td>" << (s.returnee ? "yes" : "") << "</td>"
+          << "<td class=\"n\">" << human(s.risk_mean, 2) << " / " << human(s.risk_max, 2) << "</td>"
+          << "<td class=\"n\">" << (std::isfinite(s.distance_to_hazard_m) ? human_metres(s.distance_to_hazard_m) : "none counted") << "</td>"
+          << "<td class=\"n\">" << human_int(s.incidents_nearby) << "</td>"
+          << "<td class=\"nowrap\">" << esc(date_or(s.last_session, "never")) << "</td>"
+          << "<td>" << (zr > 0 ? zone_link(zr) : std::string("")) << "</td></tr>\n";
+    }
+    o << "</tbody>\n</table>\n</section>\n";
+}
+
+void write_inputs(std::ostringstream& o, const ExportContext& ctx) {
+    o << "<section id=\"inputs\">\n<h2>Inputs</h2>\n";
+    if (!ctx.plan) {
+        o << "<p class=\"muted\">Not recorded.</p>\n</section>\n";
+        return;
+    }
+    const Inputs& in = ctx.plan->inputs;
+    o << "<p>Working CRS: <strong>" << esc(in.crs_name) << "</strong>";
+    if (!in.crs_reason.empty()) o << " (" << esc(in.crs_reason) << ")";
+    o << ". Every layer was reprojected to it; invalid polygons were repaired; hazards recorded as points or lines were "
+         "turned into areas (buffered).</p>\n";
+    o << "<table class=\"inputs\">\n<thead><tr><th>Layer</th><th>Source</th><th>CRS of the source</th><th class=\"n\">Read</th>"
+         "<th class=\"n\">Used</th><th class=\"n\">Repaired</th><th class=\"n\">Buffered</th><th class=\"n\">Skipped</th>"
+         "<th>Why skipped</th></tr></thead>\n<tbody>\n";
+    for (const auto& l : in.layers) {
+        const LayerStats& s = l.stats;
+        const long long skipped = s.skipped_null + s.skipped_empty + s.skipped_bad;
+        std::vector<std::string> why;
+        if (s.skipped_null) why.push_back(human_int(s.skipped_null) + " without geometry");
+        if (s.skipped_empty) why.push_back(human_int(s.skipped_empty) + " empty");
+        if (s.skipped_bad) why.push_back(human_int(s.skipped_bad) + " unreadable or collapsed");
+        o << "<tr class=\"input-row\"><td>" << esc(l.role) << "</td><td>" << esc(s.source);
+        if (!s.layer_name.empty()) o << " <span class=\"list\">(layer " << esc(s.layer_name) << ")</span>";
+        o << "</td><td>" << esc(s.source_crs) << "</td><td class=\"n\">" << human_int(s.read) << "</td><td class=\"n\">"
+          << human_int(s.loaded) << "</td><td class=\"n\">" << human_int(s.repaired) << "</td><td class=\"n\">"
+          << human_int(s.buffered) << "</td><td class=\"n\">" << human_int(skipped) << "</td><td>" << esc(short_list(why, 3))
+          << "</td></tr>\n";
+    }
+    if (in.layers.empty()) o << "<tr><td colspan=\"9\" class=\"muted\">No input layer recorded.</td></tr>\n";
+    o << "</tbody>\n</table>\n</section>\n";
+}
+
+void write_warnings(std::ostringstream& o, const ExportContext& ctx) {
+    const auto warnings = all_warnings(ctx);
+    o << "<section id=\"warnings\">\n<h2>Warnings (" << human_int(static_cast<long long>(warnings.size())) << ")</h2>\n";
+    if (warnings.empty()) {
+        o << "<p>None: every record was used as given.</p>\n";
+    } else {
+        o << "<p class=\"small muted\">Problems the run counted and went on with. Each may leave a gap in the picture: "
+             "fix the records named and run again.</p>\n<ol class=\"warnings\">\n";
+        for (const auto& w : warnings) o << "<li class=\"warning\">" << esc(w) << "</li>\n";
+        o << "</ol>\n";
+    }
+    o << "</section>\n";
+}
+
+void write_parameters(std::ostringstream& o, const ExportContext& ctx) {
+    o << "<section id=\"parameters\">\n<h2>Parameters</h2>\n";
+    if (!ctx.plan) {
+        o << "<p class=\"muted\">Not recorded.</p>\n</section>\n";
+        return;
+    }
+    const RunPlan& p = *ctx.plan;
+    const Scenario& sc = p.scenario;
+    const std::string& method = sc.scoring.method;
+    o << "<p>Scoring method: <strong>" << esc(method) << "</strong>";
+    const std::string meaning = method_meaning(method);
+    if (!meaning.empty()) o << ", " << esc(meaning);
+    o << ".</p>\n";
+    const bool groups = method == "likelihood_consequence";
+    o << "<table class=\"factors\">\n<thead><tr><th>Factor</th><th>Plugin</th><th>Version</th><th class=\"n\">Weight</th>";
+    if (groups) o << "<th>Group</th>";
+    o << "<th>Parameters</th></tr></thead>\n<tbody>\n";
+    for (const auto& f : p.factors) {
+        o << "<tr><td>" << esc(f.spec.name) << "</td><td>" << esc(f.plugin ? f.plugin->name : f.spec.plugin) << "</td><td>"
+          << esc(f.plugin ? f.plugin->version : std::string()) << "</td><td class=\"n\">" << human_trim(f.spec.weight, 3) << "</td>";
+        if (groups) o << "<td>" << esc(f.spec.group) << "</td>";
+        const std::string params = f.params.describe();
+        o << "<td>" << (params.empty() ? "<span class=\"muted\">defaults</span>" : esc(params)) << "</td></tr>\n";
+    }
+    if (p.factors.empty()) o << "<tr><td colspan=\"" << (groups ? 6 : 5) << "\" class=\"muted\">No factor recorded.</td></tr>\n";
+    o << "</tbody>\n</table>\n";
+
+    const ZonesSpec& z = sc.zones;
+    o << "<h3>Zones</h3>\n<table class=\"kv zone-settings\">\n<tbody>\n";
+    auto row = [&](const std::string& k, const std::string& v, const std::string& meaning_text) {
+        o << "<tr><th>" << esc(k) << "</th><td class=\"n\">" << esc(v) << "</td><td class=\"muted\">" << esc(meaning_text) << "</td></tr>\n";
+    };
+    if (z.top_percent)
+        row("top_percent", human_trim(*z.top_percent, 2) + " %", "zones cover the riskiest share of the area");
+    else
+        row("threshold", human_trim(z.threshold.value_or(0.5), 3), "combined risk at or above which a cell can be in a zone");
+    if (ctx.zones) row("threshold used", human_trim(ctx.zones->threshold, 3), "the risk threshold actually applied");
+    row("min_area", human_trim(z.min_area / 10000.0, 2) + " ha", "smaller zones are dropped");
+    row("fill_holes", human_trim(z.fill_holes / 10000.0, 2) + " ha", "smaller holes inside a zone are filled");
+    row("reach", human_metres(z.reach), "settlements this close to a zone are in reach of it");
+    row("recent_days", human(z.recent_days, 0) + " days", "incidents this recent (before the as-of date) count as recent");
+    row("survey_distance", human_metres(z.survey_distance), "incidents farther than this from any hazard suggest unrecorded contamination");
+    row("sign_cover", human_metres(z.sign_cover), "a sign covers the hazard perimeter this close to it");
+    row("session_stale_days", human(z.session_stale_days, 0) + " days", "a settlement whose last session is older needs one");
+    o << "</tbody>\n</table>\n";
+
+    o << "<h3>Grid and time</h3>\n<table class=\"kv run-settings\">\n<tbody>\n";
+    auto kv = [&](const std::string& k, const std::string& v) {
+        o << "<tr><th>" << esc(k) << "</th><td>" << esc(v) << "</td></tr>\n";
+    };
+    kv("Grid", p.grid.width > 0 ? p.grid.describe() : std::string("-"));
+    kv("CRS", p.inputs.crs_name + (p.inputs.crs_reason.empty() ? "" : " (" + p.inputs.crs_reason + ")"));
+    kv("As of", date_to_string(p.as_of) + (p.as_of_reason.empty() ? "" : " (" + p.as_of_reason + ")"));
+    kv("Threads, tile size", std::to_string(p.threads) + ", " + std::to_string(p.tile_size) + " cells");
+    if (!sc.file.empty()) kv("Scenario file", sc.file);
+    o << "</tbody>\n</table>\n</section>\n";
+}
+
+void write_timing(std::ostringstream& o, const ExportContext& ctx) {
+    o << "<section id=\"timing\">\n<h2>Time per stage</h2>\n";
+    std::vector<StageTime> stages;
+    if (ctx.summary) stages = ctx.summary->stages;
+    if (stages.empty() && ctx.plan) stages = ctx.plan->stages;
+    if (stages.empty()) {
+        o << "<p class=\"muted\">Not recorded.</p>\n</section>\n";
+        return;
+    }
+    double total = 0;
+    o << "<table class=\"kv timing\">\n<thead><tr><th>Stage</th><th class=\"n\">Seconds</th></tr></thead>\n<tbody>\n";
+    for (const auto& s : stages) {
+        total += s.seconds;
+        o << "<tr><td>" << esc(s.name) << "</td><td class=\"n\">" << human(s.seconds, s.seconds < 10 ? 2 : 1) << "</td></tr>\n";
+    }
+    o << "<tr><th>total</th><th class=\"n\">" << human(total, total < 10 ? 2 : 1) << "</th></tr>\n</tbody>\n</table>\n</section>\n";
+}
+
+}  // namespace
+
+std::string report_html(const ExportContext& ctx, const std::string& quicklook_png) {
+    std::string name = ctx.plan && !ctx.plan->scenario.name.empty() ? ctx.plan->scenario.name : std::string("minerisk run");
+    std::string title = "Outreach priorities: " + name;
+    if (ctx.plan) title += " (as of " + date_to_string(ctx.plan->as_of) + ")";
+    std::ostringstream o;
+    write_head(o, title);
+    write_header(o, ctx, name);
+    o << "<main>\n";
+    write_how(o, ctx);
+    write_summary(o, ctx);
+    write_map(o, quicklook_png);
+    write_zones(o, ctx);
+    write_settlements(o, ctx);
+    write_inputs(o, ctx);
+    write_warnings(o, ctx);
+    write_parameters(o, ctx);
+    write_timing(o, ctx);
+    o << "</main>\n<footer>Made by minerisk " << esc(MINERISK_VERSION_STRING)
+      << ". Beside this page: zones.csv and settlements.csv (the full tables), quicklook.png (the map), minerisk.gpkg and "
+         "minerisk.qgs (every layer for QGIS), run.json (the run's record). This page needs no network: it can be "
+         "e-mailed, copied to a USB stick or printed as it is.</footer>\n</body>\n</html>\n";
+    return o.str();
+}
+
+}  // namespace minerisk::report
