@@ -26,6 +26,7 @@
 #include "minerisk/exports.hpp"
 #include "minerisk/version.hpp"
 #include "scoring/host.hpp"
+#include "scoring/scoring_run.hpp"
 
 namespace fs = std::filesystem;
 
@@ -201,16 +202,6 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
 
 namespace {
 
-// Owns plugin states for a run; releases them whatever happens.
-struct PreparedFactors {
-    std::vector<const mr_plugin*> apis;
-    std::vector<void*> states;
-    ~PreparedFactors() {
-        for (size_t i = 0; i < states.size(); ++i)
-            if (states[i]) apis[i]->release(states[i]);
-    }
-};
-
 // Temporary files of runs that were killed (".NAME.PID.part..."): removed when their process is gone.
 void remove_stale_temporaries(const fs::path& dir) {
     std::error_code ec;
@@ -266,23 +257,10 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     Host host(plan.inputs, grid);
     host.set_run_context(plan.as_of, plan.scenario.dir);
     PreparedFactors prepared;
-    std::vector<double> halo_cells;
     {
         StageClock c(summary.stages, "preparing factors", options);
-        for (auto& f : plan.factors) {
-            char err[1024] = "";
-            void* state = nullptr;
-            const mr_plugin* api = f.plugin->api;
-            const int rc = api->prepare(host.table(), host.grid(), f.params.data(), f.params.size(), &state, err, sizeof err);
-            if (rc != MR_OK)
-                throw Error("plugin '" + f.plugin->name + "' could not prepare factor '" + f.spec.name + "': " +
-                                (*err ? err : "no reason given"),
-                            f.spec.where, "check the factor's parameters and inputs");
-            prepared.apis.push_back(api);
-            prepared.states.push_back(state);
-            halo_cells.push_back(std::ceil(api->reach(state) / grid.cell_size));
-        }
-        plan.memory = estimate_memory(plan, halo_cells);
+        prepare_factors(plan, host, prepared);
+        plan.memory = estimate_memory(plan, prepared.halo_cells);
         guard_memory(plan, plan.memory);
     }
 
@@ -341,115 +319,29 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         }
     }
 
-    CombineSpec cspec;
-    cspec.method = plan.scenario.scoring.method;
-    for (const auto& f : plan.factors) {
-        cspec.weights.push_back(f.spec.weight);
-        cspec.group.push_back(f.spec.group == "consequence" ? 1 : 0);
-    }
-
-    // Tiles, row-major; workers take the next one. Each tile is independent, so results do not depend on
-    // the number of threads or the order tiles finish in.
-    const std::int64_t ts = plan.tile_size;
-    std::vector<Window> tiles;
-    for (std::int64_t r = 0; r < grid.height; r += ts)
-        for (std::int64_t c = 0; c < grid.width; c += ts)
-            tiles.push_back({c, r, std::min(ts, grid.width - c), std::min(ts, grid.height - r)});
-    struct TileStats {
-        double sum = 0, min = INFINITY, max = -INFINITY;
-        std::int64_t n = 0;
-    };
-    std::vector<TileStats> tile_stats(tiles.size());
-    std::atomic<std::int64_t> next{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex progress_mutex;
-    std::int64_t done = 0;
     const Progress progress(options.progress, options.progress_user);
+    ScoreStats scored;
     {
         StageClock c(summary.stages, "scoring and writing", options);
-        auto worker = [&]() {
-            try {
-                // Per factor, per band: reused from tile to tile.
-                std::vector<std::vector<std::vector<float>>> buffers(plan.factors.size());
-                std::vector<float> risk;
-                while (!failed) {
-                    if (g_cancel) {
-                        host.cancel();
-                        throw Error("cancelled");
-                    }
-                    const std::int64_t t = next++;
-                    if (t >= static_cast<std::int64_t>(tiles.size())) break;
-                    const Window& w = tiles[t];
-                    const size_t cells = static_cast<size_t>(w.cells());
-                    std::vector<const float*> scores;
-                    for (size_t k = 0; k < plan.factors.size(); ++k) {
-                        const mr_plugin* api = prepared.apis[k];
-                        const int nb = 1 + api->extra_band_count;
-                        buffers[k].resize(nb);
-                        std::vector<float*> bands(nb, nullptr);
-                        for (int b = 0; b < nb; ++b) {
-                            if (b > 0 && !fouts[k].extras[b - 1]) continue;
-                            auto& buf = buffers[k][b];
-                            buf.assign(cells, 0.0f);
-                            bands[b] = buf.data();
-                        }
-                        char err[1024] = "";
-                        const int rc = api->score(prepared.states[k], host.table(), w.to_c(), bands.data(), err, sizeof err);
-                        if (rc != MR_OK)
-                            throw Error("plugin '" + plan.factors[k].plugin->name + "' failed on the block at column " +
-                                            std::to_string(w.col0) + ", row " + std::to_string(w.row0) + ": " +
-                                            (*err ? err : "no reason given"),
-                                        plan.factors[k].spec.where);
-                        const float* s = bands[0];
-                        for (size_t i = 0; i < cells; ++i)
-                            if (s[i] < 0.0f || s[i] > 1.0f)
-                                throw Error("plugin '" + plan.factors[k].plugin->name + "' gave " + std::to_string(s[i]) +
-                                                " at column " + std::to_string(w.col0 + static_cast<std::int64_t>(i) % w.width) +
-                                                ", row " + std::to_string(w.row0 + static_cast<std::int64_t>(i) / w.width) +
-                                                ", outside [0, 1]",
-                                            plan.factors[k].spec.where, "report this to the plugin's author");
-                        scores.push_back(s);
-                        if (fouts[k].score) fouts[k].score->write(w, s);
-                        for (int b = 1; b < nb; ++b)
-                            if (fouts[k].extras[b - 1]) fouts[k].extras[b - 1]->write(w, bands[b]);
-                    }
-                    risk.resize(cells);
-                    combine(cspec, scores, static_cast<long long>(cells), risk.data());
-                    writers[0]->write(w, risk.data());
-                    TileStats st;
-                    for (float v : risk)
-                        if (!std::isnan(v)) st.sum += v, st.min = std::min<double>(st.min, v), st.max = std::max<double>(st.max, v), ++st.n;
-                    tile_stats[t] = st;
-                    std::lock_guard<std::mutex> lock(progress_mutex);
-                    ++done;
-                    if (!progress.report(double(done) / tiles.size(), "scoring")) {
-                        host.cancel();
-                        throw Error("cancelled");
-                    }
-                }
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(progress_mutex);
-                if (!error) error = std::current_exception();
-                failed = true;
+        const auto want = [&](size_t k, int b) { return fouts[k].extras[static_cast<size_t>(b - 1)] != nullptr; };
+        const auto sink = [&](const Window& w, const std::vector<std::vector<float*>>& bands, const float* risk) {
+            for (size_t k = 0; k < fouts.size(); ++k) {
+                if (fouts[k].score) fouts[k].score->write(w, bands[k][0]);
+                for (size_t b = 1; b < bands[k].size(); ++b)
+                    if (fouts[k].extras[b - 1]) fouts[k].extras[b - 1]->write(w, bands[k][b]);
             }
+            writers[0]->write(w, risk);
         };
-        std::vector<std::thread> pool;
-        for (unsigned i = 1; i < plan.threads; ++i) pool.emplace_back(worker);
-        worker();
-        for (auto& th : pool) th.join();
-        if (error) std::rethrow_exception(error);
+        scored = score_tiles(plan, host, prepared, combine_spec(plan), want, sink, progress);
     }
 
     {
         StageClock c(summary.stages, "finishing rasters", options);
         for (auto& w : writers) w->commit();
-        TileStats all;
-        for (const auto& st : tile_stats)
-            all.sum += st.sum, all.n += st.n, all.min = std::min(all.min, st.min), all.max = std::max(all.max, st.max);
-        summary.risk_min = all.n ? all.min : 0;
-        summary.risk_max = all.n ? all.max : 0;
-        summary.risk_mean = all.n ? all.sum / all.n : 0;
+        summary.risk_min = scored.risk_min;
+        summary.risk_max = scored.risk_max;
+        summary.risk_mean = scored.risk_mean;
+        for (const auto& w : scored.warnings) summary.warnings.push_back(w);
         for (const auto& w : host.warnings()) summary.warnings.push_back(w);
         summary.notes = host.infos();
     }

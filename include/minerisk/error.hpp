@@ -7,6 +7,10 @@ namespace minerisk {
 
 // Where a problem was found: a scenario file position, or an input file/layer/feature.
 struct Location {
+    Location() = default;
+    Location(std::string file_, int line_ = 0, int column_ = 0, std::string layer_ = {}, long long feature_ = -1)
+        : file(std::move(file_)), line(line_), column(column_), layer(std::move(layer_)), feature(feature_) {}
+
     std::string file;
     int line = 0;    // 1-based; 0 = unknown
     int column = 0;  // 1-based; 0 = unknown

@@ -157,7 +157,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
         minerisk::alg::quartic_density(pts.data(), pts.size(), w.width, w.height, s.radius / s.grid.cell_size,
                                        density.data(), w.col0, w.row0);
         const float inv = s.norm > 0 ? static_cast<float>(1.0 / s.norm) : 0.0f;
-        for (size_t i = 0; i < cells; ++i) bands[0][i] = std::min(1.0f, density[i] * inv);
+        // Rounding at a kernel's edge can leave -1e-12: clamp into [0, 1].
+        for (size_t i = 0; i < cells; ++i) bands[0][i] = std::clamp(density[i] * inv, 0.0f, 1.0f);
         if (bands[1])
             for (size_t i = 0; i < cells; ++i) bands[1][i] = static_cast<float>(density[i] * s.per_km2);
         return MR_OK;

@@ -172,7 +172,9 @@ TEST_F(ExamplePlugin, BuiltAgainstTheInstalledHeadersOnly) {
     EXPECT_EQ(cc.str().find(std::string(MINERISK_SOURCE_DIR) + "/include"), std::string::npos) << cc.str();
     // Exactly one exported C symbol of ours: the entry point.
     const Shell nm = sh("nm -D --defined-only " + quoted(installed_so) + " | grep -c ' T '", tmp / "nm.log");
-    if (nm.code == 0 || nm.code == 1) EXPECT_EQ(nm.output, "1\n") << "exported text symbols";
+    if (nm.code == 0 || nm.code == 1) {
+        EXPECT_EQ(nm.output, "1\n") << "exported text symbols";
+    }
 }
 
 TEST_F(ExamplePlugin, LoadsWithItsNameAndVersion) {

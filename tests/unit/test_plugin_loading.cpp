@@ -433,6 +433,24 @@ TEST(PluginRun, RefusesAValueOutsideZeroOneWithManyTilesAndThreads) {
     EXPECT_EQ(s.leftovers(), std::vector<std::string>{}) << joined(s.leftovers());
 }
 
+TEST(PluginRun, RefusesAPluginThatFillsNothing) {
+    ScenarioRun s;
+    const Error e = error_of([&] { s.run(s.write("unfilled")); });
+    EXPECT_CONTAINS(e.what(), "plugin 'unfilled' left the cell at column 0, row 0 unfilled");
+    EXPECT_EQ(e.where().line, kFactorLine);
+    EXPECT_EQ(s.leftovers(), std::vector<std::string>{}) << joined(s.leftovers());
+}
+
+TEST(PluginRun, NoDataFromAPluginIsCountedInAWarning) {
+    ScenarioRun s;
+    const RunSummary sum = s.run(s.write("nan_cells"));  // 20 x 20 cells: row 0 is NaN
+    bool warned = false;
+    for (const auto& w : sum.warnings)
+        warned |= w.find("factor 'nan_cells'") != std::string::npos && w.find("NaN) for 20 cell(s)") != std::string::npos;
+    EXPECT_TRUE(warned) << joined(sum.warnings);
+    EXPECT_NEAR(sum.risk_min, 0.5, 1e-6);  // the other cells
+}
+
 TEST(PluginRun, AFailingPluginStopsTheRunWithItsMessage) {
     ScenarioRun s;
     const Error e = error_of([&] { s.run(s.write("failing")); });

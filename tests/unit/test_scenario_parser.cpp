@@ -445,7 +445,7 @@ TEST_F(ScenarioParser, AcceptedCrsForms) {
         "PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],"
         "PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",45],PARAMETER[\"scale_factor\",0.9996],"
         "PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]'";
-    for (const std::string crs : {std::string("auto"), std::string("EPSG:32638"), std::string("epsg:32638"),
+    for (const std::string& crs : {std::string("auto"), std::string("EPSG:32638"), std::string("epsg:32638"),
                                   std::string("'urn:ogc:def:crs:EPSG::32638'"), std::string("ESRI:102100"),
                                   std::string("'+proj=utm +zone=38 +datum=WGS84 +units=m +no_defs +type=crs'"), wkt}) {
         SCOPED_TRACE(crs);

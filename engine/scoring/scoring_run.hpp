@@ -1,0 +1,52 @@
+// The scoring stage on its own: prepare every plugin once, then score the grid tile by tile on all threads
+// and hand each finished tile (factor bands and combined risk) to a sink. Used by execute_run (sink: the
+// raster writers) and compute_surfaces (sink: whole-grid buffers in memory).
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "minerisk/combine.hpp"
+#include "minerisk/pipeline.hpp"
+#include "scoring/host.hpp"
+
+namespace minerisk {
+
+// Plugin states for one run; released whatever happens.
+class PreparedFactors {
+public:
+    PreparedFactors() = default;
+    PreparedFactors(const PreparedFactors&) = delete;
+    PreparedFactors& operator=(const PreparedFactors&) = delete;
+    ~PreparedFactors();
+
+    std::vector<const mr_plugin*> apis;
+    std::vector<void*> states;
+    std::vector<double> halo_cells;
+};
+
+// Calls every plugin's prepare(); checks the memory the run will need now that the reaches are known.
+// Throws Error naming the plugin and the factor's scenario line.
+void prepare_factors(RunPlan& plan, const Host& host, PreparedFactors& out);
+
+CombineSpec combine_spec(const RunPlan& plan);
+
+// One finished tile: bands[k][0] is factor k's score, bands[k][b] its extra band b (nullptr where not
+// wanted); risk is the combined risk. Called from worker threads: a sink must be thread-safe.
+using TileSink = std::function<void(const Window& tile, const std::vector<std::vector<float*>>& bands,
+                                    const float* risk)>;
+// Which extra bands the sink wants: (factor, band index from 1).
+using WantBand = std::function<bool(size_t factor, int band)>;
+
+struct ScoreStats {
+    double risk_min = 0, risk_mean = 0, risk_max = 0;
+    std::vector<std::string> warnings;  // e.g. a plugin that gave no data (NaN) for some cells
+};
+
+// Scores every tile of the grid. A plugin's failure, a value outside [0, 1] or a cell it left unfilled is
+// an Error naming the plugin, the factor and the cell. Cancellation (request_cancel or the progress
+// callback) throws Error("cancelled").
+ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& prepared, const CombineSpec& combine,
+                       const WantBand& want, const TileSink& sink, const Progress& progress);
+
+}  // namespace minerisk
