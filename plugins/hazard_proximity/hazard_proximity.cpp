@@ -75,9 +75,15 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
                 if (!item.empty()) excluded.push_back(Params::lower(item));
         }
         const std::int64_t n = host->layer_size(host->ctx, "hazards");
-        std::int64_t counted = 0, no_status = 0;
+        std::int64_t counted = 0, no_status = 0, later = 0;
         s->weight.assign(static_cast<size_t>(std::max<std::int64_t>(0, n)), 0.0);
         for (std::int64_t f = 0; f < n; ++f) {
+            // What was known on the run's date: a hazard recorded later does not count (backtests rely on it).
+            const double recorded = host->attr_date(host->ctx, "hazards", f, "date");
+            if (!std::isnan(recorded) && recorded > host->as_of) {
+                ++later;
+                continue;
+            }
             const char* status = host->attr_text(host->ctx, "hazards", f, "status");
             if (!status) ++no_status;
             if (status && std::find(excluded.begin(), excluded.end(), Params::lower(status)) != excluded.end()) continue;
@@ -89,7 +95,8 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
             const std::string m = std::to_string(no_status) + " hazard(s) have no status; counted with default_class_weight";
             host->log(host->ctx, "hazard_proximity", 1, m.c_str());
         }
-        const std::string info = std::to_string(counted) + " of " + std::to_string(n) + " hazards counted";
+        const std::string info = std::to_string(counted) + " of " + std::to_string(n) + " hazards counted" +
+                                 (later ? " (" + std::to_string(later) + " recorded after the as_of date left out)" : "");
         host->log(host->ctx, "hazard_proximity", 0, info.c_str());
         *out = s.release();
         return MR_OK;

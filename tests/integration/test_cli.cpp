@@ -17,6 +17,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "minerisk/pipeline.hpp"
+#include "minerisk/surfaces.hpp"
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -426,6 +429,27 @@ TEST(Cli, InterruptedRunCleansUpAndFails) {
         for (const auto& e : fs::recursive_directory_iterator(dir))
             EXPECT_FALSE(e.is_regular_file()) << e.path() << " left behind";
     fs::remove_all(dir);
+}
+
+}  // namespace
+
+
+
+namespace {
+
+// Surfaces computed in memory are the rasters a run writes, cell for cell.
+TEST_F(DemoRun, SurfacesInMemoryEqualTheWrittenRasters) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    minerisk::RunOptions o;
+    minerisk::RunPlan plan = minerisk::plan_run(minerisk::load_scenario(std::string(MINERISK_TESTDATA) + "/demo/scenario.yaml"), o);
+    const minerisk::Surfaces s = minerisk::compute_surfaces(plan, plan.as_of);
+    Raster risk(out / "risk.tif");
+    ASSERT_EQ(s.risk.size(), risk.v.size());
+    for (size_t i = 0; i < s.risk.size(); ++i) ASSERT_EQ(s.risk[i], risk.v[i]) << "cell " << i;
+    for (size_t k = 0; k < s.factors.size(); ++k) {
+        Raster f(out / "factors" / (s.factor_names[k] + ".tif"));
+        for (size_t i = 0; i < s.risk.size(); i += 13) ASSERT_EQ(s.factors[k][i], f.v[i]) << s.factor_names[k] << " cell " << i;
+    }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // hazard_proximity on hand-made grids with known answers.
 #include <cmath>
 
+#include "minerisk/dates.hpp"
 #include "plugin_harness.hpp"
 
 using namespace minerisk;
@@ -97,6 +98,18 @@ TEST(HazardProximity, SameResultWhateverTheTiling) {
     ASSERT_EQ(whole.error, "");
     ASSERT_EQ(tiled.error, "");
     for (size_t i = 0; i < whole.score.size(); ++i) ASSERT_EQ(whole.score[i], tiled.score[i]) << "cell " << i;
+}
+
+TEST(HazardProximity, HazardsRecordedAfterAsOfDoNotCount) {
+    Fixture f;
+    f.inputs.layers.clear();
+    f.inputs.layers.push_back(make_layer("hazards", {{kSquare, {{"status", "CHA"}, {"date", "2024-05-01"}}}},
+                                         {{"status", "text"}, {"date", "date"}}));
+    const double before = days_from_civil(2024, 1, 1), after = days_from_civil(2024, 6, 1);
+    const auto early = run_plugin(f.plugin, f.inputs, f.grid, {}, before);
+    const auto late = run_plugin(f.plugin, f.inputs, f.grid, {}, after);
+    EXPECT_EQ(f.at(early.score, 49, 49), 0.0f);
+    EXPECT_EQ(f.at(late.score, 49, 49), 1.0f);
 }
 
 TEST(HazardProximity, RejectsOutOfRangeParameter) {
