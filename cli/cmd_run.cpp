@@ -3,9 +3,21 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "minerisk/error.hpp"
 #include "minerisk/scenario.hpp"
 
 namespace minerisk::cli {
+
+std::map<std::string, std::string> scenario_vars(const Common& common) {
+    std::map<std::string, std::string> vars;
+    for (const auto& v : common.vars) {
+        const auto eq = v.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw Error("--var '" + v + "' is not NAME=VALUE", {}, "write e.g. --var DATA=/path/to/data");
+        vars[v.substr(0, eq)] = v.substr(eq + 1);
+    }
+    return vars;
+}
 
 RunOptions options_for(const Common& common) {
     RunOptions o;
@@ -23,7 +35,7 @@ int run_scenario_file(const std::string& scenario_path, const std::string& out_d
     o.overwrite = overwrite;
     o.threads = threads;
     o.tile_size = tile_size;
-    const Scenario sc = load_scenario(scenario_path);
+    const Scenario sc = load_scenario(scenario_path, scenario_vars(common));
     RunPlan plan = plan_run(sc, o);
     RunSummary summary = execute_run(plan, o);
     print_summary(plan, summary);

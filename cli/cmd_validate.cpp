@@ -11,7 +11,7 @@ void add_validate(CLI::App& app, Common& common) {
     cmd->add_option("scenario", *scenario, "scenario file (YAML)")->required()->check(CLI::ExistingFile);
     cmd->callback([=, &common]() {
         RunOptions o = options_for(common);
-        const Scenario sc = load_scenario(*scenario);
+        const Scenario sc = load_scenario(*scenario, scenario_vars(common));
         const RunPlan plan = plan_run(sc, o);
         print_plan(plan);
         std::printf("The scenario is valid.\n");

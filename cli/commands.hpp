@@ -1,7 +1,9 @@
 // The command line: one function per command; each parses nothing itself and returns an exit code.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "minerisk/pipeline.hpp"
 
@@ -9,7 +11,11 @@ namespace minerisk::cli {
 
 struct Common {
     bool quiet = false;
+    std::vector<std::string> vars;  // --var NAME=VALUE, for ${NAME} in scenario files
 };
+
+// The --var values as a map; throws Error for one without '='.
+std::map<std::string, std::string> scenario_vars(const Common& common);
 
 void add_run(CLI::App& app, Common& common);
 void add_validate(CLI::App& app, Common& common);

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -459,13 +460,41 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     return sc;
 }
 
-Scenario load_scenario(const std::string& path) {
+std::string expand_variables(const std::string& text, const std::map<std::string, std::string>& vars,
+                             const std::string& file) {
+    std::string out;
+    int line = 1, column = 1;
+    for (size_t i = 0; i < text.size();) {
+        if (text.compare(i, 2, "${") == 0) {
+            const size_t end = text.find('}', i + 2);
+            if (end != std::string::npos && text.find('\n', i) > end) {
+                const std::string name = text.substr(i + 2, end - i - 2);
+                auto it = vars.find(name);
+                const char* env = std::getenv(name.c_str());
+                if (it == vars.end() && !env)
+                    throw Error("the variable ${" + name + "} has no value", Location{file, line, column},
+                                "give it with --var " + name + "=VALUE, or set the environment variable " + name);
+                const std::string value = it != vars.end() ? it->second : std::string(env);
+                out += value;
+                column += static_cast<int>(end + 1 - i);
+                i = end + 1;
+                continue;
+            }
+        }
+        if (text[i] == '\n') ++line, column = 0;
+        out += text[i++];
+        ++column;
+    }
+    return out;
+}
+
+Scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot read the scenario file", Location{path}, "check that the path exists and is readable");
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string dir = fs::absolute(fs::path(path)).parent_path().string();
-    return parse_scenario(ss.str(), path, dir);
+    return parse_scenario(expand_variables(ss.str(), vars, path), path, dir);
 }
 
 const InputSpec* Scenario::input(const std::string& role) const {

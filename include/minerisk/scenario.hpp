@@ -96,7 +96,13 @@ struct Scenario {
 
 // Parses and checks a scenario file: syntax, keys, types, ranges, files that must exist, CRS strings.
 // Throws Error naming file, line and column. Does not open the input layers.
-Scenario load_scenario(const std::string& path);
+//
+// `${NAME}` anywhere in the file is replaced by vars[NAME], else by the environment variable NAME, so that
+// one scenario can point at data kept elsewhere (e.g. `path: ${DATA}/events.csv` with `--var DATA=/srv/x`).
+// An unknown name is an error at its line.
+Scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars = {});
+std::string expand_variables(const std::string& text, const std::map<std::string, std::string>& vars,
+                             const std::string& file_name);
 Scenario parse_scenario(const std::string& yaml_text, const std::string& file_name, const std::string& dir);
 
 // Field roles minerisk understands for each standard layer, with their types.

@@ -1133,3 +1133,18 @@ TEST(Dates, RoundTripOverTheWholeAcceptedRange) {
 }
 
 }  // namespace
+
+TEST(ScenarioVariables, ExpandFromGivenValuesThenEnvironment) {
+    setenv("MINERISK_TEST_VAR", "/from/env", 1);
+    EXPECT_EQ(minerisk::expand_variables("path: ${DATA}/x.csv\nb: ${MINERISK_TEST_VAR}", {{"DATA", "/d"}}, "s.yaml"),
+              "path: /d/x.csv\nb: /from/env");
+    unsetenv("MINERISK_TEST_VAR");
+    try {
+        minerisk::expand_variables("a: 1\n  b: ${NOPE_NOT_SET}\n", {}, "s.yaml");
+        FAIL() << "expected an error";
+    } catch (const minerisk::Error& e) {
+        EXPECT_EQ(e.where().line, 2);
+        EXPECT_EQ(e.where().column, 6);
+        EXPECT_NE(std::string(e.what()).find("--var NOPE_NOT_SET=VALUE"), std::string::npos);
+    }
+}
