@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     app.fallthrough();
     minerisk::cli::Common common;
     app.add_flag("-q,--quiet", common.quiet, "print no progress, only errors and the final summary");
-    app.add_option("--var", common.vars, "NAME=VALUE for ${NAME} in the scenario file (repeatable)")->expected(1)->allow_extra_args(false);
+    app.add_option("--var", common.vars, "NAME=VALUE for ${NAME} in the scenario file (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     minerisk::cli::add_run(app, common);
     minerisk::cli::add_validate(app, common);
     minerisk::cli::add_demo(app, common);
