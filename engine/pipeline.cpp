@@ -162,10 +162,7 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
         StageClock c(plan.stages, "reading inputs", options);
         plan.inputs = load_inputs(plan.scenario, Progress(options.progress, options.progress_user));
     }
-    plan.warnings = plan.inputs.warnings;
-    for (const auto& l : plan.inputs.layers)
-        if (l.size() == 0)
-            plan.warnings.push_back(l.role + " (" + l.stats.layer_name + "): no features to use; the factors that read it see an empty layer");
+    plan.warnings = plan.inputs.warnings;  // including empty layers (load_inputs warns, naming the file)
 
     Extent extent;
     if (scenario.extent) {
@@ -283,6 +280,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         info.description = desc;
         info.unit = unit;
         info.compress = plan.scenario.outputs.compress;
+        info.cog = plan.scenario.outputs.format == "COG";
         info.metadata = meta;
         return info;
     };
@@ -370,7 +368,10 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         ctx.output_dir = fs::absolute(out_dir).lexically_normal().string();
         ctx.rasters = rasters;
         std::vector<OutputFile> files;
-        for (auto writer : {write_quicklook, write_reports, write_qgis_outputs})
+        std::vector<std::vector<OutputFile> (*)(const ExportContext&)> writers_on;
+        if (plan.scenario.outputs.report) writers_on.push_back(write_quicklook), writers_on.push_back(write_reports);
+        writers_on.push_back(plan.scenario.outputs.qgis ? write_qgis_outputs : write_zones_only);
+        for (auto writer : writers_on)
             for (auto& f : writer(ctx)) files.push_back(f);
         summary.outputs.insert(summary.outputs.end(), files.begin(), files.end());
     }

@@ -181,4 +181,14 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     return written;
 }
 
+std::vector<OutputFile> write_zones_only(const ExportContext& ctx) {
+    if (!ctx.plan) throw Error("the zones export needs the run's plan", file_location(ctx.output_dir));
+    std::vector<qgis::VectorLayerPlan> zones;
+    for (auto& p : qgis::plan_vector_layers(ctx))
+        if (p.role == "zones") zones.push_back(std::move(p));
+    const std::string gpkg = (fs::path(ctx.output_dir) / "zones.gpkg").string();
+    qgis::write_geopackage(ctx, zones, gpkg);
+    return {{gpkg, "the zones, ranked, with their attributes and actions (GeoPackage)"}};
+}
+
 }  // namespace minerisk

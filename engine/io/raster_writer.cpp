@@ -31,6 +31,12 @@ RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, 
     opts.SetNameValue("BLOCKYSIZE", "256");
     opts.SetNameValue("BIGTIFF", "IF_SAFER");
     compress_ = info.compress;
+    cog_ = info.cog;
+    if (!cog_ && compress_ != "NONE") {
+        opts.SetNameValue("COMPRESS", compress_.c_str());
+        opts.SetNameValue("PREDICTOR", "3");
+        opts.SetNameValue("NUM_THREADS", "ALL_CPUS");
+    }
     ds_ = gtiff->Create(temp_path_.c_str(), static_cast<int>(grid.width), static_cast<int>(grid.height), 1, GDT_Float32,
                         opts.List());
     if (!ds_)
@@ -104,6 +110,15 @@ void RasterWriter::commit() {
         std::remove(temp_path_.c_str());
         throw Error(std::string("finishing the raster failed: ") + CPLGetLastErrorMsg(), Location{final_path_},
                     "check the free space in the output folder");
+    }
+    if (!cog_) {
+        std::error_code ec;
+        fs::rename(temp_path_, final_path_, ec);
+        if (ec) {
+            std::remove(temp_path_.c_str());
+            throw Error("cannot move the finished raster into place: " + ec.message(), Location{final_path_});
+        }
+        return;
     }
     try {
         translate_to_cog(temp_path_, cog_temp_path_, compress_, final_path_);

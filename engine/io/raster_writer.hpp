@@ -17,6 +17,7 @@ struct RasterInfo {
     std::string description;  // band description, e.g. "combined risk (weighted_sum)"
     std::string unit;         // e.g. "m", "" for scores
     std::string compress = "DEFLATE";
+    bool cog = true;  // false: the tiled GeoTIFF as written, compressed, without overviews (faster)
     std::map<std::string, std::string> metadata;  // dataset metadata items
 };
 
@@ -37,6 +38,7 @@ private:
     std::string temp_path_;      // blocks as they are computed: tiled, uncompressed
     std::string cog_temp_path_;  // the Cloud-Optimized GeoTIFF, before its rename
     std::string compress_;
+    bool cog_ = true;
     GDALDataset* ds_ = nullptr;
     std::mutex mutex_;
 };

@@ -355,6 +355,9 @@ void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
     r.require_map();
     if (auto n = r.get("factors")) sc.outputs.factors = boolean(r, n, "factors");
     if (auto n = r.get("extra_bands")) sc.outputs.extra_bands = boolean(r, n, "extra_bands");
+    if (auto n = r.get("format")) sc.outputs.format = choice(r, n, "format", {"COG", "GTiff"});
+    if (auto n = r.get("report")) sc.outputs.report = boolean(r, n, "report");
+    if (auto n = r.get("qgis")) sc.outputs.qgis = boolean(r, n, "qgis");
     if (auto n = r.get("compress")) {
         std::string c = scalar(r, n, "compress");
         for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

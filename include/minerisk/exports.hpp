@@ -32,6 +32,9 @@ struct ExportContext {
 // minerisk.qgs, a QGIS project that opens every layer styled, in order, in the working CRS.
 std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx);
 
+// zones.gpkg with the zones layer alone (styled), for runs that skip the QGIS outputs.
+std::vector<OutputFile> write_zones_only(const ExportContext& ctx);
+
 // quicklook.png: the combined risk in a colour ramp, zones outlined and numbered by rank, a legend and a scale
 // bar, drawn by the engine itself (no QGIS needed).
 std::vector<OutputFile> write_quicklook(const ExportContext& ctx);
