@@ -179,7 +179,8 @@ TEST(PluginLoading, ScanRecordsProblemsAndLoadsTheGoodOnes) {
     TempDir tmp;
     PluginRegistry reg;
     reg.scan({kBadDir, (tmp.path / "does-not-exist").string()});  // a missing folder is skipped quietly
-    EXPECT_EQ(names_of(reg), (std::vector<std::string>{"constant", "failing", "failing_prepare", "out_of_range", "throwing"}));
+    EXPECT_EQ(names_of(reg), (std::vector<std::string>{"constant", "failing", "failing_prepare", "nan_cells", "out_of_range",
+                                                      "throwing", "unfilled"}));
     ASSERT_EQ(reg.problems().size(), 3u);
     // One problem per refused library, each naming its file; sorted by file name.
     EXPECT_CONTAINS(reg.problems()[0], "incomplete.so");
