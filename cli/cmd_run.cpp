@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/scenario.hpp"
 
@@ -22,8 +23,8 @@ std::map<std::string, std::string> scenario_vars(const Common& common) {
 RunOptions options_for(const Common& common) {
     RunOptions o;
     if (!common.quiet) {
-        o.progress = GDALTermProgress;
-        o.on_stage = [](const std::string& stage) { std::fprintf(stderr, "%s...\n", stage.c_str()); };
+        o.progress = progress_callback;
+        o.on_stage = progress_stage;
     }
     return o;
 }

@@ -335,7 +335,8 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
 
     {
         StageClock c(summary.stages, "finishing rasters", options);
-        for (auto& w : writers) w->commit();
+        for (size_t i = 0; i < writers.size(); ++i)
+            writers[i]->commit(progress.sub(double(i) / writers.size(), double(i + 1) / writers.size()));
         summary.risk_min = scored.risk_min;
         summary.risk_max = scored.risk_max;
         summary.risk_mean = scored.risk_mean;

@@ -63,8 +63,12 @@ RasterWriter::~RasterWriter() {
 // The finished blocks become a Cloud-Optimized GeoTIFF: internal tiles, overviews (averaged, so that a
 // zoomed-out view shows mean risk), compression with the floating-point predictor. Band description, unit,
 // nodata and metadata are copied by GDAL.
+static int translate_progress(double fraction, const char* message, void* user) {
+    return static_cast<const Progress*>(user)->report(fraction, message) ? 1 : 0;
+}
+
 static void translate_to_cog(const std::string& src, const std::string& dst, const std::string& compress,
-                             const std::string& final_path) {
+                             const std::string& final_path, const Progress& progress) {
     CPLStringList argv;
     for (const char* a : {"-of", "COG", "-co", "BLOCKSIZE=512", "-co", "OVERVIEWS=IGNORE_EXISTING", "-co",
                           "OVERVIEW_RESAMPLING=AVERAGE", "-co", "RESAMPLING=AVERAGE", "-co", "BIGTIFF=IF_SAFER", "-co",
@@ -77,6 +81,7 @@ static void translate_to_cog(const std::string& src, const std::string& dst, con
         argv.AddString("PREDICTOR=YES");
     }
     GDALTranslateOptions* opts = GDALTranslateOptionsNew(argv.List(), nullptr);
+    if (progress.active()) GDALTranslateOptionsSetProgress(opts, translate_progress, const_cast<Progress*>(&progress));
     GDALDatasetH in = GDALOpen(src.c_str(), GA_ReadOnly);
     int usage_error = 0;
     GDALDatasetH out = in ? GDALTranslate(dst.c_str(), in, opts, &usage_error) : nullptr;
@@ -100,7 +105,7 @@ void RasterWriter::write(const Window& w, const float* data) {
                     "check the free space in the output folder");
 }
 
-void RasterWriter::commit() {
+void RasterWriter::commit(const Progress& progress) {
     std::lock_guard<std::mutex> lock(mutex_);
     GDALDataset* ds = ds_;
     ds_ = nullptr;
@@ -121,7 +126,7 @@ void RasterWriter::commit() {
         return;
     }
     try {
-        translate_to_cog(temp_path_, cog_temp_path_, compress_, final_path_);
+        translate_to_cog(temp_path_, cog_temp_path_, compress_, final_path_, progress);
     } catch (...) {
         std::remove(temp_path_.c_str());
         std::remove(cog_temp_path_.c_str());

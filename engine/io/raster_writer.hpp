@@ -8,6 +8,7 @@
 #include <string>
 
 #include "minerisk/grid.hpp"
+#include "minerisk/progress.hpp"
 
 class GDALDataset;
 
@@ -30,7 +31,7 @@ public:
 
     // Thread-safe. `data` is window.width*window.height floats, row-major; NaN is nodata.
     void write(const Window& window, const float* data);
-    void commit();
+    void commit(const Progress& progress = {});  // progress: of the conversion to COG
     const std::string& path() const { return final_path_; }
 
 private:
