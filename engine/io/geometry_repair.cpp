@@ -4,12 +4,19 @@
 #include <geos_c.h>
 #include <ogr_geometry.h>
 
+#include <algorithm>
+#include <numeric>
 #include <vector>
 
 namespace minerisk {
 namespace {
 
 GEOSContextHandle_t H(void* p) { return static_cast<GEOSContextHandle_t>(p); }
+
+// GEOS reports errors (e.g. an unreadable ring) through a handler; keep the last one for the reason.
+void on_geos_message(const char* message, void* user) {
+    if (message && user) *static_cast<std::string*>(user) = message;
+}
 
 GEOSGeometry* to_geos(GEOSContextHandle_t h, const OGRGeometry& g) {
     std::vector<unsigned char> wkb(g.WkbSize());
@@ -51,26 +58,61 @@ GEOSGeometry* polygonal_part(GEOSContextHandle_t h, GEOSGeometry* g) {
     return GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size()));
 }
 
+// True when a ring of a (multi)polygon does not end at its first point. OGR's readers accept such rings
+// (GeoJSON, WKT); GEOS refuses to read them.
+bool has_unclosed_ring(const OGRGeometry& g) {
+    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+    if (t == wkbPolygon || t == wkbCurvePolygon || t == wkbTriangle) {
+        for (const OGRCurve* ring : *g.toCurvePolygon())
+            if (ring && ring->getNumPoints() > 0 && !ring->get_IsClosed()) return true;
+        return false;
+    }
+    if (OGR_GT_IsSubClassOf(t, wkbGeometryCollection)) {
+        for (const OGRGeometry* part : *g.toGeometryCollection())
+            if (part && has_unclosed_ring(*part)) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
-GeometryRepairer::GeometryRepairer() : ctx_(GEOS_init_r()) {}
+GeometryRepairer::GeometryRepairer() : ctx_(GEOS_init_r()) {
+    GEOSContext_setErrorMessageHandler_r(H(ctx_), on_geos_message, &message_);
+    GEOSContext_setNoticeMessageHandler_r(H(ctx_), on_geos_message, &message_);
+}
 GeometryRepairer::~GeometryRepairer() { GEOS_finish_r(H(ctx_)); }
 
 RepairOutcome GeometryRepairer::make_valid_polygonal(std::unique_ptr<OGRGeometry>& geom, std::string* reason) {
     GEOSContextHandle_t h = H(ctx_);
-    GEOSGeometry* g = to_geos(h, *geom);
+    message_.clear();
+    // An unclosed ring: close it (on a copy, so that `geom` stays untouched if nothing is left).
+    std::unique_ptr<OGRGeometry> closed;
+    if (has_unclosed_ring(*geom)) {
+        closed.reset(geom->clone());
+        closed->closeRings();
+    }
+    const OGRGeometry& source = closed ? *closed : *geom;
+    GEOSGeometry* g = to_geos(h, source);
     if (!g) {
-        if (reason) *reason = "GEOS could not read the geometry";
+        if (reason) {
+            *reason = closed ? "a ring did not return to its first point, and once closed GEOS could not read it"
+                             : "GEOS could not read the geometry";
+            if (!message_.empty()) *reason += ": " + message_;
+        }
         return RepairOutcome::collapsed;
     }
     if (GEOSisValid_r(h, g) == 1) {
         GEOSGeom_destroy_r(h, g);
-        return RepairOutcome::unchanged;
+        if (!closed) return RepairOutcome::unchanged;
+        if (reason) *reason = "a ring did not return to its first point: closed it";
+        geom = std::move(closed);
+        return RepairOutcome::repaired;
     }
     if (reason) {
         char* why = GEOSisValidReason_r(h, g);
         *reason = why ? why : "invalid";
         GEOSFree_r(h, why);
+        if (closed) *reason = "a ring did not return to its first point (closed it); " + *reason;
     }
     GEOSGeometry* fixed = GEOSMakeValid_r(h, g);
     GEOSGeom_destroy_r(h, g);
@@ -97,6 +139,65 @@ std::unique_ptr<OGRGeometry> GeometryRepairer::buffer(const OGRGeometry& geom, d
     if (!b) return nullptr;
     auto out = from_geos(h, b);
     GEOSGeom_destroy_r(h, b);
+    return out;
+}
+
+std::vector<OverlapFinding> GeometryRepairer::find_duplicates_and_nested(const std::vector<const OGRGeometry*>& geoms,
+                                                                         const std::vector<Extent>& bounds) {
+    GEOSContextHandle_t h = H(ctx_);
+    const size_t n = std::min(geoms.size(), bounds.size());
+    std::vector<GEOSGeometry*> gg(n, nullptr);
+    std::vector<const GEOSPreparedGeometry*> prepared(n, nullptr);
+    std::vector<char> tried(n, 0);
+    auto geos_of = [&](size_t i) -> GEOSGeometry* {
+        if (!tried[i]) {
+            tried[i] = 1;
+            if (geoms[i]) gg[i] = to_geos(h, *geoms[i]);
+        }
+        return gg[i];
+    };
+    auto prepared_of = [&](size_t i) -> const GEOSPreparedGeometry* {
+        if (!prepared[i] && geos_of(i)) prepared[i] = GEOSPrepare_r(h, gg[i]);
+        return prepared[i];
+    };
+    auto box_inside = [](const Extent& in, const Extent& out) {
+        return in.xmin >= out.xmin && in.xmax <= out.xmax && in.ymin >= out.ymin && in.ymax <= out.ymax;
+    };
+
+    // Sweep over the boxes sorted by their west edge: only pairs whose boxes nest can be equal or nested.
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bounds[a].xmin < bounds[b].xmin; });
+    std::vector<char> reported(n, 0);
+    std::vector<OverlapFinding> out;
+    for (size_t oi = 0; oi < n; ++oi) {
+        const size_t a = order[oi];
+        if (bounds[a].empty()) continue;
+        for (size_t oj = oi + 1; oj < n && bounds[order[oj]].xmin <= bounds[a].xmax; ++oj) {
+            const size_t b = order[oj];
+            const Extent &ba = bounds[a], &bb = bounds[b];
+            if (bb.empty() || bb.ymin > ba.ymax || bb.ymax < ba.ymin) continue;
+            const bool b_in_a = box_inside(bb, ba), a_in_b = box_inside(ba, bb);
+            if (!b_in_a && !a_in_b) continue;
+            if (!geos_of(a) || !geos_of(b)) continue;
+            if (b_in_a && a_in_b) {  // the same box: the same area?
+                if (GEOSEquals_r(h, gg[a], gg[b]) == 1) {
+                    const size_t first = std::min(a, b), second = std::max(a, b);
+                    if (!reported[second]) out.push_back({first, second, true}), reported[second] = 1;
+                    continue;
+                }
+            }
+            if (b_in_a && !reported[b] && prepared_of(a) && GEOSPreparedContains_r(h, prepared[a], gg[b]) == 1)
+                out.push_back({a, b, false}), reported[b] = 1;
+            else if (a_in_b && !reported[a] && prepared_of(b) && GEOSPreparedContains_r(h, prepared[b], gg[a]) == 1)
+                out.push_back({b, a, false}), reported[a] = 1;
+        }
+    }
+    for (size_t i = 0; i < n; ++i) {
+        if (prepared[i]) GEOSPreparedGeom_destroy_r(h, prepared[i]);
+        if (gg[i]) GEOSGeom_destroy_r(h, gg[i]);
+    }
+    std::sort(out.begin(), out.end(), [](const OverlapFinding& x, const OverlapFinding& y) { return x.inner < y.inner; });
     return out;
 }
 

@@ -238,7 +238,8 @@ InputSpec parse_input(MapReader& parent, const std::string& role, const YAML::No
         if (in.x_field.empty() != in.y_field.empty())
             throw Error("input '" + role + "' names only one of 'x' and 'y'", r.where(), "give both coordinate columns, or neither");
     }
-    if (!is_connection(in.source) && !fs::exists(in.source)) {
+    std::error_code unreadable;  // a name too long for the system, a folder we may not enter: "does not exist"
+    if (!is_connection(in.source) && !fs::exists(in.source, unreadable)) {
         Location loc = in.where;
         throw Error("input file '" + in.source + "' for " + role + " does not exist", loc,
                     "check the path; relative paths are read from the scenario's folder " + dir);

@@ -102,6 +102,7 @@ std::unique_ptr<Slot> open_slot(const Config& c) {
         std::string why = last_gdal_error();
         std::error_code ec;
         if (!std::filesystem::exists(c.path, ec)) why = ": no such file";
+        else if (why.empty()) why = ": no raster format GDAL knows recognises it (a damaged or truncated file?)";
         throw std::runtime_error("cannot open " + file + (c.path != c.given_path ? " (path: " + c.given_path + ")" : "") + why);
     }
     auto fail = [&](const std::string& m) -> std::runtime_error {
