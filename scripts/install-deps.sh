@@ -17,6 +17,7 @@ packages=(
   nlohmann-json3-dev                  # run metadata
   libgtest-dev libgmock-dev           # tests
   chromium                            # tests: the HTML report rendered in a real browser
+  clang-14 libclang-rt-14-dev llvm-14 # tests: libFuzzer + clang's ASan/UBSan runtimes (make fuzz), llvm-symbolizer
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(qgis time)
