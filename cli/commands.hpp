@@ -22,6 +22,7 @@ void add_validate(CLI::App& app, Common& common);
 void add_info(CLI::App& app, Common& common);
 void add_demo(CLI::App& app, Common& common);
 void add_plugins(CLI::App& app, Common& common);
+void add_backtest(CLI::App& app, Common& common);
 
 // Shared by run and demo: plans, runs and prints the summary. Returns the exit code.
 int run_scenario_file(const std::string& scenario, const std::string& out_dir, bool overwrite, unsigned threads,

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     minerisk::cli::add_demo(app, common);
     minerisk::cli::add_plugins(app, common);
     minerisk::cli::add_info(app, common);
+    minerisk::cli::add_backtest(app, common);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,358 @@
+// Runs a backtest on a planned scenario: for each split date (rolling origin) or fold of blocks (spatial
+// cross-validation) it builds the surfaces from what the round may know, and scores them and the baselines on
+// the incidents held out.
+#include <ogr_api.h>
+#include <ogr_geometry.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "minerisk/backtest.hpp"
+#include "minerisk/dates.hpp"
+#include "minerisk/error.hpp"
+#include "minerisk/surfaces.hpp"
+
+namespace minerisk::backtest {
+
+FeatureLayer subset_layer(const FeatureLayer& layer, const std::vector<std::int64_t>& keep) {
+    FeatureLayer out;
+    out.role = layer.role;
+    out.stats = layer.stats;
+    out.stats.loaded = static_cast<std::int64_t>(keep.size());
+    out.fid.reserve(keep.size());
+    out.geometry.reserve(keep.size());
+    out.wkb.reserve(keep.size());
+    out.bounds.reserve(keep.size());
+    for (std::int64_t k : keep) {
+        const size_t i = static_cast<size_t>(k);
+        out.fid.push_back(layer.fid.at(i));
+        out.geometry.emplace_back(layer.geometry.at(i) ? layer.geometry[i]->clone() : nullptr);
+        out.wkb.push_back(layer.wkb.at(i));
+        out.bounds.push_back(layer.bounds.at(i));
+    }
+    for (const auto& [role, col] : layer.columns) {
+        Column c;
+        c.type = col.type;
+        for (std::int64_t k : keep) {
+            const size_t i = static_cast<size_t>(k);
+            if (i < col.number.size()) c.number.push_back(col.number[i]);
+            if (i < col.text.size()) c.text.push_back(col.text[i]);
+            if (i < col.present.size()) c.present.push_back(col.present[i]);
+        }
+        out.columns.emplace(role, std::move(c));
+    }
+    out.build_index();
+    return out;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::string count_text(std::int64_t n, const std::string& one, const std::string& many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// Puts a layer in place of the plan's incidents for as long as it lives; the original comes back even when the
+// round throws.
+class SwapIncidents {
+public:
+    SwapIncidents(RunPlan& plan, size_t index, FeatureLayer replacement) : plan_(plan), index_(index) {
+        std::swap(plan_.inputs.layers[index_], replacement);
+        saved_ = std::move(replacement);
+    }
+    ~SwapIncidents() { std::swap(plan_.inputs.layers[index_], saved_); }
+    SwapIncidents(const SwapIncidents&) = delete;
+    SwapIncidents& operator=(const SwapIncidents&) = delete;
+
+private:
+    RunPlan& plan_;
+    size_t index_;
+    FeatureLayer saved_;
+};
+
+// Where an incident is: its point, or a point on it for other shapes.
+bool incident_point(const FeatureLayer& layer, size_t i, double& x, double& y) {
+    const OGRGeometry* g = i < layer.geometry.size() ? layer.geometry[i].get() : nullptr;
+    if (g && !g->IsEmpty() && wkbFlatten(g->getGeometryType()) == wkbPoint) {
+        x = g->toPoint()->getX();
+        y = g->toPoint()->getY();
+        return true;
+    }
+    if (g && !g->IsEmpty()) {
+        OGRGeometryH on = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)));
+        if (on) {
+            const OGRGeometry* p = OGRGeometry::FromHandle(on);
+            const bool ok = wkbFlatten(p->getGeometryType()) == wkbPoint && !p->IsEmpty();
+            if (ok) {
+                x = p->toPoint()->getX();
+                y = p->toPoint()->getY();
+            }
+            OGR_G_DestroyGeometry(on);
+            if (ok) return true;
+        }
+    }
+    if (i < layer.bounds.size() && !layer.bounds[i].empty()) {
+        x = (layer.bounds[i].xmin + layer.bounds[i].xmax) / 2;
+        y = (layer.bounds[i].ymin + layer.bounds[i].ymax) / 2;
+        return true;
+    }
+    return false;
+}
+
+struct Incident {
+    std::int64_t cell = -1;  // grid cell (row * width + col), -1 off the grid
+    double date = std::nan("");
+};
+
+// The surfaces a round scores: the scenario's risk, the uniform surface, and the single-factor baselines.
+struct Candidate {
+    std::string name, kind, meaning;
+    const std::vector<float>* surface = nullptr;  // nullptr: uniform
+};
+
+std::vector<Candidate> candidates(const Surfaces& s) {
+    std::vector<Candidate> c;
+    c.push_back({"risk", "model", "the scenario's combined risk (" + s.method + " of its factors)", &s.risk});
+    c.push_back({"uniform", "baseline", "the same score everywhere: what picking places at random achieves", nullptr});
+    for (size_t k = 0; k < s.factors.size(); ++k) {
+        const std::string& plugin = s.plugin_names[k];
+        if (plugin == "hazard_proximity")
+            c.push_back({s.factor_names[k] + " alone", "baseline",
+                         "closeness to the nearest recorded hazard alone (factor '" + s.factor_names[k] + "')", &s.factors[k]});
+        else if (plugin == "incident_density")
+            c.push_back({s.factor_names[k] + " alone", "baseline",
+                         "the density of earlier incidents alone (factor '" + s.factor_names[k] + "')", &s.factors[k]});
+    }
+    return c;
+}
+
+// Scores every candidate surface on the cells of `area` (grid indices, ascending) and the incidents' cells.
+void score_round(Round& round, const Surfaces& s, const std::vector<std::int64_t>& area,
+                 const std::vector<std::int64_t>& incident_grid_cells, const Options& o) {
+    // Grid cell -> index in the area.
+    std::vector<std::int64_t> incident_area_cells;
+    incident_area_cells.reserve(incident_grid_cells.size());
+    for (std::int64_t g : incident_grid_cells) {
+        const auto it = std::lower_bound(area.begin(), area.end(), g);
+        if (it != area.end() && *it == g) incident_area_cells.push_back(it - area.begin());
+    }
+    const auto skipped = static_cast<std::int64_t>(incident_grid_cells.size() - incident_area_cells.size());
+    if (skipped > 0)
+        round.notes.push_back(count_text(skipped, "held-out incident lies", "held-out incidents lie") +
+                              " on cells where the combined risk has no data: not scored");
+    std::vector<float> scores(area.size());
+    for (const auto& c : candidates(s)) {
+        for (size_t i = 0; i < area.size(); ++i)
+            scores[i] = c.surface ? (*c.surface)[static_cast<size_t>(area[i])] : 0.0f;
+        ModelScore m;
+        m.name = c.name;
+        m.kind = c.kind;
+        m.meaning = c.meaning;
+        m.score = score_surface(scores, incident_area_cells, o.percents, o.replicates, o.seed);
+        round.models.push_back(std::move(m));
+    }
+}
+
+void check_plan(const RunPlan& plan) {
+    for (const auto& f : plan.factors)
+        for (const auto& p : f.spec.params)
+            if (p.name == "as_of")
+                throw Error("factor '" + f.spec.name + "' sets its own as_of, which would let it see past each split", p.where,
+                            "remove 'as_of' from its params for the backtest: the backtest sets the date of every round");
+}
+
+}  // namespace
+
+Result run(RunPlan& plan, const Options& o) {
+    const auto t0 = Clock::now();
+    check_plan(plan);
+    const bool blocks_mode = o.blocks > 0;
+    if (blocks_mode == !o.splits.empty())
+        throw Error("a backtest needs either split dates or spatial blocks, not both and not neither", {},
+                    "give --split DATE (several for a rolling origin) or --blocks K");
+    if (o.replicates < 0) throw Error("the number of bootstrap resamples cannot be negative");
+    for (double p : o.percents)
+        if (!(p > 0 && p <= 100)) throw Error("capture levels must be percentages above 0 and up to 100");
+
+    size_t index = plan.inputs.layers.size();
+    for (size_t i = 0; i < plan.inputs.layers.size(); ++i)
+        if (plan.inputs.layers[i].role == "incidents") index = i;
+    if (index == plan.inputs.layers.size())
+        throw Error("the scenario has no incidents input: a backtest scores a surface on incidents", Location{plan.scenario.file},
+                    "add 'incidents:' under 'inputs:'");
+    const FeatureLayer& layer = plan.inputs.layers[index];
+    if (layer.size() == 0)
+        throw Error("the incidents input has no features to score on", Location{plan.scenario.file},
+                    "check its path and its 'where' filter");
+
+    const GridSpec& grid = plan.grid;
+    const Column* dates = layer.column("date");
+    std::vector<Incident> inc(static_cast<size_t>(layer.size()));
+    std::int64_t off_grid = 0, undated = 0;
+    for (size_t i = 0; i < inc.size(); ++i) {
+        double x = 0, y = 0;
+        if (incident_point(layer, i, x, y)) {
+            const double cx = std::floor((x - grid.origin_x) / grid.cell_size), cy = std::floor((grid.origin_y - y) / grid.cell_size);
+            if (cx >= 0 && cy >= 0 && cx < static_cast<double>(grid.width) && cy < static_cast<double>(grid.height))
+                inc[i].cell = static_cast<std::int64_t>(cy) * grid.width + static_cast<std::int64_t>(cx);
+        }
+        if (inc[i].cell < 0) ++off_grid;
+        if (dates && i < dates->number.size()) inc[i].date = dates->number[i];
+        if (!std::isfinite(inc[i].date)) ++undated;
+    }
+
+    Result r;
+    r.options = o;
+    r.mode = blocks_mode ? "spatial blocks" : "rolling origin";
+    r.scenario_name = plan.scenario.name;
+    r.grid = grid.describe();
+    r.crs = plan.inputs.crs_name;
+    if (off_grid > 0)
+        r.warnings.push_back(count_text(off_grid, "incident lies", "incidents lie") +
+                             " outside the grid: never scored (the scenario's extent leaves them out)");
+
+    bool have_proximity = false, have_density = false;
+    for (const auto& f : plan.factors) {
+        have_proximity |= f.plugin->name == "hazard_proximity";
+        have_density |= f.plugin->name == "incident_density";
+    }
+    if (!have_proximity)
+        r.baselines_missing.push_back("the scenario has no hazard_proximity factor: no 'distance to hazards alone' baseline");
+    if (!have_density)
+        r.baselines_missing.push_back("the scenario has no incident_density factor: no 'incident density alone' baseline");
+
+    const Progress progress(o.progress, o.progress_user);  // one bar per round, as a run shows one per stage
+    auto stage = [&](const std::string& s) {
+        if (o.on_stage) o.on_stage(s);
+    };
+
+    if (!blocks_mode) {
+        if (!dates)
+            throw Error("the incidents have no dates, so they cannot be split by date", Location{plan.scenario.file},
+                        "map their date column ('fields: date: ...'), or hold incidents out by place with --blocks K");
+        if (undated == layer.size())
+            throw Error("none of the incidents has a readable date", Location{plan.scenario.file},
+                        "check the date column, or hold incidents out by place with --blocks K");
+        if (undated > 0)
+            r.warnings.push_back(count_text(undated, "incident has", "incidents have") +
+                                 " no readable date: counted as known before every split (as a run counts them) and never "
+                                 "scored as a later incident");
+        std::vector<double> splits = o.splits;
+        std::sort(splits.begin(), splits.end());
+        splits.erase(std::unique(splits.begin(), splits.end()), splits.end());
+        double first = INFINITY, last = -INFINITY;
+        for (const auto& x : inc)
+            if (std::isfinite(x.date)) first = std::min(first, x.date), last = std::max(last, x.date);
+        const size_t n = splits.size();
+        for (size_t j = 0; j < n; ++j) {
+            const auto tr = Clock::now();
+            Round round;
+            const double d = splits[j];
+            round.label = date_to_string(d);
+            round.as_of = d - 1;
+            round.from = d;
+            round.to = o.horizon_days > 0 ? d + o.horizon_days : (j + 1 < n ? splits[j + 1] : INFINITY);
+            std::vector<std::int64_t> known, later_cells;
+            std::int64_t later_off_grid = 0;
+            for (size_t i = 0; i < inc.size(); ++i) {
+                const double t = inc[i].date;
+                if (!std::isfinite(t) || t < d) known.push_back(static_cast<std::int64_t>(i));
+                if (std::isfinite(t) && t >= round.from && t < round.to) {
+                    if (inc[i].cell >= 0) later_cells.push_back(inc[i].cell);
+                    else ++later_off_grid;
+                }
+            }
+            round.known_incidents = static_cast<std::int64_t>(known.size());
+            if (d <= first)
+                round.notes.push_back("the split is on or before the earliest incident (" + date_to_string(first) +
+                                      "): the surfaces know no incident");
+            if (d > last)
+                round.notes.push_back("the split is after the latest incident (" + date_to_string(last) + "): nothing to score");
+            if (later_off_grid > 0)
+                round.notes.push_back(count_text(later_off_grid, "later incident lies", "later incidents lie") + " outside the grid: not scored");
+            stage("split " + round.label);
+            const Progress sub = progress.sub(0.0, 0.9);
+            Surfaces s;
+            {
+                SwapIncidents swap(plan, index, subset_layer(plan.inputs.layers[index], known));
+                s = compute_surfaces(plan, round.as_of, sub);
+            }
+            if (cancel_requested()) throw Error("cancelled");
+            round.warnings = s.warnings;
+            std::vector<std::int64_t> area;
+            for (std::int64_t c = 0; c < grid.cells(); ++c)
+                if (std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
+            score_round(round, s, area, later_cells, o);
+            progress.report(1.0);
+            round.seconds = seconds_since(tr);
+            r.stages.push_back({"split " + round.label, round.seconds});
+            r.rounds.push_back(std::move(round));
+        }
+    } else {
+        const int k = o.blocks, f = o.folds;
+        if (f < 2) throw Error("spatial blocks need at least 2 folds", {}, "give --folds 2 or more (5 is usual)");
+        if (static_cast<std::int64_t>(k) * k < f)
+            throw Error("there are fewer blocks (" + std::to_string(k * k) + ") than folds (" + std::to_string(f) + ")", {},
+                        "raise --blocks or lower --folds");
+        if (k > grid.width || k > grid.height)
+            throw Error("more blocks per side (" + std::to_string(k) + ") than the grid has cells (" + grid.describe() + ")", {},
+                        "lower --blocks");
+        // Blocks dealt into folds: a seeded shuffle, then round-robin, so that each fold has blocks from all over.
+        const std::int64_t nb = static_cast<std::int64_t>(k) * k;
+        std::vector<std::int64_t> perm(static_cast<size_t>(nb));
+        for (std::int64_t b = 0; b < nb; ++b) perm[static_cast<size_t>(b)] = b;
+        Random rng(o.seed ^ 0xB10C5ull);
+        for (std::int64_t b = nb - 1; b > 0; --b)
+            std::swap(perm[static_cast<size_t>(b)], perm[static_cast<size_t>(rng.below(static_cast<std::uint64_t>(b + 1)))]);
+        std::vector<int> fold_of(static_cast<size_t>(nb));
+        for (std::int64_t i = 0; i < nb; ++i) fold_of[static_cast<size_t>(perm[static_cast<size_t>(i)])] = static_cast<int>(i % f);
+        auto block_of = [&](std::int64_t cell) {
+            const std::int64_t row = cell / grid.width, col = cell % grid.width;
+            return (row * k / grid.height) * k + col * k / grid.width;
+        };
+        for (int fold = 0; fold < f; ++fold) {
+            const auto tr = Clock::now();
+            Round round;
+            round.fold = fold + 1;
+            round.label = "fold " + std::to_string(fold + 1) + " of " + std::to_string(f);
+            round.as_of = plan.as_of;
+            round.from = -INFINITY;
+            round.to = INFINITY;
+            for (std::int64_t b = 0; b < nb; ++b) round.blocks += fold_of[static_cast<size_t>(b)] == fold;
+            std::vector<std::int64_t> known, held_cells;
+            for (size_t i = 0; i < inc.size(); ++i) {
+                if (inc[i].cell >= 0 && fold_of[static_cast<size_t>(block_of(inc[i].cell))] == fold) held_cells.push_back(inc[i].cell);
+                else known.push_back(static_cast<std::int64_t>(i));
+            }
+            round.known_incidents = static_cast<std::int64_t>(known.size());
+            stage(round.label);
+            const Progress sub = progress.sub(0.0, 0.9);
+            Surfaces s;
+            {
+                SwapIncidents swap(plan, index, subset_layer(plan.inputs.layers[index], known));
+                s = compute_surfaces(plan, round.as_of, sub);
+            }
+            if (cancel_requested()) throw Error("cancelled");
+            round.warnings = s.warnings;
+            std::vector<std::int64_t> area;
+            for (std::int64_t c = 0; c < grid.cells(); ++c)
+                if (fold_of[static_cast<size_t>(block_of(c))] == fold && std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
+            score_round(round, s, area, held_cells, o);
+            progress.report(1.0);
+            round.seconds = seconds_since(tr);
+            r.stages.push_back({round.label, round.seconds});
+            r.rounds.push_back(std::move(round));
+        }
+    }
+    r.seconds = seconds_since(t0);
+    return r;
+}
+
+}  // namespace minerisk::backtest
