@@ -209,4 +209,118 @@ void distance_transform(const std::uint8_t* mask, std::int64_t width, std::int64
     }
 }
 
+namespace {
+
+// The lower envelope of the parabolas (x - q)^2 + f[q] over all n columns, evaluated at x in [x0, x1) into
+// d2[x - x0]. Same construction and exactness argument as lower_envelope above; evaluating a sub-range
+// leaves the envelope, and therefore every value, unchanged.
+void lower_envelope_range(const double* f, std::int64_t n, std::int64_t x0, std::int64_t x1, double* v,
+                          double* top, double* z, double* d2) {
+    std::int64_t k = -1;
+    for (std::int64_t q = 0; q < n; ++q) {
+        if (f[q] == kInf) continue;
+        const double qd = static_cast<double>(q);
+        const double hq = f[q] + qd * qd;
+        double cut = -kInf;
+        while (k >= 0) {
+            cut = (hq - top[k]) / (2.0 * (qd - v[k]));
+            if (cut > z[k]) break;
+            --k;
+        }
+        ++k;
+        v[k] = qd;
+        top[k] = hq;
+        z[k] = cut;
+    }
+    if (k < 0) {
+        std::fill(d2, d2 + (x1 - x0), kInf);
+        return;
+    }
+    z[k + 1] = kInf;
+    std::int64_t x = x0;
+    const double last = static_cast<double>(x1 - 1);
+    for (std::int64_t j = 0; j <= k && x < x1; ++j) {
+        const double right = z[j + 1];
+        if (right < static_cast<double>(x)) continue;
+        const std::int64_t end = right >= last ? x1 - 1 : static_cast<std::int64_t>(std::floor(right));
+        const double vj = v[j];
+        const double fj = top[j] - vj * vj;
+        for (; x <= end; ++x) {
+            const double dx = static_cast<double>(x) - vj;
+            d2[x - x0] = dx * dx + fj;
+        }
+    }
+}
+
+}  // namespace
+
+void squared_distance_rows(const std::uint8_t* mask, std::int64_t mask_width, std::int64_t mask_height,
+                           std::int64_t row0, std::int64_t rows, std::int64_t col0, std::int64_t cols,
+                           double reach_cells, DistanceScratch& s,
+                           const std::function<void(std::int64_t, const double*)>& row_out) {
+    if (mask_width <= 0 || mask_height <= 0 || rows <= 0 || cols <= 0) return;
+    const std::int64_t W = mask_width;
+    const std::size_t Wz = static_cast<std::size_t>(W);
+    const double reach2 = reach_cells * reach_cells;
+    // Vertical distances above this are as good as none: anything through them lies beyond the reach.
+    const std::int64_t cap64 = std::min<std::int64_t>(static_cast<std::int64_t>(std::ceil(reach_cells)) + 1, 1 << 30);
+    const std::int32_t cap = static_cast<std::int32_t>(std::max<std::int64_t>(cap64, 1));
+    const std::int64_t reach_rows = cap;
+    s.vertical.resize(static_cast<std::size_t>(rows) * Wz);
+    s.last.resize(Wz);
+    // Sweep down: distance to the nearest feature at or above, for the output rows. Only the rows within the
+    // reach above the output can matter. "No feature" is held as a row far above (distance >= cap).
+    {
+        const std::int64_t start = std::max<std::int64_t>(0, row0 - reach_rows);
+        const std::int32_t none = -(cap + 1);
+        std::int32_t* last = s.last.data();
+        for (std::int64_t c = 0; c < W; ++c) last[c] = static_cast<std::int32_t>(start) + none;
+        const std::int64_t end = std::min(mask_height, row0 + rows);
+        for (std::int64_t r = start; r < end; ++r) {
+            const std::uint8_t* m = mask + r * W;
+            const std::int32_t rr = static_cast<std::int32_t>(r);
+            for (std::int64_t c = 0; c < W; ++c) last[c] = m[c] ? rr : last[c];
+            if (r >= row0) {
+                std::int32_t* out = s.vertical.data() + static_cast<std::size_t>(r - row0) * Wz;
+                for (std::int64_t c = 0; c < W; ++c) out[c] = std::min(rr - last[c], cap);
+            }
+        }
+        for (std::int64_t r = std::max(end, row0); r < row0 + rows; ++r)  // output rows past the mask: none
+            std::fill_n(s.vertical.data() + static_cast<std::size_t>(r - row0) * Wz, Wz, cap);
+    }
+    // Sweep up: the nearest feature at or below.
+    {
+        const std::int64_t start = std::min(mask_height, row0 + rows + reach_rows) - 1;
+        const std::int32_t none = cap + 1;
+        std::int32_t* next = s.last.data();
+        for (std::int64_t c = 0; c < W; ++c) next[c] = static_cast<std::int32_t>(start) + none;
+        for (std::int64_t r = start; r >= row0 && r >= 0; --r) {
+            const std::uint8_t* m = mask + r * W;
+            const std::int32_t rr = static_cast<std::int32_t>(r);
+            for (std::int64_t c = 0; c < W; ++c) next[c] = m[c] ? rr : next[c];
+            if (r < row0 + rows) {
+                std::int32_t* out = s.vertical.data() + static_cast<std::size_t>(r - row0) * Wz;
+                for (std::int64_t c = 0; c < W; ++c) out[c] = std::min(out[c], std::min(next[c] - rr, cap));
+            }
+        }
+    }
+    s.f.resize(Wz);
+    s.v.resize(Wz);
+    s.top.resize(Wz);
+    s.z.resize(Wz + 1);
+    s.d2.resize(static_cast<std::size_t>(cols));
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int32_t* g = s.vertical.data() + static_cast<std::size_t>(r) * Wz;
+        for (std::int64_t c = 0; c < W; ++c) {
+            const double d = static_cast<double>(g[c]);
+            s.f[static_cast<std::size_t>(c)] = g[c] >= cap ? kInf : d * d;
+        }
+        double* d2 = s.d2.data();
+        lower_envelope_range(s.f.data(), W, col0, col0 + cols, s.v.data(), s.top.data(), s.z.data(), d2);
+        for (std::int64_t c = 0; c < cols; ++c)
+            if (d2[c] > reach2) d2[c] = kInf;
+        row_out(r, d2);
+    }
+}
+
 }  // namespace minerisk::alg

@@ -5,7 +5,7 @@
 //   w(h) = class_weight[status(h)] * ordnance_weight[ordnance(h)]
 //
 // Exact: hazards are grouped by weight, and each group's distance is an exact Euclidean distance transform
-// over the block and a halo as wide as the factor's reach.
+// over the part of the block within the factor's reach of the group's hazards (alg/decay.hpp).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <vector>
 
-#include "minerisk/alg/distance.hpp"
+#include "minerisk/alg/decay.hpp"
 #include "minerisk/plugin.hpp"
 
 namespace {
@@ -43,16 +43,11 @@ const mr_band_spec kBands[] = {
 // Beyond this many half-distances the score is below 1e-4 (2^-13.3), and is set to 0.
 constexpr double kReachHalfDistances = 13.3;
 
-struct Group {
-    double weight;
-    std::vector<std::int64_t> features;  // sorted
-};
-
 struct State {
     mr_grid grid;
     double half_distance;
     double reach_m;
-    std::int64_t halo;
+    std::unique_ptr<minerisk::alg::DistanceDecay> decay;
     std::vector<double> weight;  // per feature; 0 = not counted
 };
 
@@ -63,7 +58,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         s->grid = *grid;
         s->half_distance = p.number("half_distance", 250);
         s->reach_m = kReachHalfDistances * s->half_distance;
-        s->halo = static_cast<std::int64_t>(std::ceil(s->reach_m / grid->cell_size));
+        s->decay = std::make_unique<minerisk::alg::DistanceDecay>(grid->cell_size, s->half_distance, s->reach_m);
         const auto classes = p.table("class_weights");
         const auto ordnance = p.table("ordnance_weights");
         const double dc = p.number("default_class_weight", 0.7), dor = p.number("default_ordnance_weight", 1);
@@ -107,64 +102,59 @@ double reach(const void* state) { return static_cast<const State*>(state)->reach
 
 int score(const void* state, const mr_host* host, mr_window w, float* const* bands, char* err, size_t es) {
     return guarded(err, es, [&] {
+        using minerisk::alg::CellRect;
         const State& s = *static_cast<const State*>(state);
-        const mr_window big = grown(w, s.halo);
-        const BlockFrame frame(s.grid, big);
+        const CellRect block{w.col0, w.row0, w.width, w.height};
+        const mr_window big = grown(w, s.decay->halo());
         double box[4];
-        frame.box(box);
-        // Group the hazards that reach this block by weight: each group needs one distance transform.
+        BlockFrame(s.grid, big).box(box);
+        // The hazards that reach this block, grouped by weight: each group is one distance transform, over
+        // the part of the block within its reach.
+        struct Group {
+            std::vector<std::int64_t> features;
+            CellRect cells;
+        };
         std::map<double, Group> groups;
         for (std::int64_t f : features_in(host, "hazards", box)) {
             const double wt = s.weight[f];
             if (wt <= 0) continue;
+            double fb[4];
+            host->feature_bounds(host->ctx, "hazards", f, fb);
             auto& g = groups[wt];
-            g.weight = wt;
             g.features.push_back(f);
+            g.cells = g.cells.hull(minerisk::alg::CellRect::around(fb, s.grid.geotransform[0], s.grid.geotransform[3], s.grid.cell_size));
         }
-        const size_t big_cells = static_cast<size_t>(big.width * big.height);
         const size_t cells = static_cast<size_t>(w.width * w.height);
         float* out = bands[0];
         float* dist_out = bands[1];
         float* weight_out = bands[2];
         std::fill(out, out + cells, 0.0f);
-        if (dist_out) std::fill(dist_out, dist_out + cells, std::nanf(""));
         if (weight_out) std::fill(weight_out, weight_out + cells, 0.0f);
-        if (groups.empty()) return MR_OK;
+        // Squared distances in cells until the end, then metres.
+        if (dist_out) std::fill(dist_out, dist_out + cells, INFINITY);
 
-        std::vector<float> burned(big_cells), dist(big_cells), nearest(dist_out ? big_cells : 0, INFINITY);
-        std::vector<std::uint8_t> mask(big_cells);
-        const double k = std::log(2.0) / s.half_distance;
-        for (auto it = groups.rbegin(); it != groups.rend(); ++it) {  // heaviest first: cheap early skips later
+        thread_local minerisk::alg::DecayScratch scratch;
+        std::vector<double> values;
+        for (auto it = groups.rbegin(); it != groups.rend(); ++it) {  // heaviest first
             const Group& g = it->second;
-            std::fill(burned.begin(), burned.end(), 0.0f);
-            std::vector<double> values(g.features.size(), g.weight);
-            char rerr[512] = "";
-            if (host->rasterize(host->ctx, "hazards", g.features.data(), values.data(),
-                                static_cast<std::int64_t>(g.features.size()), big, burned.data(), rerr, sizeof rerr) != MR_OK)
-                throw std::runtime_error(std::string("rasterizing hazards: ") + rerr);
-            for (size_t i = 0; i < big_cells; ++i) mask[i] = burned[i] > 0;
-            minerisk::alg::distance_transform(mask.data(), big.width, big.height, s.grid.cell_size, dist.data());
-            for (std::int64_t r = 0; r < w.height; ++r) {
-                const size_t src = static_cast<size_t>((r + s.halo) * big.width + s.halo);
-                const size_t dst = static_cast<size_t>(r * w.width);
-                for (std::int64_t c = 0; c < w.width; ++c) {
-                    const double d = dist[src + c];
-                    // Beyond the reach a hazard outside this block's halo could be nearer: cut to 0 there so
-                    // that no cell's value depends on the block (the cut is below 1e-4 by construction).
-                    const float v = d <= s.reach_m ? static_cast<float>(g.weight * std::exp(-k * d)) : 0.0f;
-                    if (v > out[dst + c]) out[dst + c] = v;
-                    if (weight_out && mask[src + c] && g.weight > weight_out[dst + c]) weight_out[dst + c] = static_cast<float>(g.weight);
-                    if (dist_out && d < nearest[src + c]) nearest[src + c] = static_cast<float>(d);
-                }
-            }
+            const auto burn = [&](const CellRect& win, float* burned) {
+                values.assign(g.features.size(), 1.0);
+                char rerr[512] = "";
+                if (host->rasterize(host->ctx, "hazards", g.features.data(), values.data(),
+                                    static_cast<std::int64_t>(g.features.size()), mr_window{win.col0, win.row0, win.width, win.height},
+                                    burned, rerr, sizeof rerr) != MR_OK)
+                    throw std::runtime_error(std::string("rasterizing hazards: ") + rerr);
+            };
+            // Beyond the reach a hazard outside this block's halo could be nearer: the decay is 0 there (below
+            // 1e-4 by construction) so that no cell's value depends on the block.
+            minerisk::alg::add_decayed_group(*s.decay, it->first, g.cells, block, burn, scratch, out, dist_out, weight_out);
         }
-        if (dist_out)
-            for (std::int64_t r = 0; r < w.height; ++r)
-                for (std::int64_t c = 0; c < w.width; ++c) {
-                    const float d = nearest[static_cast<size_t>((r + s.halo) * big.width + s.halo + c)];
-                    // Beyond the reach a nearer hazard may lie outside the halo: say nothing rather than a wrong number.
-                    dist_out[r * w.width + c] = d <= s.reach_m ? d : std::nanf("");
-                }
+        if (dist_out) {
+            const float cs = static_cast<float>(s.grid.cell_size);
+            // Beyond the reach a nearer hazard may lie outside the halo: say nothing rather than a wrong number.
+            for (size_t i = 0; i < cells; ++i)
+                dist_out[i] = dist_out[i] == INFINITY ? std::nanf("") : std::sqrt(dist_out[i]) * cs;
+        }
         return MR_OK;
     });
 }

@@ -11,8 +11,8 @@
 // do not count. Hazards whose status is in excluded_statuses (land already released) do not count.
 //
 // Shares are computed once in prepare(). score() groups the hazards that can reach a block by their share
-// (rounded to 0.001) and runs one exact Euclidean distance transform per group over the block grown by a
-// halo as wide as the reach, like hazard_proximity. Beyond the reach (13.3 half-distances, where the score
+// (rounded to 0.001) and runs one exact Euclidean distance transform per group over the part of the block
+// within the reach of the group's hazards, like hazard_proximity. Beyond the reach (13.3 half-distances, where the score
 // is below 1e-4) the score is 0, so every cell gets the same value whatever the tiling.
 #include <algorithm>
 #include <cmath>
@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "minerisk/alg/distance.hpp"
+#include "minerisk/alg/decay.hpp"
 #include "minerisk/plugin.hpp"
 
 namespace {
@@ -250,7 +250,7 @@ struct State {
     mr_grid grid;
     double half_distance = 250;
     double reach_m = 0;
-    std::int64_t halo = 0;
+    std::unique_ptr<minerisk::alg::DistanceDecay> decay;
     std::vector<int> share_q;  // per hazard: unmarked share x 1000, rounded; -1 = not counted
 };
 
@@ -269,7 +269,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         s->grid = *grid;
         s->half_distance = p.number("half_distance", 250);
         s->reach_m = kReachHalfDistances * s->half_distance;
-        s->halo = static_cast<std::int64_t>(std::ceil(s->reach_m / grid->cell_size));
+        s->decay = std::make_unique<minerisk::alg::DistanceDecay>(grid->cell_size, s->half_distance, s->reach_m);
         const double cover = p.number("cover_distance", 100);
         const double as_of = p.number("as_of", host->as_of);
         const auto ignored = split_lower(p.text("ignored_conditions"));
@@ -393,45 +393,43 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
                 if (!(share_out[i] >= 0.0f)) share_out[i] = std::nanf("");
         }
 
-        // Hazards that can reach the block, grouped by their (rounded) share; share 0 adds nothing.
-        const mr_window big = grown(w, s.halo);
+        // Hazards that can reach the block, grouped by their (rounded) share; share 0 adds nothing. Each group
+        // is one exact distance transform over the part of the block within its reach (alg/decay.hpp), so
+        // that the many small groups of single hazards cost little.
+        using minerisk::alg::CellRect;
+        const mr_window big = grown(w, s.decay->halo());
         double box[4];
         BlockFrame(s.grid, big).box(box);
-        std::map<int, std::vector<std::int64_t>> groups;
+        struct Group {
+            std::vector<std::int64_t> features;
+            CellRect cells;
+        };
+        std::map<int, Group> groups;
         for (std::int64_t f : features_in(host, "hazards", box))
-            if (hazard_ok(f) && s.share_q[f] > 0) groups[s.share_q[f]].push_back(f);
-        if (groups.empty()) return MR_OK;
-
-        const size_t big_cells = static_cast<size_t>(big.width * big.height);
-        std::vector<float> burned(big_cells), dist(big_cells);
-        std::vector<std::uint8_t> mask(big_cells);
-        std::vector<double> values;
-        const double k = std::log(2.0) / s.half_distance;
-        for (auto it = groups.rbegin(); it != groups.rend(); ++it) {  // largest share first
-            const double share = it->first / kShareStep;
-            // A group can only raise cells below its share: skip it when none is (exact, saves work).
-            const float cap = static_cast<float>(share);
-            if (std::all_of(out, out + cells, [&](float v) { return v >= cap; })) continue;
-            if (host->cancelled(host->ctx)) return static_cast<int>(MR_CANCELLED);
-            const auto& ids = it->second;
-            values.assign(ids.size(), 1.0);
-            std::fill(burned.begin(), burned.end(), 0.0f);
-            char rerr[512] = "";
-            if (host->rasterize(host->ctx, "hazards", ids.data(), values.data(), static_cast<std::int64_t>(ids.size()), big,
-                                burned.data(), rerr, sizeof rerr) != MR_OK)
-                throw std::runtime_error(std::string("rasterizing hazards: ") + rerr);
-            for (size_t i = 0; i < big_cells; ++i) mask[i] = burned[i] > 0;
-            minerisk::alg::distance_transform(mask.data(), big.width, big.height, s.grid.cell_size, dist.data());
-            for (std::int64_t r = 0; r < w.height; ++r) {
-                const size_t src = static_cast<size_t>((r + s.halo) * big.width + s.halo);
-                const size_t dst = static_cast<size_t>(r * w.width);
-                for (std::int64_t c = 0; c < w.width; ++c) {
-                    const double d = dist[src + static_cast<size_t>(c)];
-                    if (!(d <= s.reach_m)) continue;  // beyond the reach: below 1e-4, and the same in every tiling
-                    const float v = static_cast<float>(share * std::exp(-k * d));
-                    if (v > out[dst + static_cast<size_t>(c)]) out[dst + static_cast<size_t>(c)] = v;
-                }
+            if (hazard_ok(f) && s.share_q[f] > 0) {
+                double fb[4];
+                host->feature_bounds(host->ctx, "hazards", f, fb);
+                auto& g = groups[s.share_q[f]];
+                g.features.push_back(f);
+                g.cells = g.cells.hull(minerisk::alg::CellRect::around(fb, s.grid.geotransform[0], s.grid.geotransform[3], s.grid.cell_size));
             }
+        thread_local minerisk::alg::DecayScratch scratch;
+        const CellRect block{w.col0, w.row0, w.width, w.height};
+        std::vector<double> values;
+        for (auto it = groups.rbegin(); it != groups.rend(); ++it) {  // largest share first
+            if (host->cancelled(host->ctx)) return static_cast<int>(MR_CANCELLED);
+            const Group& g = it->second;
+            const auto burn = [&](const CellRect& win, float* burned) {
+                values.assign(g.features.size(), 1.0);
+                char rerr[512] = "";
+                if (host->rasterize(host->ctx, "hazards", g.features.data(), values.data(),
+                                    static_cast<std::int64_t>(g.features.size()), mr_window{win.col0, win.row0, win.width, win.height},
+                                    burned, rerr, sizeof rerr) != MR_OK)
+                    throw std::runtime_error(std::string("rasterizing hazards: ") + rerr);
+            };
+            // Beyond the reach (below 1e-4) the score is 0: the same in every tiling. A group that cannot
+            // raise any cell (all at or above its share already) is skipped: exact, and saves work.
+            minerisk::alg::add_decayed_group(*s.decay, it->first / kShareStep, g.cells, block, burn, scratch, out);
         }
         return MR_OK;
     });

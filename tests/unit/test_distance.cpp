@@ -219,3 +219,70 @@ TEST(DistanceTransform, EmptyExtentWritesNothing) {
 }
 
 }  // namespace
+
+// ---- squared_distance_rows: a rectangle of a mask, cut at a reach ------------------------------------------
+
+namespace {
+
+using minerisk::alg::DistanceScratch;
+using minerisk::alg::squared_distance_rows;
+
+// Brute force over the rectangle, cut at the reach like the contract says.
+std::vector<double> brute_force_rect(const Grid& g, std::int64_t row0, std::int64_t rows, std::int64_t col0,
+                                     std::int64_t cols, double reach) {
+    const auto all = brute_force_squared(g);
+    std::vector<double> out;
+    for (std::int64_t r = row0; r < row0 + rows; ++r)
+        for (std::int64_t c = col0; c < col0 + cols; ++c) {
+            const double d2 = all[static_cast<std::size_t>(r * g.width + c)];
+            out.push_back(d2 <= reach * reach ? d2 : kInf);
+        }
+    return out;
+}
+
+std::vector<double> rows_of(const Grid& g, std::int64_t row0, std::int64_t rows, std::int64_t col0, std::int64_t cols,
+                            double reach, DistanceScratch& scratch) {
+    std::vector<double> out(static_cast<std::size_t>(rows * cols), -1.0);
+    squared_distance_rows(g.mask.data(), g.width, g.height, row0, rows, col0, cols, reach, scratch,
+                          [&](std::int64_t r, const double* d2) {
+                              std::copy(d2, d2 + cols, out.begin() + r * cols);
+                          });
+    return out;
+}
+
+}  // namespace
+
+TEST(DistanceRows, MatchesBruteForceOnEveryRectangleAndReach) {
+    DistanceScratch scratch;  // reused on purpose: stale contents must not leak into the next call
+    int cases = 0;
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+        const std::int64_t w = 7 + static_cast<std::int64_t>(seed * 5 % 31), h = 5 + static_cast<std::int64_t>(seed * 7 % 29);
+        const Grid g = random_grid(w, h, seed % 3 == 0 ? 0.002 : 0.03, seed);
+        std::mt19937_64 rng(seed * 977);
+        for (int k = 0; k < 6; ++k) {
+            const std::int64_t r0 = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(h));
+            const std::int64_t c0 = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(w));
+            const std::int64_t rows = 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(h - r0));
+            const std::int64_t cols = 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(w - c0));
+            for (double reach : {0.0, 1.0, 2.5, 7.0, 1e9}) {
+                const auto want = brute_force_rect(g, r0, rows, c0, cols, reach);
+                const auto got = rows_of(g, r0, rows, c0, cols, reach, scratch);
+                ASSERT_EQ(got, want) << "seed " << seed << " rect rows " << r0 << "+" << rows << " cols " << c0 << "+"
+                                     << cols << " reach " << reach;
+                ++cases;
+            }
+        }
+    }
+    EXPECT_EQ(cases, 12 * 6 * 5);
+}
+
+TEST(DistanceRows, FeaturesOutsideTheReachDoNotCount) {
+    // One feature 10 cells above the only output row: within a reach of 10 it counts, within 9.9 not.
+    Grid g{3, 11, std::vector<std::uint8_t>(33, 0)};
+    g.mask[1] = 1;  // row 0, column 1
+    DistanceScratch s;
+    EXPECT_EQ(rows_of(g, 10, 1, 0, 3, 10.0, s), (std::vector<double>{kInf, 100.0, kInf}));
+    EXPECT_EQ(rows_of(g, 10, 1, 0, 3, 10.04, s), (std::vector<double>{kInf, 100.0, kInf}));  // sqrt(101) = 10.0499
+    EXPECT_EQ(rows_of(g, 10, 1, 0, 3, 10.05, s), (std::vector<double>{101.0, 100.0, 101.0}));
+    EXPECT_EQ(rows_of(g, 10, 1, 0, 3, 9.99, s), (std::vector<double>{kInf, kInf, kInf}));
+}
