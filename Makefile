@@ -18,6 +18,8 @@ SANITIZE_CTEST_ARGS ?=
 
 all: build
 
+# Packages in groups (scripts/install-deps.sh): build + run always; the test, fuzz and bench groups only for
+# the targets that need them, so that `make demo` installs no test tool.
 deps:
 	@scripts/install-deps.sh
 
@@ -31,6 +33,7 @@ demo: build
 	$(BUILD_DIR)/bin/minerisk demo -o $(DEMO_OUT) --overwrite
 
 test: build
+	@scripts/install-deps.sh --test
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # The benchmark (docs/performance.md): minerisk against the GDAL/QGIS chain on seeded synthetic data.
@@ -46,6 +49,7 @@ clean:
 # Everything built with AddressSanitizer + UndefinedBehaviorSanitizer; the whole test suite under them.
 # SANITIZE_CTEST_ARGS passes ctest options, e.g. SANITIZE_CTEST_ARGS='-LE slow' or '-R Scenario'.
 sanitize-build: deps
+	@scripts/install-deps.sh --test --fuzz
 	@cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMINERISK_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
 
@@ -54,6 +58,7 @@ sanitize-test: sanitize-build
 
 # The libFuzzer targets (clang), each run for FUZZ_SECONDS on the committed corpus tests/fuzz/corpus/*.
 fuzz-build: deps
+	@scripts/install-deps.sh --fuzz
 	@cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMINERISK_FUZZ=ON -DMINERISK_BUILD_TESTS=OFF \
 	  -DCMAKE_C_COMPILER=$(FUZZ_CC) -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) >/dev/null
 	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target minerisk_fuzzers

@@ -1,31 +1,74 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages minerisk needs to build, test and run, and only those that are missing.
-# Idempotent: a second run installs nothing. As root it runs apt-get; otherwise sudo; where neither is
-# possible it prints the one apt-get line to run and fails.
-#   scripts/install-deps.sh            build + run + test dependencies
-#   scripts/install-deps.sh --bench    also the GIS tool chain the benchmark compares against
+# Installs the Debian 12 packages minerisk needs, and only those that are missing, in groups:
+#   scripts/install-deps.sh                  build + run: what `make demo` needs (always installed)
+#   scripts/install-deps.sh --test           also what the test suite needs (`make test`)
+#   scripts/install-deps.sh --fuzz           also clang-14 with its sanitizer and libFuzzer runtimes
+#                                            (`make sanitize-test`, `make fuzz`)
+#   scripts/install-deps.sh --bench          also the GIS tool chain the benchmark compares against (`make bench`)
+#   scripts/install-deps.sh --all            every group
+#   scripts/install-deps.sh --list [FLAGS]   print the packages of the groups chosen, one a line, and install nothing
+# Flags combine (--test --fuzz). Idempotent: a second run installs nothing. As root it runs apt-get; otherwise
+# sudo; where neither is possible it prints the one apt-get line to run and fails.
 set -euo pipefail
 
-packages=(
+# build + run. libgtest-dev/libgmock-dev are here because the default CMake configure (MINERISK_BUILD_TESTS=ON)
+# looks for GoogleTest; gdal-bin and proj-bin give ogrinfo and projinfo, which minerisk's error hints name.
+build_run=(
   build-essential cmake make pkg-config
-  libgdal-dev gdal-bin python3-gdal   # raster/vector I/O; gdal-bin + python3-gdal: oracle tests, demo generator
+  libgdal-dev gdal-bin                # raster/vector I/O; ogrinfo, gdal_rasterize
   libgeos-dev                         # geometry repair, buffers
-  libproj-dev proj-data               # coordinate reference systems
+  libproj-dev proj-data proj-bin      # coordinate reference systems; projinfo
   libboost-dev                        # Boost.Geometry R-trees
   libyaml-cpp-dev                     # scenario files (keeps line/column for error messages)
   libcli11-dev                        # command line
   nlohmann-json3-dev                  # run metadata
-  libgtest-dev libgmock-dev           # tests
-  chromium                            # tests: the HTML report rendered in a real browser
-  clang-14 libclang-rt-14-dev llvm-14 # tests: libFuzzer + clang's ASan/UBSan runtimes (make fuzz), llvm-symbolizer
+  libgtest-dev libgmock-dev           # configured by default (the tests are built with the rest)
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(qgis time)
+# the test suite
+test=(
+  python3-gdal                        # oracle tests (gdal_polygonize.py, the COG validator), the demo generator
+  chromium                            # the HTML report rendered in a real browser
+  poppler-utils                       # PDF tools for the report's printed form
+)
+# sanitizer builds and fuzzing
+fuzz=(
+  clang-14 libclang-rt-14-dev llvm-14 # libFuzzer + clang's ASan/UBSan runtimes (make fuzz), llvm-symbolizer
+)
+# the benchmark's comparison chain
+bench=(
+  qgis time
+)
+
+packages=("${build_run[@]}")
+list_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) packages+=("${test[@]}") ;;
+    --fuzz) packages+=("${fuzz[@]}") ;;
+    --bench) packages+=("${bench[@]}") ;;
+    --all) packages+=("${test[@]}" "${fuzz[@]}" "${bench[@]}") ;;
+    --list) list_only=1 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install-deps: unknown option '$arg' (options: --test, --fuzz, --bench, --all, --list)" >&2; exit 2 ;;
+  esac
+done
+# each package once, in order
+declare -A seen=()
+unique=()
+for p in "${packages[@]}"; do
+  [[ -n "${seen[$p]:-}" ]] && continue
+  seen[$p]=1
+  unique+=("$p")
+done
+packages=("${unique[@]}")
+
+if [[ $list_only -eq 1 ]]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
 fi
 
 missing=()
 for p in "${packages[@]}"; do
-  [[ "$p" == \#* ]] && continue
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
