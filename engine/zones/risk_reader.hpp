@@ -1,0 +1,86 @@
+// The combined risk as the zone stage reads it: streamed by blocks of rows from the GeoTIFF the scoring
+// stage wrote, never whole. Memory: one block of rows (256 rows x width x 4 bytes).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "minerisk/grid.hpp"
+#include "minerisk/progress.hpp"
+#include "zones/runs.hpp"
+#include "zones/zones_internal.hpp"
+
+class GDALDataset;
+
+namespace minerisk::zones {
+
+class RiskReader {
+public:
+    // Opens the raster. `expected` (when its width is not 0) must match its size and geotransform, and its
+    // CRS is kept; otherwise the grid is read from the file (north-up, square cells). Throws Error.
+    RiskReader(const std::string& path, const GridSpec& expected);
+    ~RiskReader();
+    RiskReader(const RiskReader&) = delete;
+    RiskReader& operator=(const RiskReader&) = delete;
+
+    const GridSpec& grid() const { return grid_; }
+    const std::string& path() const { return path_; }
+
+    // Calls fn(row0, rows, values) for consecutive blocks of rows, top to bottom; values are rows x width,
+    // NaN where the raster has no data. Reports progress; throws Error("cancelled") when asked to stop.
+    void for_each_rows(const Progress& progress, const char* what,
+                       const std::function<void(std::int64_t, std::int64_t, const float*)>& fn) const;
+
+    // The cells of a window (clipped to the grid by the caller), row-major, NaN for no data.
+    std::vector<float> window(const Window& w) const;
+
+private:
+    std::string path_;
+    GridSpec grid_;
+    GDALDataset* ds_ = nullptr;
+    bool has_nodata_ = false;
+    float nodata_ = 0;
+};
+
+// Exact k-th largest value by radix selection on the float bits: feed every value to pass 1, call
+// end_pass1(), feed every value again to pass 2, then threshold(). Two streaming passes, 512 KB.
+class TopPercentSelect {
+public:
+    explicit TopPercentSelect(double percent);
+    void pass1(const float* v, std::int64_t n);
+    void end_pass1();
+    void pass2(const float* v, std::int64_t n);
+    float threshold() const;  // NaN when no value was valid
+    std::int64_t valid() const { return valid_; }
+
+private:
+    double percent_;
+    std::vector<std::int64_t> hist_;
+    std::int64_t valid_ = 0, k_ = 0;
+    std::uint32_t high_ = 0;
+};
+
+// The smallest value t such that the cells >= t make up at least `percent` % of the cells with data (the
+// k-th largest, k = ceil(percent / 100 x valid)); every cell equal to t is a candidate, so with ties the
+// share may exceed `percent`. NaN when no cell has data. Two streaming passes over the raster.
+float top_percent_threshold(const RiskReader& risk, double percent, std::int64_t* valid, const Progress& progress);
+
+struct CandidateRuns {
+    RowRuns candidates;  // risk >= threshold
+    RowRuns nodata;      // risk NaN
+    std::int64_t valid = 0, candidate_cells = 0;
+};
+
+// One streaming pass: the runs of cells at or above the threshold, and of cells without data.
+CandidateRuns candidate_runs(const RiskReader& risk, float threshold, const Progress& progress);
+
+// Zonal statistics from the zone runs: cells, risk sum / count / maximum, and each factor's sum and count,
+// streaming the risk and each factor raster once by blocks of rows. A factor raster that cannot be read
+// gives NaN means and a warning.
+std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, const RiskReader& risk,
+                                   const std::vector<std::string>& factor_names, const std::vector<std::string>& factor_paths,
+                                   std::vector<std::string>& warnings, const Progress& progress);
+
+}  // namespace minerisk::zones
