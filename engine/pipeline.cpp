@@ -79,6 +79,10 @@ void bind_factors(RunPlan& plan) {
             if (!plan.registry.problems().empty()) hint += "; libraries refused: " + join(plan.registry.problems(), "; ");
             throw Error("unknown plugin '" + f.plugin + "'", f.where, hint);
         }
+        for (const auto& other : plan.registry.hidden_by(f.plugin))
+            plan.warnings.push_back("plugin '" + f.plugin + "' is taken from " + p->path + ", which hides " + other +
+                                    " found later on the plugin path (scenario plugin_paths, then MINERISK_PLUGIN_PATH, then "
+                                    "the built-in folder): check that this is the one you mean");
         BoundFactor b;
         b.spec = f;
         b.plugin = p;
@@ -148,6 +152,42 @@ void guard_memory(const RunPlan& plan, const MemoryEstimate& m) {
                     "machine has the memory");
 }
 
+// A fingerprint of the scenario file's text (FNV-1a, 64 bits): which version of the file made these outputs.
+std::string scenario_digest(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::uint64_t h = 1469598103934665603ull;
+    char c;
+    while (in.get(c)) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+// The weights as the combination uses them (docs/scenario.md, scoring.method): each method's normalisation.
+std::vector<double> normalised_weights(const RunPlan& plan) {
+    const CombineSpec spec = combine_spec(plan);
+    std::vector<double> out(spec.weights.size(), 0.0);
+    const bool lxc = spec.method == "likelihood_consequence";
+    for (int group = 0; group < (lxc ? 2 : 1); ++group) {
+        double sum = 0, mx = 0;
+        for (size_t k = 0; k < spec.weights.size(); ++k)
+            if (!lxc || spec.group[k] == group) sum += spec.weights[k], mx = std::max(mx, spec.weights[k]);
+        for (size_t k = 0; k < spec.weights.size(); ++k)
+            if (!lxc || spec.group[k] == group)
+                out[k] = spec.method == "maximum" ? (mx > 0 ? spec.weights[k] / mx : 0) : (sum > 0 ? spec.weights[k] / sum : 0);
+    }
+    return out;
+}
+
+std::string plain(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
 }  // namespace
 
 RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
@@ -162,7 +202,8 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
         StageClock c(plan.stages, "reading inputs", options);
         plan.inputs = load_inputs(plan.scenario, Progress(options.progress, options.progress_user));
     }
-    plan.warnings = plan.inputs.warnings;  // including empty layers (load_inputs warns, naming the file)
+    // Inputs' warnings (including empty layers: load_inputs warns, naming the file) after the plugins'.
+    plan.warnings.insert(plan.warnings.end(), plan.inputs.warnings.begin(), plan.inputs.warnings.end());
 
     Extent extent;
     if (scenario.extent) {
@@ -268,10 +309,15 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     meta["MINERISK_SCENARIO_FILE"] = fs::absolute(plan.scenario.file).string();
     meta["MINERISK_METHOD"] = plan.scenario.scoring.method;
     meta["MINERISK_AS_OF"] = date_to_string(plan.as_of);
+    meta["MINERISK_SCENARIO_DIGEST"] = scenario_digest(plan.scenario.file);
+    const std::vector<double> normalised = normalised_weights(plan);
     std::string factor_list;
-    for (const auto& f : plan.factors)
+    for (size_t k = 0; k < plan.factors.size(); ++k) {
+        const auto& f = plan.factors[k];
         factor_list += (factor_list.empty() ? "" : "; ") + f.spec.name + "=" + f.plugin->name + " " + f.plugin->version +
-                       " weight " + std::to_string(f.spec.weight) + " (" + f.params.describe() + ")";
+                       " weight " + plain(f.spec.weight) + " (normalised " + plain(normalised[k]) + ")" +
+                       (f.spec.group.empty() ? "" : " group " + f.spec.group) + " (" + f.params.describe() + ")";
+    }
     meta["MINERISK_FACTORS"] = factor_list;
 
     const std::string out_dir = options.output_dir;
@@ -380,16 +426,21 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         StageClock c(summary.stages, "writing run record", options);
         nlohmann::ordered_json j;
         j["minerisk_version"] = MINERISK_VERSION_STRING;
-        j["scenario"] = {{"name", plan.scenario.name}, {"file", fs::absolute(plan.scenario.file).string()}};
+        j["scenario"] = {{"name", plan.scenario.name}, {"file", fs::absolute(plan.scenario.file).string()},
+                         {"digest", scenario_digest(plan.scenario.file)}};
         j["as_of"] = {{"date", date_to_string(plan.as_of)}, {"reason", plan.as_of_reason}};
         j["crs"] = {{"name", plan.inputs.crs_name}, {"reason", plan.inputs.crs_reason}};
         j["grid"] = {{"width", grid.width}, {"height", grid.height}, {"cell_size", grid.cell_size},
                      {"geotransform", grid.geotransform()}};
         j["scoring"]["method"] = plan.scenario.scoring.method;
-        for (const auto& f : plan.factors)
+        const std::vector<double> normalised = normalised_weights(plan);
+        for (size_t k = 0; k < plan.factors.size(); ++k) {
+            const auto& f = plan.factors[k];
             j["scoring"]["factors"].push_back({{"name", f.spec.name}, {"plugin", f.plugin->name}, {"version", f.plugin->version},
-                                               {"library", f.plugin->path}, {"weight", f.spec.weight}, {"group", f.spec.group},
+                                               {"library", f.plugin->path}, {"weight", f.spec.weight},
+                                               {"normalised_weight", normalised[k]}, {"group", f.spec.group},
                                                {"params", f.params.describe()}});
+        }
         for (const auto& l : plan.inputs.layers)
             j["inputs"].push_back({{"role", l.role}, {"source", l.stats.source}, {"layer", l.stats.layer_name},
                                    {"crs", l.stats.source_crs}, {"read", l.stats.read}, {"loaded", l.stats.loaded},

@@ -91,7 +91,10 @@ void PluginRegistry::scan(const std::vector<std::string>& folders) {
         for (const auto& file : files) {
             try {
                 LoadedPlugin p = load_plugin_file(file);
-                if (find(p.name)) continue;  // hidden by one found earlier on the path
+                if (find(p.name)) {  // hidden by one found earlier on the path
+                    hidden_.emplace_back(p.name, p.path);
+                    continue;
+                }
                 plugins_.push_back(std::move(p));
             } catch (const Error& e) {
                 problems_.push_back(e.what());
@@ -102,6 +105,13 @@ void PluginRegistry::scan(const std::vector<std::string>& folders) {
             }
         }
     }
+}
+
+std::vector<std::string> PluginRegistry::hidden_by(const std::string& name) const {
+    std::vector<std::string> out;
+    for (const auto& [n, path] : hidden_)
+        if (n == name) out.push_back(path);
+    return out;
 }
 
 const LoadedPlugin* PluginRegistry::find(const std::string& name) const {

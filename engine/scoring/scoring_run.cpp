@@ -12,9 +12,34 @@
 
 namespace minerisk {
 
+namespace {
+
+// Every call into a plugin goes through here: an exception that escapes a plugin (it should return an error
+// code and a message instead) becomes an Error naming the plugin, the function and the factor's line.
+template <class F>
+auto call_plugin(const BoundFactor& f, const char* function, F&& fn) -> decltype(fn()) {
+    const auto fail = [&](const std::string& what) {
+        return Error("plugin '" + f.plugin->name + "' threw " + what + " from " + function + "() (factor '" + f.spec.name + "')",
+                     f.spec.where, "report this to the plugin's author: a plugin returns MR_ERROR with a message, it must not throw");
+    };
+    try {
+        return fn();
+    } catch (const std::exception& e) {
+        throw fail(std::string("an exception (") + e.what() + ")");
+    } catch (...) {
+        throw fail("an exception");
+    }
+}
+
+}  // namespace
+
 PreparedFactors::~PreparedFactors() {
+    // A plugin that throws from release() cannot take the engine down while it unwinds another error.
     for (size_t i = 0; i < states.size(); ++i)
-        if (states[i]) apis[i]->release(states[i]);
+        if (states[i]) try {
+                apis[i]->release(states[i]);
+            } catch (...) {
+            }
 }
 
 void prepare_factors(RunPlan& plan, const Host& host, PreparedFactors& out) {
@@ -22,14 +47,20 @@ void prepare_factors(RunPlan& plan, const Host& host, PreparedFactors& out) {
         char err[1024] = "";
         void* state = nullptr;
         const mr_plugin* api = f.plugin->api;
-        const int rc = api->prepare(host.table(), host.grid(), f.params.data(), f.params.size(), &state, err, sizeof err);
+        const int rc = call_plugin(f, "prepare", [&] {
+            return api->prepare(host.table(), host.grid(), f.params.data(), f.params.size(), &state, err, sizeof err);
+        });
         if (rc != MR_OK)
             throw Error("plugin '" + f.plugin->name + "' could not prepare factor '" + f.spec.name + "': " +
                             (*err ? err : "no reason given"),
                         f.spec.where, "check the factor's parameters and inputs");
         out.apis.push_back(api);
         out.states.push_back(state);
-        out.halo_cells.push_back(std::ceil(api->reach(state) / plan.grid.cell_size));
+        const double reach = call_plugin(f, "reach", [&] { return api->reach(state); });
+        if (!(reach >= 0) || !std::isfinite(reach))
+            throw Error("plugin '" + f.plugin->name + "' gave a reach of " + std::to_string(reach) + " m (factor '" + f.spec.name + "')",
+                        f.spec.where, "report this to the plugin's author: reach() returns a finite distance in metres, 0 or more");
+        out.halo_cells.push_back(std::ceil(reach / plan.grid.cell_size));
     }
 }
 
@@ -136,7 +167,9 @@ ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& p
                         bands[k][static_cast<size_t>(b)] = buf.data();
                     }
                     char err[1024] = "";
-                    const int rc = api->score(prepared.states[k], host.table(), w.to_c(), bands[k].data(), err, sizeof err);
+                    const int rc = call_plugin(plan.factors[k], "score", [&] {
+                        return api->score(prepared.states[k], host.table(), w.to_c(), bands[k].data(), err, sizeof err);
+                    });
                     if (rc == MR_CANCELLED) throw Error("cancelled");
                     if (rc != MR_OK)
                         throw Error("plugin '" + plan.factors[k].plugin->name + "' failed on the block at column " +

@@ -68,6 +68,28 @@ public:
         for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         return s;
     }
+    // A comma-separated list parameter ("cleared, cancelled"): items trimmed of spaces and lower-cased, empty
+    // items dropped.
+    std::vector<std::string> list(const char* name) const {
+        std::vector<std::string> out;
+        const std::string text = this->text(name);
+        size_t at = 0;
+        while (at <= text.size()) {
+            size_t end = text.find(',', at);
+            if (end == std::string::npos) end = text.size();
+            const std::string item = text.substr(at, end - at);
+            const auto b = item.find_first_not_of(" \t");
+            const auto e = item.find_last_not_of(" \t");
+            if (b != std::string::npos) out.push_back(lower(item.substr(b, e - b + 1)));
+            at = end + 1;
+        }
+        return out;
+    }
+    // Whether a value (compared lower-cased) is in a list made by list().
+    static bool listed(const std::vector<std::string>& list, const char* value) {
+        if (!value) return false;
+        return std::find(list.begin(), list.end(), lower(value)) != list.end();
+    }
     static double lookup(const std::map<std::string, double>& t, const char* key, double fallback) {
         if (!key) return fallback;
         auto it = t.find(lower(key));

@@ -38,9 +38,12 @@ public:
     const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
     const std::vector<std::string>& problems() const { return problems_; }
     const std::vector<std::string>& folders() const { return folders_; }
+    // For each plugin that hides another of the same name found later on the path: the hidden library.
+    std::vector<std::string> hidden_by(const std::string& name) const;
 
 private:
     std::vector<LoadedPlugin> plugins_;
+    std::vector<std::pair<std::string, std::string>> hidden_;  // (name, path of the hidden library)
     std::vector<std::string> problems_;
     std::vector<std::string> folders_;
 };

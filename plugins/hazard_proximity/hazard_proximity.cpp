@@ -62,13 +62,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         const auto classes = p.table("class_weights");
         const auto ordnance = p.table("ordnance_weights");
         const double dc = p.number("default_class_weight", 0.7), dor = p.number("default_ordnance_weight", 1);
-        std::vector<std::string> excluded;
-        {
-            std::stringstream ss(p.text("excluded_statuses"));
-            std::string item;
-            while (std::getline(ss, item, ','))
-                if (!item.empty()) excluded.push_back(Params::lower(item));
-        }
+        const std::vector<std::string> excluded = p.list("excluded_statuses");
         const std::int64_t n = host->layer_size(host->ctx, "hazards");
         std::int64_t counted = 0, no_status = 0, later = 0;
         s->weight.assign(static_cast<size_t>(std::max<std::int64_t>(0, n)), 0.0);
@@ -81,7 +75,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
             }
             const char* status = host->attr_text(host->ctx, "hazards", f, "status");
             if (!status) ++no_status;
-            if (status && std::find(excluded.begin(), excluded.end(), Params::lower(status)) != excluded.end()) continue;
+            if (Params::listed(excluded, status)) continue;
             const char* ord = host->attr_text(host->ctx, "hazards", f, "ordnance");
             s->weight[f] = Params::lookup(classes, status, dc) * Params::lookup(ordnance, ord, dor);
             counted += s->weight[f] > 0;

@@ -8,7 +8,8 @@
 // boundary segment is computed exactly: a sign at S covers the points P of segment AB with |P - S| <=
 // cover_distance, an interval of the segment (the chord of the disc around S); the intervals of all counted
 // signs are merged. Signs whose condition is listed in ignored_conditions, or placed after the as_of date,
-// do not count. Hazards whose status is in excluded_statuses (land already released) do not count.
+// do not count. Hazards whose status is in excluded_statuses (land already released), or recorded after
+// the run's as_of date, do not count.
 //
 // Shares are computed once in prepare(). score() groups the hazards that can reach a block by their share
 // (rounded to 0.001) and runs one exact Euclidean distance transform per group over the part of the block
@@ -173,22 +174,6 @@ Shapes read_shapes(const mr_host* host, const char* layer, std::int64_t f) {
     return s;
 }
 
-std::vector<std::string> split_lower(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        const auto b = item.find_first_not_of(" \t");
-        const auto e = item.find_last_not_of(" \t");
-        if (b != std::string::npos) out.push_back(Params::lower(item.substr(b, e - b + 1)));
-    }
-    return out;
-}
-
-bool listed(const std::vector<std::string>& list, const char* value) {
-    return value && std::find(list.begin(), list.end(), Params::lower(value)) != list.end();
-}
-
 // ---- the covered length of a ring ------------------------------------------------------------------
 
 struct Perimeter {
@@ -272,8 +257,8 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         s->decay = std::make_unique<minerisk::alg::DistanceDecay>(grid->cell_size, s->half_distance, s->reach_m);
         const double cover = p.number("cover_distance", 100);
         const double as_of = p.number("as_of", host->as_of);
-        const auto ignored = split_lower(p.text("ignored_conditions"));
-        const auto excluded = split_lower(p.text("excluded_statuses"));
+        const auto ignored = p.list("ignored_conditions");
+        const auto excluded = p.list("excluded_statuses");
         auto log = [&](int level, const std::string& m) { host->log(host->ctx, kName, level, m.c_str()); };
 
         // Signs that count, as points (every vertex, should a sign come as a line or polygon).
@@ -288,7 +273,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
                 log(1, "the signs layer maps no condition attribute: every sign counts, ignored_conditions cannot apply");
             const bool dated = host->has_attribute(host->ctx, "signs", "date") != 0;
             for (std::int64_t f = 0; f < nsigns; ++f) {
-                if (listed(ignored, host->attr_text(host->ctx, "signs", f, "condition"))) {
+                if (Params::listed(ignored, host->attr_text(host->ctx, "signs", f, "condition"))) {
                     ++signs_ignored;
                     continue;
                 }
@@ -310,13 +295,20 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         // Each counted hazard's perimeter, and the part of it the counted signs cover.
         const std::int64_t n = host->layer_size(host->ctx, "hazards");
         s->share_q.assign(static_cast<size_t>(std::max<std::int64_t>(0, n)), -1);
-        std::int64_t counted = 0, full = 0, partly = 0, none = 0, excluded_n = 0, no_boundary = 0;
+        std::int64_t counted = 0, full = 0, partly = 0, none = 0, excluded_n = 0, no_boundary = 0, hazards_later = 0;
         double total = 0, unmarked = 0;
         std::vector<Pt> near;
         for (std::int64_t f = 0; f < n; ++f) {
             if (host->cancelled(host->ctx)) return static_cast<int>(MR_CANCELLED);
-            if (listed(excluded, host->attr_text(host->ctx, "hazards", f, "status"))) {
+            if (Params::listed(excluded, host->attr_text(host->ctx, "hazards", f, "status"))) {
                 ++excluded_n;
+                continue;
+            }
+            // What was known on the run's date, as hazard_proximity: a hazard recorded later does not count
+            // (a backtest must not see the future).
+            const double recorded = host->attr_date(host->ctx, "hazards", f, "date");
+            if (!std::isnan(recorded) && recorded > host->as_of) {
+                ++hazards_later;
                 continue;
             }
             const Shapes sh = read_shapes(host, "hazards", f);
@@ -346,7 +338,8 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
             log(1, std::to_string(no_boundary) + " hazard(s) without a polygon boundary (not polygons?) left out");
         std::ostringstream info;
         info << counted << " of " << std::max<std::int64_t>(0, n) << " hazards counted (" << excluded_n
-             << " with an excluded status): " << full << " fully marked, " << partly << " partly, " << none
+             << " with an excluded status" << (hazards_later ? ", " + std::to_string(hazards_later) + " recorded after the as_of date" : "")
+             << "): " << full << " fully marked, " << partly << " partly, " << none
              << " unmarked; perimeter " << km(total) << ", unmarked " << km(unmarked);
         if (total > 0) info << " (" << std::lround(100.0 * unmarked / total) << " %)";
         log(0, info.str());
