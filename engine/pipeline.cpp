@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cerrno>
 
+#include "io/ordered_writer.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/combine.hpp"
 #include "minerisk/crs.hpp"
@@ -34,6 +35,7 @@ namespace minerisk {
 
 namespace {
 std::atomic<bool> g_cancel{false};
+constexpr std::int64_t kGdalCacheBytes = 256ll << 20;
 }
 void request_cancel() { g_cancel = true; }
 bool cancel_requested() { return g_cancel; }
@@ -286,6 +288,10 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 }  // namespace
 
 RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
+    // GDAL's block cache defaults to 5 % of the machine's memory and holds written blocks until it is full:
+    // on a big machine that alone is gigabytes. Tiles are written once and never read back, so a modest cache
+    // loses nothing. A user's GDAL_CACHEMAX wins.
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(kGdalCacheBytes);
     RunSummary summary;
     summary.stages = plan.stages;
     summary.warnings = plan.warnings;
@@ -368,15 +374,32 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     {
         StageClock c(summary.stages, "scoring and writing", options);
         const auto want = [&](size_t k, int b) { return fouts[k].extras[static_cast<size_t>(b - 1)] != nullptr; };
+        // Which band of a finished tile each writer takes: (factor, band), risk first as (-1, 0).
+        std::vector<std::pair<int, int>> source{{-1, 0}};
+        for (size_t k = 0; k < fouts.size(); ++k) {
+            if (fouts[k].score) source.emplace_back(static_cast<int>(k), 0);
+            for (size_t b = 0; b < fouts[k].extras.size(); ++b)
+                if (fouts[k].extras[b]) source.emplace_back(static_cast<int>(k), static_cast<int>(b + 1));
+        }
+        // Tiles are written on a thread of their own, in tile order (io/ordered_writer.hpp); a few may wait.
+        OrderedTileWriter tile_writer(2 * static_cast<size_t>(plan.threads) + 2,
+                                      [&](const Window& w, const std::vector<std::vector<float>>& bufs) {
+                                          for (size_t i = 0; i < writers.size(); ++i) writers[i]->write(w, bufs[i].data());
+                                      });
+        const std::int64_t ts = plan.tile_size, tiles_across = (grid.width + ts - 1) / ts;
         const auto sink = [&](const Window& w, const std::vector<std::vector<float*>>& bands, const float* risk) {
-            for (size_t k = 0; k < fouts.size(); ++k) {
-                if (fouts[k].score) fouts[k].score->write(w, bands[k][0]);
-                for (size_t b = 1; b < bands[k].size(); ++b)
-                    if (fouts[k].extras[b - 1]) fouts[k].extras[b - 1]->write(w, bands[k][b]);
+            auto bufs = tile_writer.take_buffers();
+            bufs.resize(source.size());
+            const size_t cells = static_cast<size_t>(w.cells());
+            for (size_t i = 0; i < source.size(); ++i) {
+                const auto [k, b] = source[i];
+                const float* from = k < 0 ? risk : bands[static_cast<size_t>(k)][static_cast<size_t>(b)];
+                bufs[i].assign(from, from + cells);
             }
-            writers[0]->write(w, risk);
+            tile_writer.submit((w.row0 / ts) * tiles_across + w.col0 / ts, w, std::move(bufs));
         };
-        scored = score_tiles(plan, host, prepared, combine_spec(plan), want, sink, progress);
+        scored = score_tiles(plan, host, prepared, combine_spec(plan), want, sink, progress, [&] { tile_writer.abort(); });
+        tile_writer.finish(plan.tiles);
     }
 
     {

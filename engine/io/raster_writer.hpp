@@ -36,7 +36,7 @@ public:
 
 private:
     std::string final_path_;
-    std::string temp_path_;      // blocks as they are computed: tiled, uncompressed
+    std::string temp_path_;      // blocks as they are computed: tiled (ZSTD level 1 before a COG)
     std::string cog_temp_path_;  // the Cloud-Optimized GeoTIFF, before its rename
     std::string compress_;
     bool cog_ = true;

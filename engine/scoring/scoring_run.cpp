@@ -118,7 +118,8 @@ void check_scores(const BoundFactor& f, const Window& w, const float* s, size_t 
 }  // namespace
 
 ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& prepared, const CombineSpec& cspec,
-                       const WantBand& want, const TileSink& sink, const Progress& progress) {
+                       const WantBand& want, const TileSink& sink, const Progress& progress,
+                       const std::function<void()>& on_failure) {
     const GridSpec& grid = plan.grid;
     // Tiles, row-major; workers take the next one. Each tile is independent, so results do not depend on
     // the number of threads or the order tiles finish in.
@@ -196,9 +197,13 @@ ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& p
                 }
             }
         } catch (...) {
-            std::lock_guard<std::mutex> lock(progress_mutex);
-            if (!error) error = std::current_exception();
-            failed = true;
+            bool first = false;
+            {
+                std::lock_guard<std::mutex> lock(progress_mutex);
+                if (!error) error = std::current_exception(), first = true;
+                failed = true;
+            }
+            if (first && on_failure) on_failure();
         }
     };
     std::vector<std::thread> pool;

@@ -46,7 +46,10 @@ struct ScoreStats {
 // Scores every tile of the grid. A plugin's failure, a value outside [0, 1] or a cell it left unfilled is
 // an Error naming the plugin, the factor and the cell. Cancellation (request_cancel or the progress
 // callback) throws Error("cancelled").
+// `on_failure` is called once, from the failing thread, as soon as any tile fails: a sink that may block
+// (waiting for a tile that will now never come) must then stop waiting.
 ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& prepared, const CombineSpec& combine,
-                       const WantBand& want, const TileSink& sink, const Progress& progress);
+                       const WantBand& want, const TileSink& sink, const Progress& progress,
+                       const std::function<void()>& on_failure = {});
 
 }  // namespace minerisk
