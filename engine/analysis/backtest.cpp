@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -106,6 +107,24 @@ bool incident_point(const FeatureLayer& layer, size_t i, double& x, double& y) {
     return false;
 }
 
+// A record as the input warnings name it: "feature 12 (line 13, 'INC-7')" for a CSV, "feature 12" else.
+std::string record_label(const FeatureLayer& layer, size_t i) {
+    const std::int64_t fid = i < layer.fid.size() ? layer.fid[i] : static_cast<std::int64_t>(i);
+    std::string s = "feature " + std::to_string(fid), extra;
+    const std::string& src = layer.stats.source;
+    const bool csv = src.size() >= 4 && (src.compare(src.size() - 4, 4, ".csv") == 0 || src.compare(src.size() - 4, 4, ".CSV") == 0);
+    if (csv && fid >= 1) extra = "line " + std::to_string(fid + 1);
+    if (const Column* id = layer.column("id"); id && i < id->text.size() && !id->text[i].empty())
+        extra += (extra.empty() ? "'" : ", '") + id->text[i] + "'";
+    return extra.empty() ? s : s + " (" + extra + ")";
+}
+
+std::string xy_text(double x, double y) {
+    char b[96];
+    std::snprintf(b, sizeof b, "x %.0f, y %.0f", x, y);
+    return b;
+}
+
 struct Incident {
     std::int64_t cell = -1;  // grid cell (row * width + col), -1 off the grid
     double date = std::nan("");
@@ -133,16 +152,42 @@ std::vector<Candidate> candidates(const Surfaces& s) {
     return c;
 }
 
-// Scores every candidate surface on the cells of `area` (grid indices, ascending) and the incidents' cells.
+// The bootstrap's units: incidents sharing a cell and a date form one (Options::cluster), else each is its own.
+std::vector<std::int64_t> unit_ids(const std::vector<std::int64_t>& cells, const std::vector<double>& dates, bool cluster) {
+    if (!cluster) return {};
+    std::vector<std::pair<std::int64_t, double>> keys;
+    keys.reserve(cells.size());
+    for (size_t i = 0; i < cells.size(); ++i) keys.emplace_back(cells[i], dates[i]);
+    std::vector<std::pair<std::int64_t, double>> sorted = keys;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    std::vector<std::int64_t> ids;
+    ids.reserve(cells.size());
+    for (const auto& k : keys) ids.push_back(std::lower_bound(sorted.begin(), sorted.end(), k) - sorted.begin());
+    return ids;
+}
+
+// Scores every candidate surface on the cells of `area` (grid indices, ascending) and the incidents' cells
+// (with their dates, for the bootstrap's units).
 void score_round(Round& round, const Surfaces& s, const std::vector<std::int64_t>& area,
-                 const std::vector<std::int64_t>& incident_grid_cells, const Options& o) {
+                 const std::vector<std::int64_t>& incident_grid_cells, const std::vector<double>& incident_dates,
+                 const Options& o) {
     // Grid cell -> index in the area.
     std::vector<std::int64_t> incident_area_cells;
+    std::vector<double> dates;
     incident_area_cells.reserve(incident_grid_cells.size());
-    for (std::int64_t g : incident_grid_cells) {
+    for (size_t i = 0; i < incident_grid_cells.size(); ++i) {
+        const std::int64_t g = incident_grid_cells[i];
         const auto it = std::lower_bound(area.begin(), area.end(), g);
-        if (it != area.end() && *it == g) incident_area_cells.push_back(it - area.begin());
+        if (it != area.end() && *it == g) {
+            incident_area_cells.push_back(it - area.begin());
+            dates.push_back(i < incident_dates.size() ? incident_dates[i] : std::nan(""));
+        }
     }
+    // NaN dates (spatial blocks over undated incidents) compare unequal: give them one key so that they group.
+    for (auto& d : dates)
+        if (!std::isfinite(d)) d = -1e300;
+    const std::vector<std::int64_t> units = unit_ids(incident_area_cells, dates, o.cluster);
     const auto skipped = static_cast<std::int64_t>(incident_grid_cells.size() - incident_area_cells.size());
     if (skipped > 0)
         round.notes.push_back(count_text(skipped, "held-out incident lies", "held-out incidents lie") +
@@ -155,7 +200,7 @@ void score_round(Round& round, const Surfaces& s, const std::vector<std::int64_t
         m.name = c.name;
         m.kind = c.kind;
         m.meaning = c.meaning;
-        m.score = score_surface(scores, incident_area_cells, o.percents, o.replicates, o.seed);
+        m.score = score_surface(scores, incident_area_cells, o.percents, o.replicates, o.seed, units);
         round.models.push_back(std::move(m));
     }
 }
@@ -196,13 +241,17 @@ Result run(RunPlan& plan, const Options& o) {
     const Column* dates = layer.column("date");
     std::vector<Incident> inc(static_cast<size_t>(layer.size()));
     std::int64_t off_grid = 0, undated = 0;
+    std::vector<std::string> off_grid_named;
     for (size_t i = 0; i < inc.size(); ++i) {
         double x = 0, y = 0;
-        if (incident_point(layer, i, x, y)) {
+        const bool placed = incident_point(layer, i, x, y);
+        if (placed) {
             const double cx = std::floor((x - grid.origin_x) / grid.cell_size), cy = std::floor((grid.origin_y - y) / grid.cell_size);
             if (cx >= 0 && cy >= 0 && cx < static_cast<double>(grid.width) && cy < static_cast<double>(grid.height))
                 inc[i].cell = static_cast<std::int64_t>(cy) * grid.width + static_cast<std::int64_t>(cx);
         }
+        if (inc[i].cell < 0 && off_grid_named.size() < 5)
+            off_grid_named.push_back(record_label(layer, i) + (placed ? " at " + xy_text(x, y) : ""));
         if (inc[i].cell < 0) ++off_grid;
         if (dates && i < dates->number.size()) inc[i].date = dates->number[i];
         if (!std::isfinite(inc[i].date)) ++undated;
@@ -214,9 +263,15 @@ Result run(RunPlan& plan, const Options& o) {
     r.scenario_name = plan.scenario.name;
     r.grid = grid.describe();
     r.crs = plan.inputs.crs_name;
-    if (off_grid > 0)
-        r.warnings.push_back(count_text(off_grid, "incident lies", "incidents lie") +
-                             " outside the grid: never scored (the scenario's extent leaves them out)");
+    if (off_grid > 0) {
+        std::string names;
+        for (const auto& n : off_grid_named) names += (names.empty() ? "" : "; ") + n;
+        if (off_grid > static_cast<std::int64_t>(off_grid_named.size())) names += "; ...";
+        r.warnings.push_back("incidents (" + layer.stats.layer_name + "): " +
+                             count_text(off_grid, "incident lies", "incidents lie") +
+                             " outside the grid, never scored (" + names +
+                             "). Check their coordinates, or widen the scenario's extent");
+    }
 
     bool have_proximity = false, have_density = false;
     for (const auto& f : plan.factors) {
@@ -260,13 +315,18 @@ Result run(RunPlan& plan, const Options& o) {
             round.from = d;
             round.to = o.horizon_days > 0 ? d + o.horizon_days : (j + 1 < n ? splits[j + 1] : INFINITY);
             std::vector<std::int64_t> known, later_cells;
+            std::vector<double> later_dates;
             std::int64_t later_off_grid = 0;
             for (size_t i = 0; i < inc.size(); ++i) {
                 const double t = inc[i].date;
                 if (!std::isfinite(t) || t < d) known.push_back(static_cast<std::int64_t>(i));
                 if (std::isfinite(t) && t >= round.from && t < round.to) {
-                    if (inc[i].cell >= 0) later_cells.push_back(inc[i].cell);
-                    else ++later_off_grid;
+                    if (inc[i].cell >= 0) {
+                        later_cells.push_back(inc[i].cell);
+                        later_dates.push_back(t);
+                    } else {
+                        ++later_off_grid;
+                    }
                 }
             }
             round.known_incidents = static_cast<std::int64_t>(known.size());
@@ -289,7 +349,7 @@ Result run(RunPlan& plan, const Options& o) {
             std::vector<std::int64_t> area;
             for (std::int64_t c = 0; c < grid.cells(); ++c)
                 if (std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
-            score_round(round, s, area, later_cells, o);
+            score_round(round, s, area, later_cells, later_dates, o);
             progress.report(1.0);
             round.seconds = seconds_since(tr);
             r.stages.push_back({"split " + round.label, round.seconds});
@@ -327,9 +387,14 @@ Result run(RunPlan& plan, const Options& o) {
             round.to = INFINITY;
             for (std::int64_t b = 0; b < nb; ++b) round.blocks += fold_of[static_cast<size_t>(b)] == fold;
             std::vector<std::int64_t> known, held_cells;
+            std::vector<double> held_dates;
             for (size_t i = 0; i < inc.size(); ++i) {
-                if (inc[i].cell >= 0 && fold_of[static_cast<size_t>(block_of(inc[i].cell))] == fold) held_cells.push_back(inc[i].cell);
-                else known.push_back(static_cast<std::int64_t>(i));
+                if (inc[i].cell >= 0 && fold_of[static_cast<size_t>(block_of(inc[i].cell))] == fold) {
+                    held_cells.push_back(inc[i].cell);
+                    held_dates.push_back(inc[i].date);
+                } else {
+                    known.push_back(static_cast<std::int64_t>(i));
+                }
             }
             round.known_incidents = static_cast<std::int64_t>(known.size());
             stage(round.label);
@@ -344,7 +409,7 @@ Result run(RunPlan& plan, const Options& o) {
             std::vector<std::int64_t> area;
             for (std::int64_t c = 0; c < grid.cells(); ++c)
                 if (fold_of[static_cast<size_t>(block_of(c))] == fold && std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
-            score_round(round, s, area, held_cells, o);
+            score_round(round, s, area, held_cells, held_dates, o);
             progress.report(1.0);
             round.seconds = seconds_since(tr);
             r.stages.push_back({round.label, round.seconds});

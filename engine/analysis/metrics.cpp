@@ -159,7 +159,10 @@ double mean_of(const std::vector<double>& v) {
 }  // namespace
 
 SurfaceScore score_surface(const std::vector<float>& scores, const std::vector<std::int64_t>& incident_cells,
-                           const std::vector<double>& percents, int replicates, std::uint64_t seed) {
+                           const std::vector<double>& percents, int replicates, std::uint64_t seed,
+                           const std::vector<std::int64_t>& groups) {
+    if (!groups.empty() && groups.size() != incident_cells.size())
+        throw Error("score_surface: one group per incident expected (internal)");
     SurfaceScore out;
     out.percents = percents;
     out.cells = static_cast<std::int64_t>(scores.size());
@@ -181,18 +184,41 @@ SurfaceScore score_surface(const std::vector<float>& scores, const std::vector<s
     std::vector<Estimate> est(parts.size());
     for (size_t k = 0; k < parts.size(); ++k) est[k] = {mean_of(parts[k]), nan, nan};
 
+    // The bootstrap's units: each incident, or each group of incidents, with the sums of its parts and its size.
+    std::vector<std::vector<double>> unit_sum;  // [unit][metric]
+    std::vector<double> unit_size;
+    if (groups.empty()) {
+        unit_sum.resize(incident_cells.size(), std::vector<double>(parts.size()));
+        unit_size.assign(incident_cells.size(), 1.0);
+        for (size_t i = 0; i < incident_cells.size(); ++i)
+            for (size_t k = 0; k < parts.size(); ++k) unit_sum[i][k] = parts[k][i];
+    } else {
+        std::vector<std::int64_t> keys = groups;
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        unit_sum.assign(keys.size(), std::vector<double>(parts.size(), 0.0));
+        unit_size.assign(keys.size(), 0.0);
+        for (size_t i = 0; i < incident_cells.size(); ++i) {
+            const size_t u = static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), groups[i]) - keys.begin());
+            unit_size[u] += 1;
+            for (size_t k = 0; k < parts.size(); ++k) unit_sum[u][k] += parts[k][i];
+        }
+    }
+    out.units = static_cast<std::int64_t>(unit_size.size());
     if (replicates > 0) {
-        const size_t m = incident_cells.size();
+        const size_t m = unit_size.size();
         std::vector<std::vector<double>> reps(parts.size(), std::vector<double>(static_cast<size_t>(replicates)));
         Random rng(seed);
         std::vector<double> sums(parts.size());
         for (int b = 0; b < replicates; ++b) {
             std::fill(sums.begin(), sums.end(), 0.0);
+            double size = 0;
             for (size_t j = 0; j < m; ++j) {
-                const size_t i = static_cast<size_t>(rng.below(m));
-                for (size_t k = 0; k < parts.size(); ++k) sums[k] += parts[k][i];
+                const size_t u = static_cast<size_t>(rng.below(m));
+                size += unit_size[u];
+                for (size_t k = 0; k < parts.size(); ++k) sums[k] += unit_sum[u][k];
             }
-            for (size_t k = 0; k < parts.size(); ++k) reps[k][static_cast<size_t>(b)] = sums[k] / static_cast<double>(m);
+            for (size_t k = 0; k < parts.size(); ++k) reps[k][static_cast<size_t>(b)] = sums[k] / size;
         }
         for (size_t k = 0; k < parts.size(); ++k) {
             if (std::isnan(est[k].value)) continue;

@@ -56,6 +56,9 @@ double percentile_sorted(const std::vector<double>& sorted, double q);
 // The metrics of one surface, each with a percentile bootstrap interval: the incidents are resampled with
 // replacement `replicates` times (the cells without incidents stay as they are). Deterministic for a seed;
 // two surfaces scored with the same seed and incidents see the same resamples (a paired comparison).
+// `groups` (optional, one value per incident): incidents with the same value are drawn together, as one
+// unit (a cluster bootstrap), e.g. the victims of one accident recorded one row each; each replicate's figure
+// is then the mean over the incidents of the clusters drawn. Empty: every incident is its own unit.
 struct SurfaceScore {
     Estimate auc;
     std::vector<double> percents;       // the capture levels, e.g. 1 5 10 20
@@ -64,9 +67,11 @@ struct SurfaceScore {
     std::int64_t incidents = 0;         // incidents scored
     std::int64_t cells = 0;             // cells in the evaluation area
     std::int64_t incident_cells = 0;    // cells holding at least one of them
+    std::int64_t units = 0;             // units the bootstrap resampled (incidents, or their groups)
 };
 SurfaceScore score_surface(const std::vector<float>& scores, const std::vector<std::int64_t>& incident_cells,
-                           const std::vector<double>& percents, int replicates, std::uint64_t seed);
+                           const std::vector<double>& percents, int replicates, std::uint64_t seed,
+                           const std::vector<std::int64_t>& groups = {});
 
 // The bootstrap's random numbers: SplitMix64, so that the same seed gives the same draws on every platform
 // and standard library. Index in [0, n).
@@ -88,6 +93,9 @@ struct Options {
     int blocks = 0;                    // > 0: spatial block mode, blocks x blocks blocks over the grid
     int folds = 5;                     // spatial block mode: folds the blocks are dealt into
     int replicates = 1000;             // bootstrap resamples; 0 = no intervals
+    // The bootstrap's unit. true: incidents in the same cell with the same date are drawn together (one accident
+    // whose victims are recorded one row each, or several recorded at once); false: every incident alone.
+    bool cluster = true;
     std::uint64_t seed = 20240229;
     std::vector<double> percents = {1, 5, 10, 20};
     ProgressFn progress = nullptr;     // GDAL-style, 0 to 1 for each round (after on_stage names it)

@@ -1,0 +1,269 @@
+// backtest::run on a small hand-made scenario whose answers are known: the surfaces of a split see only what was
+// recorded before it (incidents and hazards), the later incidents are those up to the next split, the baselines
+// are scored on the same incidents, and the spatial blocks partition the grid.
+//
+// The grid is 10 km x 10 km in 100 m cells (100 x 100), EPSG:32638, from (500000, 4400000).
+//   A (west, x 501000..501500): incidents of 2019, no hazard;
+//   B (east, x 508000..508500): incidents of 2021 and 2023, and a hazard recorded in 2022;
+//   H1 (south-west corner, 500300, 4400300): a hazard recorded in 2018.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "minerisk/backtest.hpp"
+#include "minerisk/dates.hpp"
+#include "minerisk/error.hpp"
+#include "minerisk/pipeline.hpp"
+#include "minerisk/scenario.hpp"
+
+namespace fs = std::filesystem;
+using namespace minerisk;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        path = fs::temp_directory_path() /
+               ("minerisk-bt-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+struct Scene {
+    TempDir tmp;
+    std::string scenario;
+    int incidents_2019 = 0, incidents_2021 = 0, incidents_2023 = 0;
+
+    explicit Scene(bool with_undated = false, bool with_off_grid = false) {
+        std::ofstream h(tmp.path / "hazards.csv");
+        h << "x,y,date\n500300,4400300,2018-05-01\n508250,4405250,2022-03-01\n";
+        std::ofstream i(tmp.path / "incidents.csv");
+        i << "id,x,y,date\n";
+        int id = 0;
+        for (int k = 0; k < 8; ++k) {  // A, 2019
+            i << ++id << "," << 501000 + 60 * k << "," << 4405000 + 50 * (k % 3) << ",2019-0" << 1 + k % 9 << "-10\n";
+            ++incidents_2019;
+        }
+        for (int k = 0; k < 6; ++k) {  // B, 2021
+            i << ++id << "," << 508000 + 70 * k << "," << 4405100 + 40 * (k % 4) << ",2021-0" << 2 + k << "-20\n";
+            ++incidents_2021;
+        }
+        for (int k = 0; k < 5; ++k) {  // B, 2023
+            i << ++id << "," << 508100 + 60 * k << "," << 4405200 + 30 * (k % 3) << ",2023-1" << k % 3 << "-05\n";
+            ++incidents_2023;
+        }
+        if (with_undated) i << ++id << ",503000,4403000,\n";
+        if (with_off_grid) i << ++id << ",510400,4405000,2021-06-01\n";
+        std::ostringstream y;
+        y << "name: backtest test\n"
+             "crs: EPSG:32638\n"
+             "resolution: 100\n"
+             "extent: [500000, 4400000, 510000, 4410000]\n"
+             "inputs:\n"
+             "  hazards:\n"
+             "    path: hazards.csv\n"
+             "    x: x\n"
+             "    y: y\n"
+             "    crs: EPSG:32638\n"
+             "    point_radius: 150\n"
+             "    fields: {date: date}\n"
+             "  incidents:\n"
+             "    path: incidents.csv\n"
+             "    x: x\n"
+             "    y: y\n"
+             "    crs: EPSG:32638\n"
+             "    fields: {id: id, date: date}\n"
+             "scoring:\n"
+             "  factors:\n"
+             "    - plugin: hazard_proximity\n"
+             "      name: proximity\n"
+             "      params: {half_distance: 500}\n"
+             "    - plugin: incident_density\n"
+             "      name: density\n"
+             "      params: {radius: 1000, half_life: 0}\n"
+             "run:\n"
+             "  threads: 2\n"
+             "  tile_size: 64\n";
+        scenario = (tmp.path / "scenario.yaml").string();
+        std::ofstream(scenario) << y.str();
+    }
+
+    RunPlan plan() const {
+        RunOptions o;
+        return plan_run(load_scenario(scenario), o);
+    }
+};
+
+const backtest::ModelScore& model(const backtest::Round& r, const std::string& name) {
+    for (const auto& m : r.models)
+        if (m.name == name) return m;
+    throw std::runtime_error("no surface " + name + " in round " + r.label);
+}
+
+double year(int y) { return days_from_civil(y, 1, 1); }
+
+}  // namespace
+
+TEST(BacktestRun, RollingOriginSeesOnlyWhatWasRecordedBeforeEachSplit) {
+    Scene s;
+    RunPlan plan = s.plan();
+    backtest::Options o;
+    o.splits = {year(2021), year(2023)};
+    o.replicates = 200;
+    const backtest::Result r = backtest::run(plan, o);
+    ASSERT_EQ(r.rounds.size(), 2u);
+    EXPECT_EQ(r.mode, "rolling origin");
+
+    const auto& a = r.rounds[0];
+    EXPECT_EQ(a.label, "2021-01-01");
+    EXPECT_DOUBLE_EQ(a.as_of, year(2021) - 1);
+    EXPECT_DOUBLE_EQ(a.from, year(2021));
+    EXPECT_DOUBLE_EQ(a.to, year(2023));  // up to the next split
+    EXPECT_EQ(a.known_incidents, s.incidents_2019);
+    ASSERT_EQ(a.models.size(), 4u);  // risk, uniform, proximity alone, density alone
+    for (const auto& m : a.models) EXPECT_EQ(m.score.incidents, s.incidents_2021) << m.name;
+    EXPECT_EQ(a.models[0].name, "risk");
+    EXPECT_EQ(a.models[0].kind, "model");
+    // In 2020 nothing pointed at B: the hazard there was recorded in 2022 and the incidents there happened from
+    // 2021. Had the surfaces seen either, these would be near 1.
+    EXPECT_LT(model(a, "density alone").score.auc.value, 0.5);
+    EXPECT_LT(model(a, "proximity alone").score.auc.value, 0.6);
+    EXPECT_DOUBLE_EQ(model(a, "density alone").score.capture[0].value, 0.0);  // top 1 %: around A only
+
+    const auto& b = r.rounds[1];
+    EXPECT_EQ(b.label, "2023-01-01");
+    EXPECT_TRUE(std::isinf(b.to));  // the last split: up to the end of the data
+    EXPECT_EQ(b.known_incidents, s.incidents_2019 + s.incidents_2021);
+    for (const auto& m : b.models) EXPECT_EQ(m.score.incidents, s.incidents_2023) << m.name;
+    // By 2022 both the hazard at B and the 2021 incidents there were known: every surface but uniform points there.
+    EXPECT_GT(model(b, "proximity alone").score.auc.value, 0.97);
+    EXPECT_GT(model(b, "density alone").score.auc.value, 0.97);
+    EXPECT_GT(model(b, "risk").score.auc.value, 0.97);
+    EXPECT_DOUBLE_EQ(model(b, "risk").score.capture[1].value, 1.0);  // top 5 %
+
+    // Uniform: exactly chance, in every round.
+    for (const auto& round : r.rounds) {
+        const auto& u = model(round, "uniform");
+        EXPECT_EQ(u.kind, "baseline");
+        EXPECT_DOUBLE_EQ(u.score.auc.value, 0.5);
+        for (size_t k = 0; k < u.score.percents.size(); ++k)
+            EXPECT_NEAR(u.score.capture[k].value, u.score.percents[k] / 100, 1e-12);
+        EXPECT_EQ(u.score.cells, 100 * 100);
+    }
+    EXPECT_TRUE(r.baselines_missing.empty());
+    // The plan's incidents are back as they were.
+    EXPECT_EQ(plan.inputs.find("incidents")->size(), s.incidents_2019 + s.incidents_2021 + s.incidents_2023);
+}
+
+TEST(BacktestRun, HorizonLimitsTheLaterIncidents) {
+    Scene s;
+    RunPlan plan = s.plan();
+    backtest::Options o;
+    o.splits = {year(2021)};
+    o.horizon_days = 365.25;  // 2021 only
+    o.replicates = 0;
+    const auto r = backtest::run(plan, o);
+    ASSERT_EQ(r.rounds.size(), 1u);
+    EXPECT_EQ(r.rounds[0].models[0].score.incidents, s.incidents_2021);
+    o.horizon_days = 0;  // a single split: up to the end of the data
+    const auto all = backtest::run(plan, o);
+    EXPECT_EQ(all.rounds[0].models[0].score.incidents, s.incidents_2021 + s.incidents_2023);
+    EXPECT_TRUE(std::isnan(all.rounds[0].models[0].score.auc.ci_low));  // no resamples, no interval
+}
+
+TEST(BacktestRun, UndatedAndOffGridIncidentsAreReportedNotScored) {
+    Scene s(true, true);
+    RunPlan plan = s.plan();
+    backtest::Options o;
+    o.splits = {year(2021)};
+    o.replicates = 0;
+    const auto r = backtest::run(plan, o);
+    std::string all;
+    for (const auto& w : r.warnings) all += w + "\n";
+    EXPECT_NE(all.find("1 incident has no readable date"), std::string::npos) << all;
+    EXPECT_NE(all.find("1 incident lies outside the grid"), std::string::npos) << all;
+    EXPECT_NE(all.find("feature 21 (line 22, '21') at x 510400"), std::string::npos) << all;  // the off-grid record is named
+    // The undated one counts as known, the off-grid one is never scored.
+    EXPECT_EQ(r.rounds[0].known_incidents, s.incidents_2019 + 1);
+    EXPECT_EQ(r.rounds[0].models[0].score.incidents, s.incidents_2021 + s.incidents_2023);
+}
+
+TEST(BacktestRun, SpatialBlocksPartitionTheGridAndHoldEveryIncidentOutOnce) {
+    Scene s;
+    RunPlan plan = s.plan();
+    backtest::Options o;
+    o.blocks = 4;
+    o.folds = 3;
+    o.replicates = 50;
+    const auto r = backtest::run(plan, o);
+    EXPECT_EQ(r.mode, "spatial blocks");
+    ASSERT_EQ(r.rounds.size(), 3u);
+    std::int64_t cells = 0, held = 0, blocks = 0;
+    for (const auto& round : r.rounds) {
+        cells += round.models[0].score.cells;
+        held += round.models[0].score.incidents;
+        blocks += round.blocks;
+        EXPECT_EQ(round.known_incidents + round.models[0].score.incidents,
+                  s.incidents_2019 + s.incidents_2021 + s.incidents_2023);
+    }
+    EXPECT_EQ(cells, 100 * 100);
+    EXPECT_EQ(held, s.incidents_2019 + s.incidents_2021 + s.incidents_2023);
+    EXPECT_EQ(blocks, 16);
+    // The same seed deals the same folds.
+    const auto again = backtest::run(plan, o);
+    for (size_t i = 0; i < r.rounds.size(); ++i)
+        EXPECT_EQ(again.rounds[i].models[0].score.incidents, r.rounds[i].models[0].score.incidents);
+}
+
+TEST(BacktestRun, RefusesWhatCannotBeBacktested) {
+    Scene s;
+    RunPlan plan = s.plan();
+    backtest::Options o;
+    EXPECT_THROW(backtest::run(plan, o), Error);  // neither splits nor blocks
+    o.splits = {year(2021)};
+    o.blocks = 4;
+    EXPECT_THROW(backtest::run(plan, o), Error);  // both
+    o.blocks = 0;
+    o.percents = {0};
+    EXPECT_THROW(backtest::run(plan, o), Error);
+}
+
+TEST(BacktestRun, OutputsAreWrittenAndSelfContained) {
+    Scene s;
+    RunPlan plan = s.plan();
+    backtest::Options o;
+    o.splits = {year(2021), year(2023)};
+    o.replicates = 100;
+    const auto r = backtest::run(plan, o);
+    const fs::path out = s.tmp.path / "out";
+    fs::create_directories(out);
+    const auto files = backtest::write_outputs(r, out.string());
+    ASSERT_EQ(files.size(), 3u);
+    for (const auto& e : fs::directory_iterator(out))
+        EXPECT_NE(e.path().filename().string().front(), '.') << "a temporary file was left: " << e.path();
+    std::stringstream csv, html;
+    csv << std::ifstream(out / "backtest.csv").rdbuf();
+    html << std::ifstream(out / "backtest.html").rdbuf();
+    // One header, then per round x surface: the AUC and four capture rates.
+    size_t lines = 0;
+    for (char c : csv.str()) lines += c == '\n';
+    EXPECT_EQ(lines, 1u + 2 * 4 * 5);
+    EXPECT_EQ(csv.str().rfind("split_or_fold,model,metric,value,ci_low,ci_high,n_later_incidents,n_cells", 0), 0u);
+    EXPECT_NE(csv.str().find("2023-01-01,uniform,capture_5,0.050000"), std::string::npos);
+    const std::string h = html.str();
+    EXPECT_NE(h.find("data:image/png;base64,iVBORw0KGgo"), std::string::npos);
+    EXPECT_EQ(h.find("http://"), std::string::npos);
+    EXPECT_EQ(h.find("https://"), std::string::npos);
+    EXPECT_EQ(h.find("<script"), std::string::npos);
+    std::stringstream png;
+    png << std::ifstream(out / "capture.png", std::ios::binary).rdbuf();
+    EXPECT_EQ(png.str().compare(0, 8, "\x89PNG\r\n\x1a\n"), 0);
+}
