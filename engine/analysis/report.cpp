@@ -66,6 +66,15 @@ tbody tr:nth-child(even) { background: #f8f9fb; }
 td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.model td { font-weight: 600; }
 .ci { color: var(--muted); font-weight: normal; font-size: 0.88em; }
+table.backtest { width: auto; min-width: 60%; }
+table.backtest td.name { white-space: nowrap; }
+table.backtest th.n { white-space: normal; min-width: 6.5em; }
+.figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0 4px; }
+.fig { border: 1px solid var(--line); border-radius: 4px; padding: 8px 14px; min-width: 150px; background: #fafbfd; }
+.fig .num { display: block; font-size: 1.55em; font-weight: 700; color: var(--accent); }
+.fig .lbl { color: var(--muted); font-size: 0.9em; }
+dl.surfaces dt { font-weight: 600; float: left; clear: left; min-width: 15em; }
+dl.surfaces dd { margin: 0 0 3px 15.5em; }
 table.kv { width: auto; }
 .wide { overflow-x: auto; }
 table.kv th { background: var(--head); white-space: nowrap; }
@@ -110,16 +119,15 @@ std::pair<unsigned, unsigned> png_size(const std::string& png) {
 void write_results_table(std::ostringstream& o, const std::vector<double>& percents, const std::vector<ModelScore>& models) {
     o << "<div class=\"wide\"><table class=\"backtest\">\n<thead><tr><th>Surface</th><th class=\"n\">AUC<br><span class=\"ci\">95&nbsp;% interval</span></th>";
     for (double p : percents) o << "<th class=\"n\">Captured in the top " << human_trim(p, 2) << "&nbsp;%</th>";
-    o << "<th class=\"n\">Incidents</th><th class=\"n\">Cells</th><th>What it is</th></tr></thead>\n<tbody>\n";
+    o << "<th class=\"n\">Incidents</th></tr></thead>\n<tbody>\n";
     for (const auto& m : models) {
-        o << "<tr class=\"" << (m.kind == "model" ? "model" : "baseline") << "\"><td>" << esc(m.name)
+        o << "<tr class=\"" << (m.kind == "model" ? "model" : "baseline") << "\"><td class=\"name\">" << esc(m.name)
           << (m.kind == "baseline" ? " <span class=\"ci\">(baseline)</span>" : "") << "</td><td class=\"n\">" << auc_text(m.score.auc) << "</td>";
         for (size_t k = 0; k < percents.size(); ++k) {
             const Estimate e = k < m.score.capture.size() ? m.score.capture[k] : Estimate{NAN, NAN, NAN};
             o << "<td class=\"n\">" << share(e.value) << share_ci(e) << "</td>";
         }
-        o << "<td class=\"n\">" << human_int(m.score.incidents) << "</td><td class=\"n\">" << human_int(m.score.cells)
-          << "</td><td class=\"small\">" << esc(m.meaning) << "</td></tr>\n";
+        o << "<td class=\"n\">" << human_int(m.score.incidents) << "</td></tr>\n";
     }
     o << "</tbody>\n</table></div>\n";
 }
@@ -204,9 +212,53 @@ void write_how(std::ostringstream& o, const Result& r) {
          "recorded incidents happen; it is not a clearance and not a measure of contamination.</p>\n</section>\n";
 }
 
+// The headline: the scenario's risk against the best baseline, as plain means over the rounds.
+void write_headline(std::ostringstream& o, const Result& r) {
+    const auto means = mean_over_rounds(r);
+    const ModelScore* model = nullptr;
+    const ModelScore* best = nullptr;
+    for (const auto& m : means) {
+        if (m.kind == "model" && !model) model = &m;
+        if (m.kind == "baseline" && m.name != "uniform" && (!best || m.score.auc.value > best->score.auc.value)) best = &m;
+    }
+    if (!model) return;
+    auto capture_at = [&](const ModelScore& m, double p) {
+        for (size_t k = 0; k < m.score.percents.size() && k < m.score.capture.size(); ++k)
+            if (m.score.percents[k] == p) return m.score.capture[k].value;
+        return static_cast<double>(NAN);
+    };
+    const std::string over = r.rounds.size() > 1 ? " (mean over the " + std::to_string(r.rounds.size()) +
+                                                        (r.mode == "spatial blocks" ? " folds)" : " splits)")
+                                                  : "";
+    o << "<div class=\"figures\">\n<div class=\"fig\"><span class=\"num\">" << fixed(model->score.auc.value, 3)
+      << "</span><span class=\"lbl\">AUC of the risk map" << over << "</span></div>\n";
+    for (double p : {5.0, 10.0})
+        if (std::isfinite(capture_at(*model, p)))
+            o << "<div class=\"fig\"><span class=\"num\">" << share(capture_at(*model, p)) << "</span><span class=\"lbl\">of held-out "
+              << "incidents in the riskiest " << human_trim(p, 2) << "&nbsp;% of the area</span></div>\n";
+    if (best)
+        o << "<div class=\"fig\"><span class=\"num\">" << fixed(best->score.auc.value, 3) << "</span><span class=\"lbl\">AUC of the "
+          << "best baseline (" << esc(best->name) << ")</span></div>\n";
+    o << "<div class=\"fig\"><span class=\"num\">0.500</span><span class=\"lbl\">AUC of chance (uniform)</span></div>\n</div>\n";
+}
+
+// What each surface is, once.
+void write_surfaces(std::ostringstream& o, const Result& r) {
+    std::vector<const ModelScore*> seen;
+    for (const auto& round : r.rounds)
+        for (const auto& m : round.models)
+            if (std::none_of(seen.begin(), seen.end(), [&](const ModelScore* x) { return x->name == m.name; })) seen.push_back(&m);
+    if (seen.empty()) return;
+    o << "<dl class=\"surfaces small\">\n";
+    for (const auto* m : seen) o << "<dt>" << esc(m->name) << "</dt><dd>" << esc(m->meaning) << "</dd>\n";
+    o << "</dl>\n<div style=\"clear: both\"></div>\n";
+}
+
 void write_results(std::ostringstream& o, const Result& r) {
     o << "<section id=\"results\">\n<h2>Results</h2>\n";
     if (r.rounds.empty()) o << "<p class=\"muted\">No split or fold.</p>\n";
+    write_headline(o, r);
+    write_surfaces(o, r);
     const std::vector<double>& percents = r.options.percents;
     for (const auto& round : r.rounds) {
         o << "<h3>" << esc(round_heading(r, round)) << "</h3>\n";
@@ -216,6 +268,12 @@ void write_results(std::ostringstream& o, const Result& r) {
             write_results_table(o, percents, round.models);
         o << "<p class=\"small muted\">The surfaces were built from " << human_int(round.known_incidents)
           << " incidents. ";
+        if (!round.models.empty() && round.models.front().score.incidents > 0) {
+            const auto& sc = round.models.front().score;
+            o << "Scored over " << human_int(sc.cells) << " cells; the held-out incidents lie in " << human_int(sc.incident_cells)
+              << " of them. The intervals resample " << human_int(sc.units)
+              << (r.options.cluster ? " accidents (incidents sharing a cell and a date, drawn together)" : " incidents") << ". ";
+        }
         for (const auto& n : round.notes) o << esc(n) << ". ";
         o << "</p>\n";
     }
@@ -293,14 +351,14 @@ void write_timing(std::ostringstream& o, const Result& r) {
 
 std::string results_csv(const Result& r) {
     std::string out = csv_record({"split_or_fold", "model", "metric", "value", "ci_low", "ci_high", "n_later_incidents", "n_cells",
-                                  "kind", "mode", "as_of", "later_from", "later_to", "n_incident_cells"});
+                                  "kind", "mode", "as_of", "later_from", "later_to", "n_incident_cells", "n_units"});
     for (const auto& round : r.rounds)
         for (const auto& m : round.models) {
             auto row = [&](const std::string& metric, const Estimate& e) {
                 out += csv_record({round.label, m.name, metric, fixed(e.value, 6), fixed(e.ci_low, 6), fixed(e.ci_high, 6),
                                    std::to_string(m.score.incidents), std::to_string(m.score.cells), m.kind, r.mode,
                                    date_to_string(round.as_of), date_or_blank(round.from),
-                                   std::isfinite(round.to) ? date_to_string(round.to - 1) : "", std::to_string(m.score.incident_cells)});
+                                   std::isfinite(round.to) ? date_to_string(round.to - 1) : "", std::to_string(m.score.incident_cells), std::to_string(m.score.units)});
             };
             row("auc", m.score.auc);
             for (size_t k = 0; k < m.score.percents.size() && k < m.score.capture.size(); ++k)
