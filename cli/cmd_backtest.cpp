@@ -36,7 +36,9 @@ double parse_split(const std::string& text) {
     throw Error("--split '" + text + "' is not a date", {}, "write a year (2006: from 1 January), a month (2006-04) or a day (2006-04-15)");
 }
 
-void prepare_output(const std::string& dir, bool overwrite) {
+// Checked before any work (a refused folder costs nothing); created only once the scenario is planned, so that a
+// scenario error leaves no empty folder behind.
+void check_output(const std::string& dir, bool overwrite) {
     std::error_code ec;
     if (fs::exists(dir, ec)) {
         if (!fs::is_directory(dir, ec)) throw Error("the output path exists and is not a folder", Location{dir}, "choose another -o");
@@ -44,6 +46,10 @@ void prepare_output(const std::string& dir, bool overwrite) {
             throw Error("the output folder exists and is not empty", Location{dir},
                         "pass --overwrite to replace its outputs, or choose another -o");
     }
+}
+
+void create_output(const std::string& dir) {
+    std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw Error("cannot create the output folder: " + ec.message(), Location{dir}, "check permissions");
 }
@@ -58,7 +64,7 @@ std::string pct(double v) {
 void print_result(const RunPlan& plan, const backtest::Result& r, const std::vector<OutputFile>& files) {
     std::printf("\nminerisk backtest: %s\n", r.scenario_name.c_str());
     std::printf("mode: %s, %zu %s; grid: %s; %d bootstrap resamples (seed %llu)\n", r.mode.c_str(), r.rounds.size(),
-                r.mode == "spatial blocks" ? "folds" : "splits", r.grid.c_str(), r.options.replicates,
+                r.mode == "spatial blocks" ? (r.rounds.size() == 1 ? "fold" : "folds") : (r.rounds.size() == 1 ? "split" : "splits"), r.grid.c_str(), r.options.replicates,
                 static_cast<unsigned long long>(r.options.seed));
     std::printf("%-12s %8s %8s %8s  source\n", "input", "read", "used", "skipped");
     for (const auto& l : plan.inputs.layers) {
@@ -116,12 +122,16 @@ void add_backtest(CLI::App& app, Common& common) {
         "  minerisk backtest sector.yaml --split 2024-01-01 -o bt/            one split: known before 2024, scored on 2024 on\n"
         "  minerisk backtest sector.yaml --split 2006,2008,2010 -o bt/        rolling origin, each split scored up to the next\n"
         "  minerisk backtest sector.yaml --blocks 8 --folds 5 -o bt/          incidents held out by place (no usable dates)\n"
-        "Outputs: backtest.csv, capture.png, backtest.html. Formulas and meaning: docs/backtest.md.");
+        "Also, as for every command: -q (no progress, only errors and the summary), --progress auto|bar|gdal|none\n"
+        "(progress on stderr, one stage per split or fold), --var NAME=VALUE (for ${NAME} in the scenario).\n"
+        "Outputs: backtest.csv, capture.png, backtest.html, each written under a temporary name and renamed into place.\n"
+        "Formulas, baselines, limits: docs/backtest.md.");
     struct Args {
         std::string scenario, out;
         std::vector<std::string> splits;
         double horizon_years = 0;
         int blocks = 0, folds = 5, bootstrap = 1000;
+        std::string unit = "accident";
         std::uint64_t seed = backtest::Options{}.seed;
         bool overwrite = false;
         unsigned threads = 0;
@@ -146,6 +156,11 @@ void add_backtest(CLI::App& app, Common& common) {
     cmd->add_option("--bootstrap", a->bootstrap, "bootstrap resamples for the 95% intervals (0: none)")
         ->check(CLI::Range(0, 1000000))
         ->capture_default_str();
+    cmd->add_option("--bootstrap-unit", a->unit,
+                    "what the bootstrap resamples: accident (incidents in the same cell on the same date are drawn "
+                    "together, e.g. the victims of one accident) or incident (each alone)")
+        ->check(CLI::IsMember({"accident", "incident"}))
+        ->capture_default_str();
     cmd->add_option("--seed", a->seed, "seed of the bootstrap and of the block folds (same seed, same figures)")->capture_default_str();
     cmd->add_flag("--overwrite", a->overwrite, "write into an existing, non-empty output folder");
     cmd->add_option("-j,--threads", a->threads, "threads to use (default: the scenario's run.threads, else all cores)");
@@ -160,16 +175,18 @@ void add_backtest(CLI::App& app, Common& common) {
         bo.replicates = a->bootstrap;
         bo.seed = a->seed;
         bo.horizon_days = a->horizon_years * 365.25;
+        bo.cluster = a->unit == "accident";
         if (bo.splits.empty() && bo.blocks == 0)
             throw Error("say how to hold incidents out", {},
                         "give --split DATE (e.g. --split 2020 or --split 2018,2020,2022), or --blocks K for data without usable dates");
         if (a->horizon_years > 0 && bo.blocks > 0) throw Error("--horizon-years goes with --split, not --blocks");
-        prepare_output(a->out, a->overwrite);
+        check_output(a->out, a->overwrite);
 
         RunOptions o = options_for(common);
         o.threads = a->threads;
         const Scenario sc = load_scenario(a->scenario, scenario_vars(common));
         RunPlan plan = plan_run(sc, o);
+        create_output(a->out);
         bo.progress = o.progress;
         bo.progress_user = o.progress_user;
         bo.on_stage = o.on_stage;
