@@ -7,7 +7,7 @@
 //   status; its unmarked perimeter is 0 when it is cleared or cancelled.
 // - incidents in the zone: those whose point falls in a cell of the zone (the polygon is exactly those cells).
 //   Far from hazards: no counted hazard within zones.survey_distance of the incident. Far incidents in no zone
-//   are collected for a warning (the risk there stayed below the threshold).
+//   are collected for the survey referrals (the risk there stayed below the threshold).
 // - last session: the latest counted session held within reach of the zone polygon, or belonging to a
 //   settlement in reach (see context.cpp).
 #include <algorithm>
@@ -58,17 +58,19 @@ void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<s
             const bool on_grid = fc >= 0 && fr >= 0 && fc < double(grid.width) && fr < double(grid.height);
             const std::int32_t l = on_grid ? labels[static_cast<size_t>(fr * double(grid.width) + fc)] : 0;
             const GEOSGeometry* ig = ctx.incident_geoms.get(i);
+            // Far from every counted hazard: judged once per incident, inside zones or not (the incidents layer
+            // of the exports carries it).
+            const bool far = ig && !any_within(ctx.hazard_geoms, ctx.hazard_counted, ig, b, ctx.spec.survey_distance);
+            if (ig) ctx.incident_far[static_cast<size_t>(i)] = far ? 1 : 0;
             if (l <= 0) {
-                // Not in a zone: still worth a warning when it is far from every recorded hazard.
-                if (ig && !any_within(ctx.hazard_geoms, ctx.hazard_counted, ig, b, ctx.spec.survey_distance))
-                    ctx.far_outside.push_back(i);
+                // Not in a zone: referred for survey on its own (survey_referrals) when far from every hazard.
+                if (far) ctx.far_outside.push_back(i);
                 continue;
             }
             Zone& z = zones[static_cast<size_t>(l - 1)];
             ++z.incidents_all;
             if (ctx.incident_recent(i)) ++z.incidents_recent;
-            if (!ig) continue;
-            if (!any_within(ctx.hazard_geoms, ctx.hazard_counted, ig, b, ctx.spec.survey_distance)) {
+            if (far) {
                 ++z.incidents_far_from_hazards;
                 const double d = ctx.incident_date[static_cast<size_t>(i)];
                 double& first = ctx.zone_far_first[static_cast<size_t>(l)];
@@ -81,7 +83,7 @@ void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<s
         Zone& z = zones[k];
         GeomHolder zg{h};
         zg.g = ctx.geos.read_wkb(z.wkb);
-        if (!zg.g) throw Error("zone " + std::to_string(z.id) + ": GEOS cannot read its polygon");
+        if (!zg.g) throw Error("zone id " + std::to_string(z.id) + ": GEOS cannot read its polygon");
         zg.p = GEOSPrepare_r(h, zg.g);
         const Extent box = envelope(h, zg.g);
 
@@ -97,6 +99,7 @@ void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<s
                 zs.name = ctx.settlement_label(s);
                 const double pop = ctx.settlement_population(s);
                 zs.population = std::isfinite(pop) && pop > 0 ? pop : 0;
+                zs.population_known = std::isfinite(pop);
                 zs.returnee = ctx.settlement_returnee(s);
                 zs.distance_m = d;
                 z.settlements.push_back(std::move(zs));
@@ -123,6 +126,7 @@ void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<s
                 zh.status = ctx.text(ctx.hazards, "status", hz);
                 zh.ordnance = ctx.text(ctx.hazards, "ordnance", hz);
                 zh.unmarked_m = ctx.unmarked(hz);
+                zh.released = !ctx.hazard_counted[static_cast<size_t>(hz)];
                 z.unmarked_perimeter_m += zh.unmarked_m;
                 z.hazards.push_back(std::move(zh));
             }

@@ -142,13 +142,16 @@ Context::Context(const ZoneInputs& zin, const Inputs& inputs)
     const std::int64_t ni = incidents ? incidents->size() : 0;
     incident_counted.assign(static_cast<size_t>(ni), 1);
     incident_date.assign(static_cast<size_t>(ni), NAN);
+    incident_far.assign(static_cast<size_t>(ni), -1);  // judged by zone_attributes
     std::int64_t later = 0;
     for (std::int64_t i = 0; i < ni; ++i) {
         const double d = num(incidents, "date", i);
         incident_date[static_cast<size_t>(i)] = d;
         if (d > as_of) incident_counted[static_cast<size_t>(i)] = 0, ++later;
     }
-    if (later) warnings.push_back(std::to_string(later) + " incident(s) dated after the as_of date are left out of the zones' counts");
+    if (later)
+        warnings.push_back(plural(later, "incident", "incidents") + " dated after the as_of date " + verb(later, "is", "are") +
+                           " left out of the zones' counts");
 
     const std::int64_t ns = settlements ? settlements->size() : 0;
     settlement_last_session.assign(static_cast<size_t>(ns), NAN);
@@ -211,11 +214,17 @@ Context::Context(const ZoneInputs& zin, const Inputs& inputs)
         double& last = settlement_last_session[static_cast<size_t>(best)];
         if (std::isnan(last) || d > last) last = d;
     }
-    if (undated) warnings.push_back(std::to_string(undated) + " session(s) without a readable date are left out");
-    if (after) warnings.push_back(std::to_string(after) + " session(s) dated after the as_of date are left out");
+    if (undated)
+        warnings.push_back(plural(undated, "session", "sessions") + " without a readable date " + verb(undated, "is", "are") +
+                           " left out");
+    if (after)
+        warnings.push_back(plural(after, "session", "sessions") + " dated after the as_of date " + verb(after, "is", "are") +
+                           " left out");
     if (unmatched)
-        warnings.push_back(std::to_string(unmatched) + " session(s) belong to no settlement (no matching id, none within " +
-                           metres(spec.reach) + "); they still count for zones within reach of where they were held");
+        warnings.push_back(plural(unmatched, "session", "sessions") + " " + verb(unmatched, "belongs", "belong") +
+                           " to no settlement (no matching id, none within " + metres(spec.reach) + "); " +
+                           verb(unmatched, "it still counts", "they still count") +
+                           " for zones within reach of where " + verb(unmatched, "it was", "they were") + " held");
 }
 
 std::string Context::text(const FeatureLayer* l, const char* role, std::int64_t i) const {

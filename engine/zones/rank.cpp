@@ -39,10 +39,6 @@ namespace {
 
 constexpr size_t kListed = 5;  // names listed in a reason before "and N more"
 
-std::string plural(std::int64_t n, const char* one, const char* many) {
-    return thousands(double(n)) + " " + (n == 1 ? one : many);
-}
-
 std::string survey_reason(const Context& ctx, const Zone& z) {
     const std::int64_t n = z.incidents_far_from_hazards;
     const double first = ctx.zone_far_first[static_cast<size_t>(z.id)];
@@ -63,10 +59,19 @@ std::string mark_reason(const Context& ctx, const Zone& z) {
     std::vector<std::string> names;
     for (size_t i = 0; i < hs.size() && i < kListed; ++i)
         names.push_back(hs.size() == 1 ? hs[i]->id : hs[i]->id + " (" + metres(hs[i]->unmarked_m) + ")");
-    std::string list = join(names, ", ");
-    if (hs.size() > kListed) list += " and " + plural(static_cast<std::int64_t>(hs.size() - kListed), "other hazard", "other hazards");
-    return metres(z.unmarked_perimeter_m) + " of the perimeter of " + list + " has no sign within " +
-           metres(ctx.spec.sign_cover);
+    // "A", "A and B", "A, B and C", "A, B, C, D, E and 3 other hazards"
+    std::string list;
+    if (hs.size() > kListed) {
+        list = join(names, ", ") + " and " + plural(static_cast<std::int64_t>(hs.size() - kListed), "other hazard", "other hazards");
+    } else if (!names.empty()) {
+        const std::string last = names.back();
+        names.pop_back();
+        list = names.empty() ? last : join(names, ", ") + " and " + last;
+    }
+    if (hs.empty()) list = "the hazards it touches";  // slivers under 0.5 m each that add up to a metre or more
+    // The hazards are the subject, so the verb agrees with how many there are: "HA-9 has", "HA-1, HA-2 together have".
+    return list + (hs.size() == 1 ? " has " : " together have ") + metres(z.unmarked_perimeter_m) +
+           " of perimeter with no sign within " + metres(ctx.spec.sign_cover);
 }
 
 struct Unvisited {

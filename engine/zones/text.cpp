@@ -21,6 +21,12 @@ std::string thousands(double v) {
 
 std::string metres(double v) { return thousands(v) + " m"; }
 
+std::string plural(std::int64_t n, const char* one, const char* many) {
+    return thousands(double(n)) + " " + (n == 1 ? one : many);
+}
+
+const char* verb(std::int64_t n, const char* one, const char* many) { return n == 1 ? one : many; }
+
 std::string month_of(double days) {
     if (!std::isfinite(days)) return "?";
     return date_to_string(days).substr(0, 7);

@@ -1,6 +1,5 @@
 // build_zones: the order of the zone stage. Each step lives in its own file (see zones_internal.hpp).
 #include <algorithm>
-#include <map>
 
 #include "minerisk/error.hpp"
 #include "zones/zones_internal.hpp"
@@ -23,11 +22,11 @@ std::string pct(double v) {
 }
 
 // Incidents far from every recorded hazard that no zone holds: the strongest sign of unrecorded contamination
-// must not vanish because the risk around them stayed below the threshold. Names the largest group: the
-// incidents are binned on a grid of 2 x survey_distance (at least 1 km), and the 3 x 3 block of bins holding the
-// most of them is reported with its centre and the nearest settlement. Linear in the incidents.
-std::string far_outside_warning(Context& ctx, float threshold) {
+// must not vanish because the risk around them stayed below the threshold. The survey referrals list every group
+// of them; the warning counts them, names the largest group and says where the full list is.
+std::string far_outside_warning(const Context& ctx, const std::vector<SurveyReferral>& referrals, float threshold) {
     const auto& ids = ctx.far_outside;
+    const std::int64_t n = static_cast<std::int64_t>(ids.size());
     double first = NAN, last = NAN;
     for (std::int64_t i : ids) {
         const double d = ctx.incident_date[static_cast<size_t>(i)];
@@ -36,61 +35,25 @@ std::string far_outside_warning(Context& ctx, float threshold) {
             if (std::isnan(last) || d > last) last = d;
         }
     }
-    const double bin = std::max(1000.0, 2 * ctx.spec.survey_distance);
-    auto centre = [&](std::int64_t i) {
-        const Extent& b = ctx.incidents->bounds[static_cast<size_t>(i)];
-        return std::pair<double, double>(0.5 * (b.xmin + b.xmax), 0.5 * (b.ymin + b.ymax));
-    };
-    std::map<std::pair<long long, long long>, std::vector<std::int64_t>> bins;
-    for (std::int64_t i : ids) {
-        const auto [x, y] = centre(i);
-        bins[{static_cast<long long>(std::floor(x / bin)), static_cast<long long>(std::floor(y / bin))}].push_back(i);
-    }
-    std::pair<long long, long long> best_key{0, 0};
-    size_t best_n = 0;
-    for (const auto& [key, v] : bins) {
-        size_t n = 0;
-        for (long long dx = -1; dx <= 1; ++dx)
-            for (long long dy = -1; dy <= 1; ++dy) {
-                auto it = bins.find({key.first + dx, key.second + dy});
-                if (it != bins.end()) n += it->second.size();
-            }
-        if (n > best_n) best_n = n, best_key = key;
-    }
-    double sx = 0, sy = 0;
-    std::vector<std::int64_t> group;
-    for (long long dx = -1; dx <= 1; ++dx)
-        for (long long dy = -1; dy <= 1; ++dy) {
-            auto it = bins.find({best_key.first + dx, best_key.second + dy});
-            if (it == bins.end()) continue;
-            for (std::int64_t i : it->second) {
-                const auto [x, y] = centre(i);
-                sx += x, sy += y;
-                group.push_back(i);
-            }
-        }
-    const double gx = sx / double(group.size()), gy = sy / double(group.size());
-    double spread = 0;
-    for (std::int64_t i : group) {
-        const auto [x, y] = centre(i);
-        spread = std::max(spread, std::hypot(x - gx, y - gy));
-    }
-    char where[160];
-    std::snprintf(where, sizeof where, "%zu of them within %s of E %.0f N %.0f", group.size(), metres(spread).c_str(), gx, gy);
-    std::string s = std::to_string(ids.size()) + " incident(s)";
+    std::string s = plural(n, "incident", "incidents");
     if (std::isfinite(first)) s += " (" + month_of(first) + (last > first ? " to " + month_of(last) : "") + ")";
-    s += " lie more than " + metres(ctx.spec.survey_distance) +
-         " from any recorded hazard but in no zone, because the risk around them stays below the threshold " +
-         plain_number(threshold) + "; the largest group: " + where;
-    if (ctx.settlements && ctx.settlements->size() > 0) {
-        GEOSGeometry* p = ctx.geos.point(gx, gy);
-        std::int64_t near = -1;
-        const double d = nearest_distance(ctx.settlement_geoms, {}, p, Extent{gx, gy, gx, gy}, &near);
-        GEOSGeom_destroy_r(ctx.geos.h, p);
-        if (near >= 0) s += " (nearest settlement " + ctx.settlement_label(near) + ", " + metres(d) + ")";
+    s += std::string(" ") + verb(n, "lies", "lie") + " more than " + metres(ctx.spec.survey_distance) +
+         " from any recorded hazard but in no zone, because the risk around " + verb(n, "it", "them") +
+         " stays below the threshold " + plain_number(threshold) +
+         " (or stays above it over less than min_area): contamination nobody has recorded. " +
+         (n == 1 ? "It is" : "They are") + " listed for non-technical survey as " +
+         plural(static_cast<std::int64_t>(referrals.size()), "group", "groups") +
+         " in survey_referrals (the GeoPackage layer, survey_referrals.csv and the report)";
+    if (!referrals.empty() && referrals.front().incidents > 1) {
+        const SurveyReferral& r = referrals.front();
+        char where[160];
+        std::snprintf(where, sizeof where, " within %s of E %.0f N %.0f", metres(r.spread_m).c_str(), r.x, r.y);
+        s += "; the largest, referral 1: " + plural(r.incidents, "incident", "incidents") + where;
+        if (!r.nearest_settlement.empty())
+            s += " (nearest settlement " + r.nearest_settlement + ", " + metres(r.settlement_distance_m) + ")";
     }
-    s += ": contamination nobody has recorded; refer them for non-technical survey, or lower zones.threshold (or use "
-         "zones.top_percent) so that they form a zone";
+    s += std::string(". ") + verb(n, "Refer it", "Refer them") +
+         ", or lower zones.threshold (or use zones.top_percent) so that " + verb(n, "it forms", "they form") + " a zone";
     return s;
 }
 
@@ -144,9 +107,10 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
     if (valid > 0 && candidates == 0)
         res.warnings.push_back("no cell reaches the threshold " + plain_number(threshold) + ": no zones");
     else if (valid > 0 && clean.zones == 0)
-        res.warnings.push_back("the " + std::to_string(clean.candidate_components) + " area(s) at or above the threshold " +
-                               plain_number(threshold) + " are all smaller than min_area (" + thousands(spec.min_area) +
-                               " m2): no zones");
+        res.warnings.push_back(
+            (clean.candidate_components == 1 ? std::string("the only area") : "the " + plural(clean.candidate_components, "area", "areas")) +
+            " at or above the threshold " + plain_number(threshold) + (clean.candidate_components == 1 ? " is" : " are all") +
+            " smaller than min_area (" + thousands(spec.min_area) + " m2): no zones");
 
     // 3. Polygons and statistics.
     std::vector<Zone> zs(static_cast<size_t>(clean.zones));
@@ -180,19 +144,25 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
     zone_actions(ctx, zs);
     res.settlements = rank_settlements(ctx, risk, zs, progress.sub(0.85, 1.0));
 
+    // Zones are named as the report names them, by rank, with the id beside it: "rank 5 (zone id 81)".
     std::int64_t alone = 0;
-    for (const Zone& z : zs) alone += z.settlements.empty();
+    const Zone* first_alone = nullptr;
+    for (const Zone& z : zs)
+        if (z.settlements.empty()) ++alone, first_alone = first_alone ? first_alone : &z;
     if (alone && ctx.settlements && ctx.settlements->size() > 0)
-        res.warnings.push_back(std::to_string(alone) + " of " + std::to_string(zs.size()) + " zone(s) have no settlement within " +
-                               metres(spec.reach) + " (e.g. zone " + std::to_string([&] {
-                                   for (const Zone& z : zs)
-                                       if (z.settlements.empty()) return z.id;
-                                   return 0;
-                               }()) + "): no population raises their priority");
+        res.warnings.push_back(std::to_string(alone) + " of " + plural(static_cast<std::int64_t>(zs.size()), "zone", "zones") + " " +
+                               verb(alone, "has", "have") + " no settlement within " + metres(spec.reach) +
+                               (alone == 1 ? ": " : ", the first of them ") + "rank " + std::to_string(first_alone->rank) +
+                               " (zone id " + std::to_string(first_alone->id) + "); no population raises " +
+                               verb(alone, "its", "their") + " priority");
     if (!ctx.settlements) res.warnings.push_back("no settlements layer: no population raises a zone's priority, and no settlement is ranked");
     if (!ctx.hazards && !zs.empty())
         res.warnings.push_back("no hazards layer: every incident in a zone counts as far from any recorded hazard");
-    if (!ctx.far_outside.empty() && valid > 0) res.warnings.push_back(far_outside_warning(ctx, threshold));
+    if (!ctx.far_outside.empty() && valid > 0) {
+        res.survey_referrals = survey_referrals(ctx, risk, threshold);
+        res.warnings.push_back(far_outside_warning(ctx, res.survey_referrals, threshold));
+    }
+    res.incident_far_from_hazard = std::move(ctx.incident_far);
     for (auto& w : ctx.warnings) res.warnings.push_back(std::move(w));
     res.zones = std::move(zs);
     progress.report(1.0, "zones");

@@ -8,6 +8,7 @@
 //   attributes.cpp  settlements, hazards (with unmarked perimeter), incidents and sessions per zone
 //   settlements.cpp the ranked settlements
 //   rank.cpp        zone priority, rank, actions and reasons
+//   referrals.cpp   far-from-hazard incidents in no zone, grouped for non-technical survey
 //   text.cpp        numbers and dates in plain words
 //   zones.cpp       build_zones: the order of the above, progress and warnings
 #pragma once
@@ -167,6 +168,7 @@ struct Context {
     std::vector<double> hazard_unmarked;           // m; NaN = not computed yet
     std::vector<double> zone_far_first;            // by zone id: earliest date of its far incidents (NaN: none dated)
     std::vector<std::int64_t> far_outside;         // incidents far from every counted hazard that lie in no zone
+    std::vector<signed char> incident_far;         // per incident: 1 far from every counted hazard, 0 not, -1 not judged
     std::vector<std::string> warnings;
 
     std::string hazard_label(std::int64_t i) const;
@@ -212,10 +214,24 @@ void rank_zones(std::vector<Zone>& zones);
 // Sets action and reason of each zone.
 void zone_actions(Context& ctx, std::vector<Zone>& zones);
 
+// ---- referrals.cpp -----------------------------------------------------------------------------------
+
+// Groups points by single linkage: two points less than or exactly `link` apart are in one group, and so are
+// their groups. Returns each point's group, numbered 0, 1, ... in the order of the groups' first points.
+// O(n log n): only the edges of the points' Delaunay triangulation are tested (the minimum spanning tree, and so
+// every link single linkage needs, is among them).
+std::vector<std::int64_t> link_groups(GEOSContextHandle_t h, const std::vector<Pt>& points, double link);
+
+// The far incidents in no zone (ctx.far_outside), grouped at zones.survey_distance, each group with its centre,
+// dates, the highest risk at its incidents, the nearest settlement and a reason; the largest group first.
+std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskGrid& risk, float threshold);
+
 // ---- text.cpp ----------------------------------------------------------------------------------------
 
 std::string thousands(double v);          // 1240 -> "1,240" (rounded to a whole number)
 std::string metres(double v);             // "1,240 m"
+std::string plural(std::int64_t n, const char* one, const char* many);  // (1, "zone", "zones") -> "1 zone"; 1200 -> "1,200 zones"
+const char* verb(std::int64_t n, const char* one, const char* many);    // the verb that agrees with n: (2, "lies", "lie") -> "lie"
 std::string month_of(double days);        // "2024-05"
 std::string plain_number(double v);       // 0.5 -> "0.5", 2000 -> "2000"
 std::string lower_trim(const std::string& s);

@@ -20,12 +20,14 @@ struct ZoneSettlement {
     double population = 0;      // 0 when unknown
     bool returnee = false;
     double distance_m = 0;      // from the settlement to the zone (0 inside)
+    bool population_known = true;  // false: no population recorded (population is then 0)
 };
 
 struct ZoneHazard {
     std::int64_t feature = -1;  // index in the hazards layer
     std::string id, status, ordnance;
     double unmarked_m = 0;      // length of its perimeter no sign covers
+    bool released = false;      // status cleared or cancelled: listed, but not counted as recorded contamination
 };
 
 struct Zone {
@@ -66,12 +68,31 @@ struct RankedSettlement {
     int zone_id = 0;                      // the zone it is in or nearest in reach of (0 = none)
 };
 
+// A group of incidents far from every recorded hazard that no zone holds: contamination nobody has recorded,
+// where the risk stayed below the zone threshold. Incidents at most zones.survey_distance apart are one group.
+struct SurveyReferral {
+    int id = 0;                           // 1 = the group with the most incidents
+    double x = NAN, y = NAN;              // centre (mean of the incidents' points), working CRS
+    std::int64_t incidents = 0;
+    double spread_m = 0;                  // distance from the centre to the farthest of its incidents
+    double first_date = NAN, last_date = NAN;  // days since 1970-01-01; NaN when none is dated
+    double max_risk = NAN;                // highest combined risk in the cells of its incidents (NaN: off the grid)
+    std::string nearest_settlement;       // name (or id) of the settlement nearest the centre; "" = none
+    double settlement_distance_m = NAN;   // from the centre to it
+    std::string reason;                   // plain words, with the figures
+    std::vector<std::int64_t> incident_features;  // indices in the incidents layer, ascending
+};
+
 struct ZoneResult {
     double threshold = 0;                 // the risk threshold actually used (from top_percent if given)
     std::vector<Zone> zones;              // sorted by rank
     std::vector<RankedSettlement> settlements;  // sorted by rank
     std::vector<std::string> factor_names;
     std::vector<std::string> warnings;
+    std::vector<SurveyReferral> survey_referrals;  // sorted by id
+    // Per incident (index in the incidents layer): 1 = farther than zones.survey_distance from every counted
+    // hazard, 0 = not, -1 = not judged (dated after as_of, or no usable geometry). Empty without incidents.
+    std::vector<signed char> incident_far_from_hazard;
 };
 
 // Inputs to the zone stage: the rasters the run wrote, and what the run knew.

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <chrono>
 #include <random>
 
 #include "minerisk/error.hpp"
@@ -567,13 +568,42 @@ TEST(ZoneAttributes, SettlementsHazardsIncidentsAndSessions) {
     // Priority: people in reach, and the two incidents far from any recorded hazard.
     EXPECT_NEAR(a.priority, 0.9 * (1 + std::log10(2001.0)) * (1 + std::log10(3.0)), 1e-6);
     EXPECT_EQ(a.rank, 1);
-    // The incident at (50, 50) is 550 m from HA-3 and in no zone: a warning says so.
+    // The incident at (50, 50) is 550 m from HA-3 and in no zone: a survey referral of its own, and a warning
+    // that points to the referrals.
+    ASSERT_EQ(res.survey_referrals.size(), 1u);
+    const SurveyReferral& r = res.survey_referrals[0];
+    EXPECT_EQ(r.id, 1);
+    EXPECT_EQ(r.incidents, 1);
+    EXPECT_EQ(r.incident_features, (std::vector<std::int64_t>{4}));
+    EXPECT_DOUBLE_EQ(r.x, 50);
+    EXPECT_DOUBLE_EQ(r.y, 50);
+    EXPECT_EQ(r.spread_m, 0);
+    EXPECT_EQ(r.first_date, days("2026-02-01"));
+    EXPECT_EQ(r.last_date, days("2026-02-01"));
+    EXPECT_FLOAT_EQ(static_cast<float>(r.max_risk), 0.0f);  // the cell at (50, 50) has no risk
+    EXPECT_EQ(r.nearest_settlement, "Faraway");
+    EXPECT_NEAR(r.settlement_distance_m, 550, 1e-9);
+    EXPECT_EQ(r.reason,
+              "1 incident (2026-02) lies more than 500 m from any recorded hazard and in no zone (the combined risk there is 0, "
+              "below the zone threshold 0.5): contamination nobody has recorded; nearest settlement Faraway (550 m)");
     bool warned = false;
     for (const auto& w : res.warnings)
-        warned |= w.find("1 incident(s) (2026-02) lie more than 500 m from any recorded hazard but in no zone") != std::string::npos &&
-                  w.find("the largest group: 1 of them within 0 m of E 50 N 50 (nearest settlement Faraway, 550 m)") !=
-                      std::string::npos;
+        warned |= w.find("1 incident (2026-02) lies more than 500 m from any recorded hazard but in no zone, because the risk "
+                         "around it stays below the threshold 0.5") != std::string::npos &&
+                  w.find("It is listed for non-technical survey as 1 group in survey_referrals") != std::string::npos &&
+                  w.find("Refer it, or lower zones.threshold") != std::string::npos;
     EXPECT_TRUE(warned);
+    // Every incident judged near or far from the counted hazards, for the incidents layer of the exports.
+    EXPECT_EQ(res.incident_far_from_hazard, (std::vector<signed char>{0, 1, 1, -1, 1, 0}));  // the 4th: after as_of
+    // Released hazards are marked as such; every population here is recorded.
+    EXPECT_FALSE(a.hazards[0].released);
+    EXPECT_TRUE(a.hazards[1].released);  // "Cleared"
+    for (const auto& st : a.settlements) EXPECT_TRUE(st.population_known) << st.name;
+    // Zone B has nobody near: the warning names it by rank, with its id.
+    bool alone = false;
+    for (const auto& w : res.warnings)
+        alone |= w == "1 of 2 zones has no settlement within 300 m: rank 2 (zone id 2); no population raises its priority";
+    EXPECT_TRUE(alone);
 
     const Zone& b = *by_id(res, 2);
     EXPECT_TRUE(b.settlements.empty());
@@ -593,7 +623,7 @@ TEST(ZoneActions, EachActionAppearsWithItsFigures) {
     EXPECT_NE(a.reason.find("2 incidents since 2024-05 lie more than 500 m from any recorded hazard: contamination nobody has recorded"),
               std::string::npos)
         << a.reason;
-    EXPECT_NE(a.reason.find("300 m of the perimeter of HA-1 has no sign within 50 m"), std::string::npos) << a.reason;
+    EXPECT_NE(a.reason.find("HA-1 has 300 m of perimeter with no sign within 50 m"), std::string::npos) << a.reason;
     EXPECT_NE(a.reason.find("Kengerli (1,200 people, returnees, never visited), Shikhbabali (300 people, last session 2023-04) "
                             "have had no session in the last 365 days"),
               std::string::npos)
@@ -611,7 +641,7 @@ TEST(ZoneActions, EachConditionAlone) {
     auto res = r.run();
     ASSERT_EQ(res.zones.size(), 1u);
     EXPECT_EQ(res.zones[0].action, "mark");
-    EXPECT_EQ(res.zones[0].reason, "240 m of the perimeter of HA-9 has no sign within 100 m");
+    EXPECT_EQ(res.zones[0].reason, "HA-9 has 240 m of perimeter with no sign within 100 m");
 
     // One never-visited village (no sessions layer), no hazard, no incident: hold sessions.
     r.inputs.layers.clear();
@@ -738,4 +768,153 @@ TEST(ZoneResultIsDeterministic, TwoRunsGiveTheSameZones) {
         EXPECT_EQ(a.zones[i].reason, b.zones[i].reason);
     }
     for (size_t i = 0; i < a.settlements.size(); ++i) EXPECT_EQ(a.settlements[i].id, b.settlements[i].id);
+}
+
+// ---- mark reasons with several hazards ----------------------------------------------------------------------
+
+TEST(ZoneActions, MarkReasonListsTheLongestFiveAndAgreesWithThem) {
+    ZoneCase r(100, 100);
+    r.fill(10, 10, 60, 90, 0.9f);  // x 100-910, y 390-900
+    std::vector<HandFeature> hazards;
+    for (int k = 1; k <= 7; ++k)  // HA-k: a square of side 10k m, perimeter 40k m, none signed
+        hazards.push_back({square(100.0 * k, 500, 100.0 * k + 10.0 * k, 500 + 10.0 * k), {{"id", "HA-" + std::to_string(k)}}});
+    r.inputs.layers.push_back(make_layer("hazards", hazards, {{"id", "text"}}));
+    auto res = r.run();
+    ASSERT_EQ(res.zones.size(), 1u);
+    EXPECT_EQ(res.zones[0].reason,
+              "HA-7 (280 m), HA-6 (240 m), HA-5 (200 m), HA-4 (160 m), HA-3 (120 m) and 2 other hazards together have "
+              "1,120 m of perimeter with no sign within 100 m");
+    hazards.resize(2);
+    r.inputs.layers.clear();
+    r.inputs.layers.push_back(make_layer("hazards", hazards, {{"id", "text"}}));
+    res = r.run();
+    EXPECT_EQ(res.zones[0].reason, "HA-2 (80 m) and HA-1 (40 m) together have 120 m of perimeter with no sign within 100 m");
+}
+
+// ---- survey referrals: far incidents in no zone, grouped ----------------------------------------------------
+
+namespace {
+
+// Single linkage the slow, obvious way: every pair.
+std::vector<std::int64_t> groups_by_every_pair(const std::vector<zones::Pt>& p, double link) {
+    std::vector<std::int64_t> g(p.size(), -1);
+    std::int64_t next = 0;
+    for (size_t i = 0; i < p.size(); ++i) {
+        if (g[i] >= 0) continue;
+        g[i] = next;
+        std::vector<size_t> todo{i};
+        while (!todo.empty()) {
+            const size_t a = todo.back();
+            todo.pop_back();
+            for (size_t b = 0; b < p.size(); ++b)
+                if (g[b] < 0 && std::hypot(p[a].x - p[b].x, p[a].y - p[b].y) <= link) g[b] = next, todo.push_back(b);
+        }
+        ++next;
+    }
+    return g;
+}
+
+}  // namespace
+
+TEST(SurveyReferrals, LinkGroupsIsSingleLinkage) {
+    zones::Geos geos;
+    // A chain 400 m apart is one group however long; a 600 m gap splits it; exactly the link distance joins.
+    std::vector<zones::Pt> chain = {{0, 0}, {400, 0}, {800, 0}, {1200, 0}, {1800, 0}, {2300, 0}};
+    EXPECT_EQ(zones::link_groups(geos.h, chain, 500), (std::vector<std::int64_t>{0, 0, 0, 0, 1, 1}));
+    // Points at the same place, and collinear points (a degenerate triangulation).
+    std::vector<zones::Pt> same = {{5, 5}, {5, 5}, {900, 900}, {5, 5}};
+    EXPECT_EQ(zones::link_groups(geos.h, same, 100), (std::vector<std::int64_t>{0, 0, 1, 0}));
+    EXPECT_EQ(zones::link_groups(geos.h, {{1, 1}}, 100), (std::vector<std::int64_t>{0}));
+    EXPECT_TRUE(zones::link_groups(geos.h, {}, 100).empty());
+    // Random clouds, against every pair.
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> u(0, 5000);
+    for (int trial = 0; trial < 20; ++trial) {
+        std::vector<zones::Pt> pts(300);
+        for (auto& p : pts) p = {std::round(u(rng)), std::round(u(rng))};
+        const double link = 100.0 + 20.0 * trial;
+        EXPECT_EQ(zones::link_groups(geos.h, pts, link), groups_by_every_pair(pts, link)) << "trial " << trial;
+    }
+}
+
+TEST(SurveyReferrals, LinkGroupsIsFastWhereIncidentsCrowd) {
+    // 100,000 incidents in a 2 km square, a quarter of them on the same spot: every pair would be 5e9 distance
+    // tests; the triangulation needs a second or so.
+    zones::Geos geos;
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> u(0, 2000);
+    std::vector<zones::Pt> pts(100000);
+    for (size_t i = 0; i < pts.size(); ++i) pts[i] = i % 4 == 0 ? zones::Pt{1000, 1000} : zones::Pt{u(rng), u(rng)};
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto g = zones::link_groups(geos.h, pts, 500);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(*std::max_element(g.begin(), g.end()), 0);  // one group
+    EXPECT_LT(seconds, 15.0);
+}
+
+TEST(SurveyReferrals, GroupsOfFarIncidentsOutsideZonesLargestFirst) {
+    ZoneCase r(300, 300);  // 3 km square, no zone anywhere (risk 0.2 < 0.5)
+    for (auto& v : r.risk) v = 0.2f;
+    r.at(299 - 100, 100) = 0.3f;  // the cell of the incident at (1005, 1005)
+    r.as_of = days("2026-07-01");
+    r.sc.zones.survey_distance = 500;
+    r.inputs.layers.push_back(make_layer("hazards", {{square(2800, 2800, 2900, 2900), {{"id", "HA-1"}}}}, {{"id", "text"}}));
+    r.inputs.layers.push_back(make_layer(
+        "incidents",
+        {{point(1005, 1005), {{"date", "2021-03-10"}}},  // group A: three within 500 m of each other in a chain
+         {point(1405, 1005), {{"date", "2025-09-01"}}},
+         {point(1805, 1005), {}},                         // undated
+         {point(205, 2505), {{"date", "2024-01-05"}}},   // group B: two
+         {point(505, 2505), {{"date", "2024-02-05"}}},
+         {point(2505, 305), {{"date", "2023-06-01"}}},   // C: alone
+         {point(2855, 2855), {{"date", "2025-01-01"}}},  // in HA-1: not far
+         {point(2005, 305), {{"date", "2026-09-01"}}}},  // after as_of: left out
+        {{"date", "date"}}));
+    r.inputs.layers.push_back(make_layer("settlements", {{point(1400, 1200), {{"name", "Sarvanli"}, {"population", "398"}}}},
+                                         {{"name", "text"}, {"population", "number"}}));
+    auto res = r.run();
+    EXPECT_TRUE(res.zones.empty());
+    ASSERT_EQ(res.survey_referrals.size(), 3u);
+    const SurveyReferral &a = res.survey_referrals[0], &b = res.survey_referrals[1], &c = res.survey_referrals[2];
+    EXPECT_EQ(a.id, 1);
+    EXPECT_EQ(a.incident_features, (std::vector<std::int64_t>{0, 1, 2}));
+    EXPECT_DOUBLE_EQ(a.x, 1405);
+    EXPECT_DOUBLE_EQ(a.y, 1005);
+    EXPECT_DOUBLE_EQ(a.spread_m, 400);
+    EXPECT_EQ(a.first_date, days("2021-03-10"));
+    EXPECT_EQ(a.last_date, days("2025-09-01"));
+    EXPECT_FLOAT_EQ(static_cast<float>(a.max_risk), 0.3f);
+    EXPECT_EQ(a.nearest_settlement, "Sarvanli");
+    EXPECT_NEAR(a.settlement_distance_m, std::hypot(5, 195), 1e-9);
+    EXPECT_EQ(a.reason,
+              "3 incidents (2021-03 to 2025-09, 1 undated) within 400 m of this point lie more than 500 m from any recorded "
+              "hazard and in no zone (the combined risk at them is at most 0.3, below the zone threshold 0.5): contamination "
+              "nobody has recorded; nearest settlement Sarvanli (195 m)");
+    EXPECT_EQ(b.id, 2);
+    EXPECT_EQ(b.incidents, 2);
+    EXPECT_DOUBLE_EQ(b.x, 355);
+    EXPECT_EQ(c.id, 3);
+    EXPECT_EQ(c.incident_features, (std::vector<std::int64_t>{5}));
+    // Every far incident in no zone is in exactly one referral.
+    std::int64_t total = 0;
+    for (const auto& ref : res.survey_referrals) total += ref.incidents;
+    EXPECT_EQ(total, 6);
+    EXPECT_EQ(res.incident_far_from_hazard, (std::vector<signed char>{1, 1, 1, 1, 1, 1, 0, -1}));
+    // The warning counts them, points to the referrals and names the largest.
+    bool warned = false;
+    for (const auto& w : res.warnings)
+        warned |= w.find("6 incidents (2021-03 to 2025-09) lie more than 500 m from any recorded hazard but in no zone") == 0 &&
+                  w.find("They are listed for non-technical survey as 3 groups in survey_referrals") != std::string::npos &&
+                  w.find("the largest, referral 1: 3 incidents within 400 m of E 1405 N 1005 (nearest settlement Sarvanli, "
+                         "195 m)") != std::string::npos;
+    EXPECT_TRUE(warned);
+}
+
+TEST(SurveyReferrals, NoneWhenEveryFarIncidentIsInAZone) {
+    Village v;
+    v.inputs.layers[2] = make_layer("incidents", {{point(850, 800), {{"date", "2024-05-10"}}}}, {{"date", "date"}});
+    auto res = v.run();
+    EXPECT_TRUE(res.survey_referrals.empty());
+    EXPECT_EQ(by_id(res, 1)->incidents_far_from_hazards, 1);
+    for (const auto& w : res.warnings) EXPECT_EQ(w.find("survey_referrals"), std::string::npos) << w;
 }
