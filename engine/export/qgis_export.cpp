@@ -88,13 +88,15 @@ std::string raster_title(const RasterOutput& r) {
     return r.unit.empty() ? what : what + " (" + r.unit + ")";
 }
 
-// Project layer order, top to bottom: zones, ranked settlements, signs, incidents, sessions, hazards,
-// settlements, extra inputs, then the rasters.
+// Project layer order, top to bottom: zones, survey referrals, ranked settlements, signs, incidents, sessions,
+// hazards, settlements, extra inputs, then the rasters.
 int draw_order(const std::string& role) {
-    static const char* order[] = {"zones", "settlements_ranked", "signs", "incidents", "sessions", "hazards", "settlements"};
-    for (int i = 0; i < 7; ++i)
+    static const char* order[] = {"zones",     "survey_referrals", "settlements_ranked", "signs",
+                                  "incidents", "sessions",         "hazards",            "settlements"};
+    constexpr int n = sizeof order / sizeof order[0];
+    for (int i = 0; i < n; ++i)
         if (role == order[i]) return i;
-    return 7;
+    return n;
 }
 
 std::vector<qgis::ProjectLayer> vector_project_layers(const std::vector<qgis::VectorLayerPlan>& plans) {
@@ -157,7 +159,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     const auto plans = qgis::plan_vector_layers(ctx);
     const std::string gpkg = (fs::path(ctx.output_dir) / kGpkgName).string();
     qgis::write_geopackage(ctx, plans, gpkg);
-    written.push_back({gpkg, "QGIS GeoPackage: zones, ranked settlements and the inputs as used, styled"});
+    written.push_back({gpkg, "QGIS GeoPackage: zones, survey referrals, ranked settlements and the inputs as used, styled"});
 
     std::vector<qgis::Style> raster_styles;
     for (const auto& r : ctx.rasters) {
@@ -183,12 +185,13 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
 
 std::vector<OutputFile> write_zones_only(const ExportContext& ctx) {
     if (!ctx.plan) throw Error("the zones export needs the run's plan", file_location(ctx.output_dir));
+    // The zones and the survey referrals: together they are every place the run says to act.
     std::vector<qgis::VectorLayerPlan> zones;
     for (auto& p : qgis::plan_vector_layers(ctx))
-        if (p.role == "zones") zones.push_back(std::move(p));
+        if (p.role == "zones" || p.role == "survey_referrals") zones.push_back(std::move(p));
     const std::string gpkg = (fs::path(ctx.output_dir) / "zones.gpkg").string();
     qgis::write_geopackage(ctx, zones, gpkg);
-    return {{gpkg, "the zones, ranked, with their attributes and actions (GeoPackage)"}};
+    return {{gpkg, "the zones, ranked, with their attributes and actions, and the survey referrals outside them (GeoPackage)"}};
 }
 
 }  // namespace minerisk

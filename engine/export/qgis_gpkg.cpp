@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 
+#include "export/zone_text.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
@@ -164,6 +165,22 @@ OGRGeometry* geometry_from_wkb(const std::vector<unsigned char>& wkb, OGRwkbGeom
     return layer_geometry(owned.get(), type);
 }
 
+// A settlement as one point: itself when it is a point, else a point inside it (GEOS point on surface: inside
+// a polygon, on a line), so that a polygon settlement shows where people live, not at a centroid outside a
+// crescent-shaped village. Null for a missing or empty geometry.
+OGRGeometry* point_of(const OGRGeometry* g) {
+    if (!g || g->IsEmpty()) return nullptr;
+    if (wkbFlatten(g->getGeometryType()) == wkbPoint) return g->clone();
+    OGRGeometryH p = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)));
+    if (!p) return nullptr;
+    OGRGeometry* point = OGRGeometry::FromHandle(p);
+    if (point->IsEmpty() || wkbFlatten(point->getGeometryType()) != wkbPoint) {
+        delete point;
+        return nullptr;
+    }
+    return point;
+}
+
 // ---- layers ----------------------------------------------------------------------------------------------------
 
 OGRLayer* create_layer(GDALDataset& ds, const VectorLayerPlan& plan, OGRSpatialReference* srs, const std::string& path) {
@@ -189,32 +206,12 @@ void in_transaction(GDALDataset& ds, const std::string& path, Fn&& fn) {
     if (ds.CommitTransaction() != OGRERR_NONE) fail("cannot finish writing", path);
 }
 
-// "CHA 3, SHA 1, cleared 1": hazards a zone touches by status, CHA and SHA first, then the others by name.
-std::string hazard_status_summary(const std::vector<ZoneHazard>& hazards) {
-    std::map<std::string, int> count;
-    for (const auto& h : hazards) {
-        std::string s = h.status;
-        s.erase(0, s.find_first_not_of(" \t"));
-        s.erase(s.find_last_not_of(" \t") + 1);
-        ++count[s.empty() ? "no status" : s];
-    }
-    auto order = [](const std::string& s) {
-        std::string u = s;
-        for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        return u == "CHA" ? 0 : u == "SHA" ? 1 : 2;
-    };
-    std::vector<std::pair<std::string, int>> items(count.begin(), count.end());
-    std::stable_sort(items.begin(), items.end(), [&](const auto& a, const auto& b) { return order(a.first) < order(b.first); });
-    std::vector<std::string> parts;
-    for (const auto& [s, n] : items) parts.push_back(s + " " + std::to_string(n));
-    return join(parts, ", ");
-}
-
 void write_zones(GDALDataset& ds, const VectorLayerPlan& plan, const ZoneResult* zr, OGRSpatialReference* srs,
                  const std::string& path) {
     OGRLayer* layer = create_layer(ds, plan, srs, path);
     std::vector<FieldSpec> fields = {
-        {"rank", OFTInteger},          {"priority", OFTReal},         {"area_ha", OFTReal},
+        {"rank", OFTInteger},          {"id", OFTInteger},
+        {"priority", OFTReal},         {"area_ha", OFTReal},
         {"mean_risk", OFTReal},        {"max_risk", OFTReal},         {"top_factor", OFTString},
         {"population", OFTReal},       {"settlements", OFTString},    {"returnee_settlements", OFTInteger64},
         {"hazards", OFTString},        {"hazard_status", OFTString},  {"incidents", OFTInteger64},
@@ -232,21 +229,21 @@ void write_zones(GDALDataset& ds, const VectorLayerPlan& plan, const ZoneResult*
         for (const auto& z : zr->zones) {
             OGRFeature f(layer->GetLayerDefn());
             f.SetGeometryDirectly(geometry_from_wkb(z.wkb, plan.ogr_type()));
-            std::vector<std::string> settlement_names, hazard_ids;
-            for (const auto& s : z.settlements) settlement_names.push_back(!s.name.empty() ? s.name : s.id);
-            for (const auto& h : z.hazards) hazard_ids.push_back(!h.id.empty() ? h.id : "#" + std::to_string(h.feature));
+            std::vector<std::string> hazard_ids;
+            for (const auto& h : z.hazards) hazard_ids.push_back(exports::hazard_name(h));
             int i = 0;
             f.SetField(i++, z.rank);
+            f.SetField(i++, z.id);
             set_real(f, i++, z.priority);
             set_real(f, i++, rounded(z.area_m2 / 10000.0, 0.01));
             set_real(f, i++, z.mean_risk);
             set_real(f, i++, z.max_risk);
             f.SetField(i++, z.top_factor.c_str());
             set_real(f, i++, z.population_in_reach);
-            f.SetField(i++, join(settlement_names, "; ").c_str());
+            f.SetField(i++, exports::settlements_with_population(z).c_str());
             set_int64(f, i++, z.returnee_settlements);
             f.SetField(i++, join(hazard_ids, "; ").c_str());
-            f.SetField(i++, hazard_status_summary(z.hazards).c_str());
+            f.SetField(i++, exports::hazard_status_summary(z.hazards).c_str());
             set_int64(f, i++, z.incidents_all);
             set_int64(f, i++, z.incidents_recent);
             set_int64(f, i++, z.incidents_far_from_hazards);
@@ -256,6 +253,50 @@ void write_zones(GDALDataset& ds, const VectorLayerPlan& plan, const ZoneResult*
             f.SetField(i++, z.reason.c_str());
             for (size_t k = 0; k + fixed < fields.size(); ++k)
                 set_real(f, static_cast<int>(fixed + k), k < z.factor_mean.size() ? z.factor_mean[k] : NAN);
+            add_feature(*layer, f, path);
+        }
+    });
+}
+
+// The source ids of a referral's incidents ("12; 45; 78"), to find them in the incidents layer (source_fid).
+std::string incident_fids(const SurveyReferral& r, const FeatureLayer* incidents) {
+    std::vector<std::string> ids;
+    for (std::int64_t i : r.incident_features)
+        ids.push_back(std::to_string(incidents && i >= 0 && i < incidents->size() ? incidents->fid[static_cast<size_t>(i)] : i));
+    return join(ids, "; ");
+}
+
+void write_survey_referrals(GDALDataset& ds, const VectorLayerPlan& plan, const ExportContext& ctx, OGRSpatialReference* srs,
+                            const std::string& path) {
+    OGRLayer* layer = create_layer(ds, plan, srs, path);
+    create_fields(*layer,
+                  {{"id", OFTInteger}, {"incidents", OFTInteger64}, {"first_date", OFTString}, {"last_date", OFTString},
+                   {"spread_m", OFTReal}, {"max_risk", OFTReal}, {"nearest_settlement", OFTString},
+                   {"settlement_distance_m", OFTReal}, {"lon", OFTReal}, {"lat", OFTReal}, {"incident_fids", OFTString},
+                   {"reason", OFTString}},
+                  path);
+    if (!ctx.zones) return;
+    const FeatureLayer* incidents = ctx.plan ? ctx.plan->inputs.find("incidents") : nullptr;
+    const exports::LonLat lon_lat(ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "");
+    in_transaction(ds, path, [&] {
+        for (const auto& r : ctx.zones->survey_referrals) {
+            OGRFeature f(layer->GetLayerDefn());
+            if (std::isfinite(r.x) && std::isfinite(r.y)) f.SetGeometryDirectly(new OGRPoint(r.x, r.y));
+            double lon = NAN, lat = NAN;
+            lon_lat(r.x, r.y, lon, lat);
+            int i = 0;
+            f.SetField(i++, r.id);
+            set_int64(f, i++, r.incidents);
+            f.SetField(i++, date_text(r.first_date).c_str());
+            f.SetField(i++, date_text(r.last_date).c_str());
+            set_real(f, i++, rounded(r.spread_m, 0.1));
+            set_real(f, i++, r.max_risk);
+            f.SetField(i++, r.nearest_settlement.c_str());
+            set_real(f, i++, rounded(r.settlement_distance_m, 0.1));
+            set_real(f, i++, lon);
+            set_real(f, i++, lat);
+            f.SetField(i++, incident_fids(r, incidents).c_str());
+            f.SetField(i++, r.reason.c_str());
             add_feature(*layer, f, path);
         }
     });
@@ -278,7 +319,7 @@ void write_ranked_settlements(GDALDataset& ds, const VectorLayerPlan& plan, cons
         for (const auto& s : zr->settlements) {
             OGRFeature f(layer->GetLayerDefn());
             if (settlements && s.feature >= 0 && s.feature < settlements->size())
-                f.SetGeometryDirectly(layer_geometry(settlements->geometry[static_cast<size_t>(s.feature)].get(), plan.ogr_type()));
+                f.SetGeometryDirectly(point_of(settlements->geometry[static_cast<size_t>(s.feature)].get()));
             int i = 0;
             f.SetField(i++, s.rank);
             set_real(f, i++, s.priority);
@@ -332,7 +373,8 @@ void set_value(OGRFeature& f, int idx, const Column& col, size_t row) {
     }
 }
 
-void write_input(GDALDataset& ds, const VectorLayerPlan& plan, OGRSpatialReference* srs, const std::string& path) {
+void write_input(GDALDataset& ds, const VectorLayerPlan& plan, const ExportContext& ctx, OGRSpatialReference* srs,
+                 const std::string& path) {
     OGRLayer* layer = create_layer(ds, plan, srs, path);
     const FeatureLayer& in = *plan.input;
     FieldNames names({"fid", kGeometryColumn, "source_fid"});
@@ -343,6 +385,10 @@ void write_input(GDALDataset& ds, const VectorLayerPlan& plan, OGRSpatialReferen
         fields.push_back(field_for(names.claim(role), col));
         columns.push_back(&col);
     }
+    // Incidents: whether each lies farther than zones.survey_distance from every counted hazard (NULL: not judged,
+    // e.g. dated after the as-of date), so that QGIS can show and select them.
+    const std::vector<signed char>* far = has_far_field(ctx, in) ? &ctx.zones->incident_far_from_hazard : nullptr;
+    if (far) fields.push_back({names.claim("far_from_hazard"), OFTInteger, OFSTBoolean});
     create_fields(*layer, fields, path);
     in_transaction(ds, path, [&] {
         for (std::int64_t r = 0; r < in.size(); ++r) {
@@ -351,6 +397,11 @@ void write_input(GDALDataset& ds, const VectorLayerPlan& plan, OGRSpatialReferen
             f.SetGeometryDirectly(layer_geometry(in.geometry[row].get(), plan.ogr_type()));
             set_int64(f, 0, in.fid[row]);
             for (size_t c = 0; c < columns.size(); ++c) set_value(f, static_cast<int>(c + 1), *columns[c], row);
+            if (far) {
+                const int idx = static_cast<int>(columns.size() + 1);
+                if ((*far)[row] < 0) f.SetFieldNull(idx);
+                else f.SetField(idx, (*far)[row] ? 1 : 0);
+            }
             add_feature(*layer, f, path);
         }
     });
@@ -432,8 +483,9 @@ void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPla
         if (!ds) fail("cannot create the GeoPackage", path);
         for (const auto& l : layers) {
             if (l.role == "zones") write_zones(*ds, l, ctx.zones, srs_ptr, path);
+            else if (l.role == "survey_referrals") write_survey_referrals(*ds, l, ctx, srs_ptr, path);
             else if (l.role == "settlements_ranked") write_ranked_settlements(*ds, l, ctx.zones, srs_ptr, path);
-            else if (l.input) write_input(*ds, l, srs_ptr, path);
+            else if (l.input) write_input(*ds, l, ctx, srs_ptr, path);
         }
         write_layer_styles(*ds, layers, timestamp, path);
         CPLErrorReset();

@@ -30,8 +30,8 @@ bool is_multipoint(const OGRGeometry& g) {
     return t == wkbMultiPoint || (t == wkbGeometryCollection && g.getDimension() == 0);
 }
 
-// Kinds present among the given features of a layer (all features when `which` is null).
-void survey(const FeatureLayer* layer, const std::vector<std::int64_t>* which, GeomKind fallback, VectorLayerPlan& plan) {
+// Kinds present among the features of a layer.
+void survey(const FeatureLayer* layer, GeomKind fallback, VectorLayerPlan& plan) {
     std::array<std::int64_t, 3> count{0, 0, 0};
     auto look = [&](std::int64_t i) {
         if (!layer || i < 0 || i >= layer->size() || !layer->geometry[static_cast<size_t>(i)]) return;
@@ -40,11 +40,8 @@ void survey(const FeatureLayer* layer, const std::vector<std::int64_t>* which, G
         ++count[static_cast<size_t>(kind_code(kind_of(g)))];
         if (is_multipoint(g)) plan.multi_points = true;
     };
-    if (which) {
-        for (std::int64_t i : *which) look(i);
-    } else if (layer) {
+    if (layer)
         for (std::int64_t i = 0; i < layer->size(); ++i) look(i);
-    }
     plan.kinds = kinds_by_count(count, fallback);
 }
 
@@ -93,9 +90,9 @@ std::string settlement_label_field(const FeatureLayer& layer) {
     return "";
 }
 
-Style input_style(const std::string& role, GeomKind kind, const FeatureLayer& layer) {
+Style input_style(const std::string& role, GeomKind kind, const FeatureLayer& layer, bool far_field) {
     if (role == "hazards" && kind == GeomKind::polygon) return hazards_style(layer.column("status") != nullptr);
-    if (role == "incidents") return incidents_style(kind);
+    if (role == "incidents") return incidents_style(kind, far_field);
     if (role == "settlements") return settlements_style(kind, settlement_label_field(layer));
     if (role == "signs") return signs_style(kind);
     if (role == "sessions") return sessions_style(kind);
@@ -109,6 +106,11 @@ int max_rank(const std::vector<int>& ranks) {
 }
 
 }  // namespace
+
+bool has_far_field(const ExportContext& ctx, const FeatureLayer& layer) {
+    return layer.role == "incidents" && ctx.zones && !ctx.zones->incident_far_from_hazard.empty() &&
+           static_cast<std::int64_t>(ctx.zones->incident_far_from_hazard.size()) == layer.size();
+}
 
 GeomKind kind_of(const OGRGeometry& geometry) {
     switch (geometry.getDimension()) {
@@ -145,22 +147,32 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         out.push_back(std::move(z));
     }
     {
+        VectorLayerPlan r;
+        r.name = r.role = "survey_referrals";
+        r.title = "Survey referrals outside zones";
+        r.description = "minerisk: groups of incidents far from any recorded hazard that no zone holds, for non-technical survey";
+        r.kinds = {GeomKind::point};
+        r.styles.push_back(survey_referrals_style());
+        out.push_back(std::move(r));
+    }
+    {
+        // One point per settlement (a point inside the outline where it is mapped as a polygon), so that the layer
+        // opens from the GeoPackage as one Point layer with every settlement; the outlines stay in `settlements`.
         VectorLayerPlan s;
         s.name = s.role = "settlements_ranked";
         s.title = "Settlements ranked for sessions";
-        s.description = "minerisk: settlements ranked for risk-awareness sessions (1 = first)";
+        s.description = "minerisk: settlements ranked for risk-awareness sessions (1 = first); polygons as a point inside";
         s.input = settlements;
-        std::vector<std::int64_t> used;
         std::vector<int> ranks;
         if (ctx.zones)
-            for (const auto& rs : ctx.zones->settlements) used.push_back(rs.feature), ranks.push_back(rs.rank);
-        survey(settlements, &used, GeomKind::point, s);
-        for (GeomKind k : s.kinds) s.styles.push_back(ranked_settlements_style(max_rank(ranks), k));
+            for (const auto& rs : ctx.zones->settlements) ranks.push_back(rs.rank);
+        s.kinds = {GeomKind::point};
+        s.styles.push_back(ranked_settlements_style(max_rank(ranks), GeomKind::point));
         out.push_back(std::move(s));
     }
     if (!inputs) return out;
 
-    std::set<std::string> taken = {"zones", "settlements_ranked", "layer_styles"};
+    std::set<std::string> taken = {"zones", "survey_referrals", "settlements_ranked", "layer_styles"};
     for (const auto& r : standard_layers()) taken.insert(r);
     std::vector<const FeatureLayer*> ordered;
     for (const auto& role : standard_layers())
@@ -180,8 +192,8 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
             p.title = l->role;
             p.description = "minerisk: the extra input layer '" + l->role + "' as used (in the working CRS, repaired)";
         }
-        survey(l, nullptr, usual_kind(l->role), p);
-        for (GeomKind k : p.kinds) p.styles.push_back(input_style(l->role, k, *l));
+        survey(l, usual_kind(l->role), p);
+        for (GeomKind k : p.kinds) p.styles.push_back(input_style(l->role, k, *l, has_far_field(ctx, *l)));
         out.push_back(std::move(p));
     }
     return out;

@@ -15,7 +15,7 @@ namespace minerisk::qgis {
 
 struct VectorLayerPlan {
     std::string name;         // the layer's name in minerisk.gpkg
-    std::string role;         // "zones", "settlements_ranked", or the input's role
+    std::string role;         // "zones", "survey_referrals", "settlements_ranked", or the input's role
     std::string title;        // the name QGIS shows in the layers panel
     std::string description;  // gpkg_contents description
     const FeatureLayer* input = nullptr;  // inputs: the layer; settlements_ranked: the settlements (may be null)
@@ -29,8 +29,12 @@ struct VectorLayerPlan {
     OGRwkbGeometryType ogr_type() const;
 };
 
-// zones, settlements_ranked, then one layer per input (hazards, incidents, settlements, signs, sessions, extras).
+// zones, survey_referrals, settlements_ranked, then one layer per input (hazards, incidents, settlements, signs,
+// sessions, extras).
 std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx);
+
+// Whether an input layer gets the far_from_hazard field: the incidents, when the zone stage judged each of them.
+bool has_far_field(const ExportContext& ctx, const FeatureLayer& layer);
 
 GeomKind kind_of(const OGRGeometry& geometry);
 

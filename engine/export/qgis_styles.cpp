@@ -242,6 +242,9 @@ void finish_vector(Style& s) {
 
 // ---- colours -------------------------------------------------------------------------------------------------
 
+// Magenta: survey referrals and the incidents behind them, apart from the red-yellow of risk and ranks.
+const std::string kReferralColour = "200,0,160";
+
 struct Rgb {
     double r, g, b;
 };
@@ -455,13 +458,43 @@ Style hazards_style(bool has_status) {
     return s;
 }
 
-Style incidents_style(GeomKind kind) {
+Style survey_referrals_style() {
+    Look look;
+    look.fill = kReferralColour + ",255";
+    look.outline = "255,255,255,255";
+    look.outline_width = 0.4;
+    look.marker = "star";
+    look.size = 5.0;
+    Style s = vector_style(GeomKind::point, single_renderer(GeomKind::point, look));
+    LabelLook label;
+    label.size = 10;
+    label.bold = true;
+    label.colour = "120,0,95,255";
+    label.buffer = 1.0;
+    label.show_all = true;
+    add_labels(s, "incidents", label);
+    finish_vector(s);
+    return s;
+}
+
+Style incidents_style(GeomKind kind, bool far_field) {
     Look look;
     look.fill = "45,20,20,255";
     look.outline = "255,255,255,255";
     look.outline_width = 0.2;
     look.size = 1.8;
-    Style s = vector_style(kind, single_renderer(kind, look));
+    Style s;
+    if (far_field) {
+        // The boolean read as an expression, so that QGIS matches it whatever type it gives the field.
+        Look far = look;
+        far.fill = kReferralColour + ",255";
+        far.size = 2.2;
+        s = vector_style(kind, categorized_renderer("CASE WHEN \"far_from_hazard\" THEN 'far' ELSE 'near' END", kind,
+                                                    {{"far", "far from any recorded hazard", far},
+                                                     {"", "near a recorded hazard (or not judged)", look}}));
+    } else {
+        s = vector_style(kind, single_renderer(kind, look));
+    }
     finish_vector(s);
     return s;
 }

@@ -39,9 +39,11 @@ std::vector<RankClass> rank_classes(int max_rank);
 
 // The layers of minerisk.gpkg.
 Style zones_style(int max_rank);
+Style survey_referrals_style();  // magenta stars labelled with their number of incidents
 Style ranked_settlements_style(int max_rank, GeomKind kind);
 Style hazards_style(bool has_status);
-Style incidents_style(GeomKind kind);
+// far_field: the layer has the far_from_hazard field; the far incidents then draw in the referrals' magenta.
+Style incidents_style(GeomKind kind, bool far_field = false);
 Style settlements_style(GeomKind kind, const std::string& label_field);  // label_field "" = no labels
 Style signs_style(GeomKind kind);
 Style sessions_style(GeomKind kind);

@@ -26,20 +26,21 @@ struct ExportContext {
     std::vector<RasterOutput> rasters;    // risk first, then factors, then extra bands
 };
 
-// minerisk.gpkg (layers: zones, settlements_ranked, then the inputs as used: hazards, incidents, settlements,
-// signs, sessions, extras), each with a QGIS style in the GeoPackage's layer_styles table (the default style
+// minerisk.gpkg (layers: zones, survey_referrals, settlements_ranked, then the inputs as used: hazards, incidents,
+// settlements, signs, sessions, extras), each with a QGIS style in the GeoPackage's layer_styles table (the default style
 // QGIS applies on opening); a .qml style beside each raster (QGIS applies it when opening the raster); and
 // minerisk.qgs, a QGIS project that opens every layer styled, in order, in the working CRS.
 std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx);
 
-// zones.gpkg with the zones layer alone (styled), for runs that skip the QGIS outputs.
+// zones.gpkg with the zones and survey_referrals layers alone (styled), for runs that skip the QGIS outputs.
 std::vector<OutputFile> write_zones_only(const ExportContext& ctx);
 
 // quicklook.png: the combined risk in a colour ramp, zones outlined and numbered by rank, a legend and a scale
 // bar, drawn by the engine itself (no QGIS needed).
 std::vector<OutputFile> write_quicklook(const ExportContext& ctx);
 
-// report.html (one self-contained file: no network, the quick-look inlined), zones.csv, settlements.csv.
+// report.html (one self-contained file: no network, the quick-look inlined), zones.csv, settlements.csv,
+// survey_referrals.csv.
 // Call after write_quicklook (the report inlines quicklook.png when present).
 std::vector<OutputFile> write_reports(const ExportContext& ctx);
 

@@ -328,7 +328,7 @@ struct HandRun {
     ExportContext ctx;
     std::vector<OutputFile> outputs;
 
-    explicit HandRun(const std::string& tag, bool mixed_extra = false, bool with_zones = true) {
+    explicit HandRun(const std::string& tag, bool mixed_extra = false, bool with_zones = true, bool polygon_settlement = false) {
         GDALAllRegister();
         static int counter = 0;
         dir = fs::temp_directory_path() / ("minerisk_qgis_" + tag + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
@@ -360,7 +360,10 @@ struct HandRun {
             "settlements",
             {{"POINT(501200 4402500)", {{"id", "S1"}, {"name", "Qaraqaya & Sons"}, {"population", "1200"}, {"returnee", "true"}}},
              {"POINT(503200 4400500)", {{"id", "S2"}, {"name", "Boyuk <Bahmanli>"}, {"population", "300"}, {"returnee", "false"}}},
-             {"POINT(500200 4403800)", {{"id", "S3"}, {"name", "Şıxlar"}}}},
+             {polygon_settlement ? "POLYGON((500000 4403000,500600 4403000,500600 4403200,500200 4403200,500200 4404000,"
+                                   "500000 4404000,500000 4403000))"  // an L: its centroid (500240, 4403340) lies outside
+                                 : "POINT(500200 4403800)",
+              {{"id", "S3"}, {"name", "Şıxlar"}}}},
             {{"id", "text"}, {"name", "text"}, {"population", "number"}, {"returnee", "boolean"}}));
         in.layers.push_back(test::make_layer("signs", {{"POINT(501000 4401000)", {{"id", "SG1"}, {"date", "2024-01-01"}}}},
                                              {{"id", "text"}, {"date", "date"}}));
@@ -393,10 +396,11 @@ struct HandRun {
             z1.max_risk = 0.97;
             z1.factor_mean = {0.9, 0.6};
             z1.top_factor = "hazard_proximity";
-            z1.settlements = {{0, "S1", "Qaraqaya & Sons", 1200, true, 0}, {1, "S2", "Boyuk <Bahmanli>", 300, false, 1500}};
+            z1.settlements = {{0, "S1", "Qaraqaya & Sons", 1200, true, 0}, {1, "S2", "Boyuk <Bahmanli>", 300, false, 1500},
+                              {2, "S3", "Şıxlar", 0, false, 1900, /*population_known=*/false}};
             z1.population_in_reach = 1500;
             z1.returnee_settlements = 1;
-            z1.hazards = {{0, "HZ-1", "CHA", "AP", 800}, {1, "HZ-2", "SHA", "", 200}};
+            z1.hazards = {{0, "HZ-1", "CHA", "AP", 800}, {1, "HZ-2", "SHA", "", 200}, {2, "HZ-3", " Cleared", "", 0, true}};
             z1.incidents_all = 2;
             z1.incidents_recent = 1;
             z1.incidents_far_from_hazards = 0;
@@ -429,6 +433,18 @@ struct HandRun {
             RankedSettlement r3;
             r3.feature = 2, r3.id = "S3", r3.name = "Şıxlar", r3.rank = 3, r3.zone_id = 0;  // NaN distance, never a session
             zones.settlements = {r1, r2, r3};
+            SurveyReferral ref;
+            ref.id = 1;
+            ref.x = 501600, ref.y = 4401400;
+            ref.incidents = 1;
+            ref.first_date = ref.last_date = days_from_civil(2019, 1, 1);
+            ref.max_risk = 0.25;
+            ref.nearest_settlement = "Boyuk <Bahmanli>";
+            ref.settlement_distance_m = 1640.1234;
+            ref.reason = "1 incident (2019-01) lies more than 500 m from any recorded hazard and in no zone";
+            ref.incident_features = {1};
+            zones.survey_referrals = {ref};
+            zones.incident_far_from_hazard = {0, 1};
         }
 
         const GridSpec& g = plan.grid;
@@ -484,8 +500,8 @@ std::map<std::string, std::unique_ptr<OGRFeature>> style_rows(GDALDataset& ds) {
     return rows;
 }
 
-const std::vector<std::string> kVectorLayers = {"zones", "settlements_ranked", "hazards", "incidents",
-                                                "settlements", "signs", "sessions", "roads"};
+const std::vector<std::string> kVectorLayers = {"zones",     "survey_referrals", "settlements_ranked", "hazards",
+                                                "incidents", "settlements",      "signs",              "sessions", "roads"};
 
 }  // namespace
 
@@ -544,6 +560,8 @@ TEST(QgisStyles, EveryStyleIsWellFormedQmlWithARenderer) {
         {"hazards", qgis::hazards_style(true)},
         {"hazards no status", qgis::hazards_style(false)},
         {"incidents", qgis::incidents_style(GeomKind::point)},
+        {"incidents far", qgis::incidents_style(GeomKind::point, true)},
+        {"survey referrals", qgis::survey_referrals_style()},
         {"settlements", qgis::settlements_style(GeomKind::polygon, "name")},
         {"settlements unlabelled", qgis::settlements_style(GeomKind::point, "")},
         {"signs", qgis::signs_style(GeomKind::point)},
@@ -605,7 +623,8 @@ TEST(QgisExport, GeoPackageHasEveryLayerWithItsFeatureCountAndGeometry) {
     const std::map<std::string, std::pair<GIntBig, OGRwkbGeometryType>> expected = {
         {"zones", {3, wkbMultiPolygon}},      {"settlements_ranked", {3, wkbPoint}}, {"hazards", {3, wkbMultiPolygon}},
         {"incidents", {2, wkbPoint}},         {"settlements", {3, wkbPoint}},        {"signs", {1, wkbPoint}},
-        {"sessions", {1, wkbPoint}},          {"roads", {2, wkbMultiLineString}},    {"layer_styles", {8, wkbNone}}};
+        {"sessions", {1, wkbPoint}},          {"roads", {2, wkbMultiLineString}},    {"survey_referrals", {1, wkbPoint}},
+        {"layer_styles", {9, wkbNone}}};
     EXPECT_EQ(ds->GetLayerCount(), static_cast<int>(expected.size()));
     for (const auto& [name, want] : expected) {
         SCOPED_TRACE(name);
@@ -645,7 +664,7 @@ TEST(QgisExport, ZonesCarryEveryAttribute) {
     OGRLayer* zones = ds->GetLayerByName("zones");
     ASSERT_NE(zones, nullptr);
     EXPECT_EQ(field_names(zones),
-              (std::vector<std::string>{"rank", "priority", "area_ha", "mean_risk", "max_risk", "top_factor", "population",
+              (std::vector<std::string>{"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor", "population",
                                         "settlements", "returnee_settlements", "hazards", "hazard_status", "incidents",
                                         "incidents_recent", "incidents_far", "unmarked_m", "last_session", "action", "reason",
                                         "mean_hazard_proximity", "mean_incident_density"}));
@@ -659,10 +678,12 @@ TEST(QgisExport, ZonesCarryEveryAttribute) {
     EXPECT_NEAR(z1->GetFieldAsDouble("area_ha"), 196.0, 1e-9);
     EXPECT_STREQ(z1->GetFieldAsString("top_factor"), "hazard_proximity");
     EXPECT_NEAR(z1->GetFieldAsDouble("population"), 1500, 1e-9);
-    EXPECT_STREQ(z1->GetFieldAsString("settlements"), "Qaraqaya & Sons; Boyuk <Bahmanli>");
+    EXPECT_EQ(z1->GetFieldAsInteger("id"), 2);  // the zone's id beside its rank
+    EXPECT_EQ(feature_where(zones, "rank", 2)->GetFieldAsInteger("id"), 1);
+    EXPECT_STREQ(z1->GetFieldAsString("settlements"), "Qaraqaya & Sons (1200); Boyuk <Bahmanli> (300); Şıxlar (unknown)");
     EXPECT_EQ(z1->GetFieldAsInteger64("returnee_settlements"), 1);
-    EXPECT_STREQ(z1->GetFieldAsString("hazards"), "HZ-1; HZ-2");
-    EXPECT_STREQ(z1->GetFieldAsString("hazard_status"), "CHA 1, SHA 1");
+    EXPECT_STREQ(z1->GetFieldAsString("hazards"), "HZ-1; HZ-2; HZ-3");
+    EXPECT_STREQ(z1->GetFieldAsString("hazard_status"), "CHA 1, SHA 1, cleared 1");
     EXPECT_EQ(z1->GetFieldAsInteger64("incidents"), 2);
     EXPECT_EQ(z1->GetFieldAsInteger64("incidents_recent"), 1);
     EXPECT_EQ(z1->GetFieldAsInteger64("incidents_far"), 0);
@@ -776,6 +797,17 @@ TEST(QgisExport, LayerStylesHoldOneDefaultQgisStylePerLayer) {
 
     const XNode zones = parse_xml(rows.at("zones")->GetFieldAsString("styleQML"));
     EXPECT_EQ(zones.first("renderer-v2")->attr_or("type"), "graduatedSymbol");
+    const XNode referrals = parse_xml(rows.at("survey_referrals")->GetFieldAsString("styleQML"));
+    EXPECT_EQ(referrals.all("symbol").at(0)->attr_or("type"), "marker");
+    EXPECT_EQ(referrals.all("text-style").at(0)->attr_or("fieldName"), "incidents");
+    bool star = false;
+    for (const XNode* o : referrals.all("Option"))
+        if (o->attr_or("name") == "name" && o->attr_or("value") == "star") star = true;
+    EXPECT_TRUE(star);
+    // The incidents far from every hazard draw apart: categorized on far_from_hazard.
+    const XNode incidents = parse_xml(rows.at("incidents")->GetFieldAsString("styleQML"));
+    EXPECT_EQ(incidents.first("renderer-v2")->attr_or("type"), "categorizedSymbol");
+    EXPECT_NE(incidents.first("renderer-v2")->attr_or("attr").find("\"far_from_hazard\""), std::string::npos);
     EXPECT_EQ(zones.all("range").size(), 3u);  // ranks 1, 2, 3
     const XNode ranked = parse_xml(rows.at("settlements_ranked")->GetFieldAsString("styleQML"));
     EXPECT_EQ(ranked.all("text-style").at(0)->attr_or("fieldName"), "name");
@@ -895,7 +927,7 @@ TEST(QgisExport, ProjectOpensEveryLayerFromFilesThatExist) {
         }
     }
     const std::string g = "./minerisk.gpkg|layername=";
-    EXPECT_EQ(order, (std::vector<std::string>{g + "zones", g + "settlements_ranked", g + "signs", g + "incidents", g + "sessions",
+    EXPECT_EQ(order, (std::vector<std::string>{g + "zones", g + "survey_referrals", g + "settlements_ranked", g + "signs", g + "incidents", g + "sessions",
                                                g + "hazards", g + "settlements", g + "roads", "./risk.tif",
                                                "./factors/hazard_proximity.tif", "./factors/hazard_proximity.distance.tif"}));
     // Relative paths are resolved against the project file.
@@ -953,4 +985,120 @@ TEST(QgisExport, OverwritesAnEarlierExport) {
     ASSERT_TRUE(ds);
     EXPECT_EQ(ds->GetLayerByName("zones")->GetFeatureCount(), 3);
     EXPECT_EQ(style_rows(*ds).size(), kVectorLayers.size());
+}
+
+// ---- survey referrals, far incidents, settlements as points -----------------------------------------------------------
+
+TEST(QgisExport, SurveyReferralsArePointsWithTheirFiguresAndAPositionForAGps) {
+    HandRun run("referrals");
+    Ds ds = open_vector(run.gpkg());
+    ASSERT_TRUE(ds);
+    OGRLayer* r = ds->GetLayerByName("survey_referrals");
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(field_names(r), (std::vector<std::string>{"id", "incidents", "first_date", "last_date", "spread_m", "max_risk",
+                                                        "nearest_settlement", "settlement_distance_m", "lon", "lat",
+                                                        "incident_fids", "reason"}));
+    auto all = features(r);
+    ASSERT_EQ(all.size(), 1u);
+    const OGRFeature& f = *all[0];
+    EXPECT_EQ(f.GetFieldAsInteger("id"), 1);
+    EXPECT_EQ(f.GetFieldAsInteger64("incidents"), 1);
+    EXPECT_STREQ(f.GetFieldAsString("first_date"), "2019-01-01");
+    EXPECT_STREQ(f.GetFieldAsString("last_date"), "2019-01-01");
+    EXPECT_NEAR(f.GetFieldAsDouble("max_risk"), 0.25, 1e-12);
+    EXPECT_STREQ(f.GetFieldAsString("nearest_settlement"), "Boyuk <Bahmanli>");
+    EXPECT_NEAR(f.GetFieldAsDouble("settlement_distance_m"), 1640.1, 1e-9);
+    EXPECT_STREQ(f.GetFieldAsString("incident_fids"), "1");  // the source_fid of the incident, as in the incidents layer
+    EXPECT_STREQ(f.GetFieldAsString("reason"), "1 incident (2019-01) lies more than 500 m from any recorded hazard and in no zone");
+    const OGRPoint* p = f.GetGeometryRef()->toPoint();
+    EXPECT_DOUBLE_EQ(p->getX(), 501600);
+    EXPECT_DOUBLE_EQ(p->getY(), 4401400);
+    // lon/lat: the same point in WGS 84, as OGR transforms it.
+    OGRSpatialReference utm, wgs;
+    utm.importFromEPSG(32638);
+    wgs.SetWellKnownGeogCS("WGS84");
+    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&utm, &wgs));
+    double x = 501600, y = 4401400;
+    ASSERT_TRUE(ct->Transform(1, &x, &y));
+    EXPECT_NEAR(f.GetFieldAsDouble("lon"), x, 1e-9);
+    EXPECT_NEAR(f.GetFieldAsDouble("lat"), y, 1e-9);
+    EXPECT_NEAR(x, 45.02, 0.01);  // UTM 38N, 1.6 km east of its central meridian 45 E
+}
+
+TEST(QgisExport, IncidentsSayWhetherTheyAreFarFromEveryHazard) {
+    HandRun run("far");
+    Ds ds = open_vector(run.gpkg());
+    ASSERT_TRUE(ds);
+    OGRLayer* inc = ds->GetLayerByName("incidents");
+    ASSERT_NE(field(inc, "far_from_hazard"), nullptr);
+    EXPECT_EQ(field(inc, "far_from_hazard")->GetSubType(), OFSTBoolean);
+    EXPECT_EQ(field_names(inc).back(), "far_from_hazard");
+    auto all = features(inc);
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0]->GetFieldAsInteger("far_from_hazard"), 0);
+    EXPECT_EQ(all[1]->GetFieldAsInteger("far_from_hazard"), 1);
+    ds.reset();
+
+    run.zones.incident_far_from_hazard = {-1, 1};  // not judged (e.g. dated after the as-of date): NULL
+    write_qgis_outputs(run.ctx);
+    ds = open_vector(run.gpkg());
+    all = features(ds->GetLayerByName("incidents"));
+    EXPECT_TRUE(all[0]->IsFieldNull(all[0]->GetFieldIndex("far_from_hazard")));
+    ds.reset();
+
+    run.zones.incident_far_from_hazard.clear();  // the zone stage did not judge them: no field, a plain style
+    write_qgis_outputs(run.ctx);
+    ds = open_vector(run.gpkg());
+    EXPECT_EQ(field(ds->GetLayerByName("incidents"), "far_from_hazard"), nullptr);
+    const XNode style = parse_xml(style_rows(*ds).at("incidents")->GetFieldAsString("styleQML"));
+    EXPECT_EQ(style.first("renderer-v2")->attr_or("type"), "singleSymbol");
+}
+
+TEST(QgisExport, RankedSettlementsArePointsEvenWhereMappedAsOutlines) {
+    HandRun run("outline", false, true, /*polygon_settlement=*/true);
+    Ds ds = open_vector(run.gpkg());
+    ASSERT_TRUE(ds);
+    OGRLayer* ranked = ds->GetLayerByName("settlements_ranked");
+    EXPECT_EQ(ranked->GetGeomType(), wkbPoint);
+    EXPECT_EQ(ranked->GetFeatureCount(), 3);
+    auto s3 = feature_where(ranked, "rank", 3);
+    ASSERT_TRUE(s3);
+    ASSERT_NE(s3->GetGeometryRef(), nullptr);
+    const OGRPoint* p = s3->GetGeometryRef()->toPoint();
+    // A point inside the L, not its centroid (which lies outside it).
+    OGRGeometry* outline = nullptr;
+    OGRGeometryFactory::createFromWkt(
+        "POLYGON((500000 4403000,500600 4403000,500600 4403200,500200 4403200,500200 4404000,500000 4404000,500000 4403000))",
+        nullptr, &outline);
+    std::unique_ptr<OGRGeometry> l(outline);
+    EXPECT_TRUE(p->Within(l.get())) << p->getX() << " " << p->getY();
+    // The outline stays in the settlements input layer; the project has one ranked-settlements layer.
+    OGRLayer* input = ds->GetLayerByName("settlements");
+    EXPECT_EQ(input->GetGeomType(), wkbUnknown);
+    int polygons = 0;
+    for (auto& f : features(input)) polygons += f->GetGeometryRef()->getDimension() == 2;
+    EXPECT_EQ(polygons, 1);
+    const XNode q = parse_xml(read_file(run.qgs()));
+    int ranked_layers = 0;
+    for (const XNode* m : q.first("projectlayers")->all("maplayer"))
+        if (m->first("datasource")->text.find("layername=settlements_ranked") != std::string::npos) {
+            ++ranked_layers;
+            EXPECT_EQ(m->first("datasource")->text, "./minerisk.gpkg|layername=settlements_ranked");
+            EXPECT_EQ(m->attr_or("geometry"), "Point");
+        }
+    EXPECT_EQ(ranked_layers, 1);
+}
+
+TEST(QgisExport, ZonesOnlyGeoPackageHoldsTheReferralsToo) {
+    HandRun run("zonesonly");
+    const auto files = write_zones_only(run.ctx);
+    ASSERT_EQ(files.size(), 1u);
+    Ds ds = open_vector(files[0].path);
+    ASSERT_TRUE(ds);
+    EXPECT_EQ(ds->GetLayerCount(), 3);  // zones, survey_referrals, layer_styles
+    EXPECT_EQ(ds->GetLayerByName("zones")->GetFeatureCount(), 3);
+    EXPECT_EQ(ds->GetLayerByName("survey_referrals")->GetFeatureCount(), 1);
+    EXPECT_EQ(style_rows(*ds).size(), 2u);
 }

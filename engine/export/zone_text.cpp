@@ -1,0 +1,100 @@
+#include "export/zone_text.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+
+namespace minerisk::exports {
+
+namespace {
+
+std::string trimmed_lower(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return {};
+    std::string out = s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The status as the lists write it: CHA and SHA in capitals (as programmes write them), other words in lower case.
+std::string status_word(const std::string& status) {
+    const std::string s = trimmed_lower(status);
+    if (s.empty()) return "no status";
+    if (s == "cha" || s == "sha") {
+        std::string u = s;
+        for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return u;
+    }
+    return s;
+}
+
+std::string grouped_int(double v) {
+    const std::string digits = std::to_string(std::llround(std::fabs(v)));
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string hazard_name(const ZoneHazard& h) { return !h.id.empty() ? h.id : "#" + std::to_string(h.feature); }
+
+std::string hazard_status_summary(const std::vector<ZoneHazard>& hazards) {
+    std::map<std::string, int> count;
+    for (const auto& h : hazards) ++count[status_word(h.status)];
+    auto order = [](const std::string& s) { return s == "CHA" ? 0 : s == "SHA" ? 1 : s == "no status" ? 3 : 2; };
+    std::vector<std::pair<std::string, int>> items(count.begin(), count.end());
+    std::stable_sort(items.begin(), items.end(), [&](const auto& a, const auto& b) { return order(a.first) < order(b.first); });
+    std::string out;
+    for (const auto& [s, n] : items) out += (out.empty() ? "" : ", ") + s + " " + std::to_string(n);
+    return out;
+}
+
+std::string hazard_with_status(const ZoneHazard& h) { return hazard_name(h) + " (" + status_word(h.status) + ")"; }
+
+std::string settlement_name(const ZoneSettlement& s) { return !s.name.empty() ? s.name : s.id; }
+
+std::string settlement_with_population(const ZoneSettlement& s, bool grouped) {
+    if (!s.population_known) return settlement_name(s) + " (unknown)";
+    return settlement_name(s) + " (" + (grouped ? grouped_int(s.population) : std::to_string(std::llround(s.population))) + ")";
+}
+
+std::string settlements_with_population(const Zone& z) {
+    std::string out;
+    for (const auto& s : z.settlements) out += (out.empty() ? "" : "; ") + settlement_with_population(s, false);
+    return out;
+}
+
+struct LonLat::Impl {
+    OGRSpatialReference source, wgs84;
+    std::unique_ptr<OGRCoordinateTransformation> transform;
+};
+
+LonLat::LonLat(const std::string& wkt) : impl_(std::make_unique<Impl>()) {
+    if (wkt.empty() || impl_->source.importFromWkt(wkt.c_str()) != OGRERR_NONE) return;
+    impl_->source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    impl_->wgs84.SetWellKnownGeogCS("WGS84");
+    impl_->wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);  // x = longitude, y = latitude
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    impl_->transform.reset(OGRCreateCoordinateTransformation(&impl_->source, &impl_->wgs84));
+    CPLPopErrorHandler();
+}
+
+LonLat::~LonLat() = default;
+
+bool LonLat::operator()(double x, double y, double& lon, double& lat) const {
+    if (!impl_->transform || !std::isfinite(x) || !std::isfinite(y)) return false;
+    double px = x, py = y;
+    if (!impl_->transform->Transform(1, &px, &py)) return false;
+    if (!std::isfinite(px) || !std::isfinite(py)) return false;
+    lon = px, lat = py;
+    return true;
+}
+
+}  // namespace minerisk::exports
