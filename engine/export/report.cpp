@@ -1,4 +1,4 @@
-// report.html, zones.csv and settlements.csv: what a planner reads and shares after a run. The text helpers
+// report.html, zones.csv, settlements.csv and survey_referrals.csv: what a planner reads and shares after a run. The text helpers
 // here are shared with report_csv.cpp and report_html.cpp.
 #include <charconv>
 #include <cmath>
@@ -201,6 +201,10 @@ std::vector<OutputFile> write_reports(const ExportContext& ctx) {
     const std::string settlements_path = (dir / "settlements.csv").string();
     write_file_atomically(settlements_path, settlements_csv(ctx));
     files.push_back({settlements_path, "the settlements ranked for risk-awareness sessions (CSV)"});
+
+    const std::string referrals_path = (dir / "survey_referrals.csv").string();
+    write_file_atomically(referrals_path, survey_referrals_csv(ctx));
+    files.push_back({referrals_path, "groups of incidents far from any recorded hazard outside every zone, for survey (CSV)"});
 
     std::string png;
     const fs::path quicklook = dir / "quicklook.png";

@@ -44,9 +44,10 @@ int zone_rank_of(const ZoneResult& zones, int zone_id);
 // Every warning of the run once, in order: the run's, then the zone stage's.
 std::vector<std::string> all_warnings(const ExportContext& ctx);
 
-// zones.csv and settlements.csv as text.
+// zones.csv, settlements.csv and survey_referrals.csv as text.
 std::string zones_csv(const ExportContext& ctx);
 std::string settlements_csv(const ExportContext& ctx);
+std::string survey_referrals_csv(const ExportContext& ctx);
 // report.html as text; `quicklook_png` is the PNG's bytes (empty: no picture).
 std::string report_html(const ExportContext& ctx, const std::string& quicklook_png);
 

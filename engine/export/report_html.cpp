@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "export/report_format.hpp"
+#include "export/zone_text.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/version.hpp"
 
@@ -47,6 +48,7 @@ thead th { background: var(--head); font-weight: 600; }
 tbody tr:nth-child(even) { background: #f8f9fb; }
 td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 th.rank { font-size: 1.15em; text-align: center; color: var(--accent); white-space: nowrap; }
+th.rank .zid { display: block; font-size: 0.7em; font-weight: normal; color: var(--muted); }
 .action { font-weight: 600; color: var(--accent); }
 .reason { min-width: 15em; }
 td.action { min-width: 8em; }
@@ -93,9 +95,9 @@ std::string method_meaning(const std::string& m) {
 }
 
 // "a, b, c and 4 more"
-std::string short_list(const std::vector<std::string>& items, size_t max) {
+std::string short_list(const std::vector<std::string>& items, size_t max, const std::string& sep = ", ") {
     std::string out;
-    for (size_t i = 0; i < items.size() && i < max; ++i) out += (i ? ", " : "") + items[i];
+    for (size_t i = 0; i < items.size() && i < max; ++i) out += (i ? sep : "") + items[i];
     if (items.size() > max) out += " and " + human_int(static_cast<long long>(items.size() - max)) + " more";
     return out;
 }
@@ -148,7 +150,8 @@ void write_header(std::ostringstream& o, const ExportContext& ctx, const std::st
             o << "<p>" << esc(ctx.plan->scenario.description) << "</p>\n";
     }
     o << "<nav>Contents: <a href=\"#how\">How to read this</a><a href=\"#summary\">Summary</a><a href=\"#map\">Map</a>"
-         "<a href=\"#zones\">Zones</a><a href=\"#settlements\">Settlements</a><a href=\"#inputs\">Inputs</a>"
+         "<a href=\"#zones\">Zones</a><a href=\"#referrals\">Survey referrals</a><a href=\"#settlements\">Settlements</a>"
+         "<a href=\"#inputs\">Inputs</a>"
          "<a href=\"#warnings\">Warnings</a><a href=\"#parameters\">Parameters</a><a href=\"#timing\">Time per stage</a></nav>\n"
          "</header>\n";
 }
@@ -186,14 +189,19 @@ void write_summary(std::ostringstream& o, const ExportContext& ctx) {
     double area = 0;
     long long incidents = 0;
     std::map<std::string, double> people;  // unique settlements in reach of any zone
-    std::set<std::string> hazards;
+    std::set<std::string> active, released;  // unique hazards touched: still contaminated, or cleared / cancelled
     for (const auto& z : zones) {
         area += z.area_m2;
         incidents += z.incidents_all;
         for (const auto& s : z.settlements)
             people[s.feature >= 0 ? "#" + std::to_string(s.feature) : "id:" + s.id + "/" + s.name] = s.population;
-        for (const auto& h : z.hazards) hazards.insert(h.feature >= 0 ? "#" + std::to_string(h.feature) : "id:" + h.id);
+        for (const auto& h : z.hazards)
+            (h.released ? released : active).insert(h.feature >= 0 ? "#" + std::to_string(h.feature) : "id:" + h.id);
     }
+    const std::vector<SurveyReferral> no_referrals;
+    const auto& referrals = ctx.zones ? ctx.zones->survey_referrals : no_referrals;
+    long long referred = 0;
+    for (const auto& r : referrals) referred += r.incidents;
     double population = 0;
     for (const auto& [k, v] : people) population += v;
     const auto warnings = all_warnings(ctx);
@@ -206,7 +214,13 @@ void write_summary(std::ostringstream& o, const ExportContext& ctx) {
     fig(human(area / 10000.0, area < 1e6 ? 1 : 0) + " ha", "in zones (" + human(area / 1e6, 2) + " km&sup2;)");
     fig(human(population, 0), "people in reach, in " + plural(static_cast<long long>(people.size()), "settlement", "settlements"));
     fig(human_int(incidents), "incidents inside zones");
-    fig(human_int(static_cast<long long>(hazards.size())), "recorded hazards touched");
+    fig(human_int(static_cast<long long>(active.size())), active.size() == 1 ? "active hazard touched (CHA, SHA, ...)"
+                                                                            : "active hazards touched (CHA, SHA, ...)");
+    fig(human_int(static_cast<long long>(released.size())), released.size() == 1 ? "released hazard touched (cleared or cancelled)"
+                                                                                : "released hazards touched (cleared or cancelled)");
+    fig("<a href=\"#referrals\">" + human_int(static_cast<long long>(referrals.size())) + "</a>",
+        (referrals.size() == 1 ? "survey referral outside zones (" : "survey referrals outside zones (") +
+            plural(referred, "incident", "incidents") + ")");
     fig("<a href=\"#warnings\">" + human_int(static_cast<long long>(warnings.size())) + "</a>",
         warnings.size() == 1 ? "warning" : "warnings");
     o << "</div>\n";
@@ -227,6 +241,10 @@ void write_summary(std::ostringstream& o, const ExportContext& ctx) {
             o << "</li>\n";
         }
         o << "</ol>\n";
+        if (!referrals.empty())
+            o << "<p>Also <a href=\"#referrals\">" << plural(static_cast<long long>(referrals.size()), "survey referral", "survey referrals")
+              << "</a> outside every zone: " << plural(referred, "incident", "incidents")
+              << " far from any recorded hazard where the risk stayed below the threshold.</p>\n";
 
         std::vector<std::pair<std::string, std::vector<int>>> actions;  // in order of the first zone needing each
         for (const auto& z : zones)
@@ -275,7 +293,9 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
     const std::vector<Zone> none;
     const auto& zones = ctx.zones ? ctx.zones->zones : none;
     o << "<section id=\"zones\">\n<h2>All zones by rank (" << human_int(static_cast<long long>(zones.size())) << ")</h2>\n"
-      << "<p class=\"small muted\">Priority is the score the ranking sorts by. Risk is the combined risk (0 to 1) over the "
+      << "<p class=\"small muted\">Zones are named by rank (Zone 1 is where to act first); the zone id under it is the "
+         "zone's number in the GeoPackage and zones.csv, the same for the same inputs. "
+         "Priority is the score the ranking sorts by. Risk is the combined risk (0 to 1) over the "
          "zone. People in reach live within "
       << (ctx.plan ? human_metres(ctx.plan->scenario.zones.reach) : std::string("reach")) << " of the zone. "
       << "Incidents: inside the zone; recent: in the last "
@@ -288,20 +308,22 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
          "<th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
     for (const Zone& z : zones) {
         std::vector<std::string> names, hazard_ids;
-        for (const auto& s : z.settlements) names.push_back(esc(s.name.empty() ? s.id : s.name));
-        for (const auto& h : z.hazards) hazard_ids.push_back(esc(h.id.empty() ? "#" + std::to_string(h.feature) : h.id));
+        for (const auto& s : z.settlements) names.push_back(esc(exports::settlement_with_population(s, true)));
+        for (const auto& h : z.hazards) hazard_ids.push_back(esc(exports::hazard_with_status(h)));
         o << "<tr id=\"zone-" << z.rank << "\" class=\"zone-row\">"
-          << "<th class=\"rank\" scope=\"row\">" << z.rank << "</th>"
+          << "<th class=\"rank\" scope=\"row\">" << z.rank << "<span class=\"zid\">zone id " << z.id << "</span></th>"
           << "<td class=\"n\">" << human(z.priority, 2) << "</td>"
           << "<td class=\"n\">" << human(z.area_m2 / 10000.0, 1) << "</td>"
           << "<td class=\"n\">" << human(z.mean_risk, 2) << " / " << human(z.max_risk, 2) << "</td>"
           << "<td>" << esc(z.top_factor) << "</td>"
           << "<td><strong>" << human(z.population_in_reach, 0) << "</strong>";
-        if (!names.empty()) o << "<br><span class=\"list\">" << short_list(names, kNamesPerZone) << "</span>";
+        if (!names.empty()) o << "<br><span class=\"list\">" << short_list(names, kNamesPerZone, "; ") << "</span>";
         if (z.returnee_settlements > 0)
             o << "<br><span class=\"list\">" << plural(z.returnee_settlements, "with returnees", "with returnees") << "</span>";
         o << "</td><td>" << human_int(static_cast<long long>(hazard_ids.size()));
-        if (!hazard_ids.empty()) o << "<br><span class=\"list\">" << short_list(hazard_ids, kNamesPerZone) << "</span>";
+        if (!hazard_ids.empty())
+            o << ": " << esc(exports::hazard_status_summary(z.hazards)) << "<br><span class=\"list\">"
+              << short_list(hazard_ids, kNamesPerZone) << "</span>";
         o << "</td><td>" << human_int(z.incidents_all) << "<br><span class=\"list\">recent " << human_int(z.incidents_recent)
           << ", far " << human_int(z.incidents_far_from_hazards) << "</span></td>"
           << "<td class=\"n\">" << human_metres(z.unmarked_perimeter_m) << "</td>"
@@ -312,6 +334,55 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
     o << "</tbody>\n</table>\n</div>\n";
     if (zones.empty()) o << "<p class=\"muted\">No zone.</p>\n";
     o << "</section>\n";
+}
+
+// "40.081234° N, 46.912345° E"
+std::string degrees(double lon, double lat) {
+    return fixed(std::fabs(lat), 5) + "&deg; " + (lat < 0 ? "S" : "N") + ", " + fixed(std::fabs(lon), 5) + "&deg; " + (lon < 0 ? "W" : "E");
+}
+
+std::string date_span(double first, double last) {
+    if (!std::isfinite(first)) return "undated";
+    const std::string a = date_to_string(first), b = date_to_string(last);
+    return a == b ? a : a + " to " + b;
+}
+
+void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
+    const std::vector<SurveyReferral> none;
+    const auto& list = ctx.zones ? ctx.zones->survey_referrals : none;
+    const std::string survey = ctx.plan ? human_metres(ctx.plan->scenario.zones.survey_distance) : std::string("500 m");
+    o << "<section id=\"referrals\">\n<h2>Survey referrals outside zones (" << human_int(static_cast<long long>(list.size()))
+      << ")</h2>\n<p class=\"small muted\">Incidents more than " << survey
+      << " from any recorded hazard that lie in no zone, because the combined risk around them stayed below the zone threshold: "
+         "contamination nobody has recorded, and no zone to carry the referral. Incidents less than "
+      << survey << " apart are grouped (an isolated incident is a group of one); each group is one referral for "
+         "non-technical survey, the largest first. Where: the centre of the group, in the working CRS and in WGS 84 "
+         "for a GPS. The same table is survey_referrals.csv; the GeoPackage layer survey_referrals shows them.</p>\n";
+    if (list.empty()) {
+        o << "<p>None: every incident far from a recorded hazard lies in a zone (whose action then includes the survey "
+             "referral), or there is none.</p>\n</section>\n";
+        return;
+    }
+    const std::string wkt = ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "";
+    const exports::LonLat lon_lat(wkt);
+    o << "<div class=\"wide\">\n<table class=\"referrals\">\n<thead><tr><th>No.</th><th class=\"n\">Incidents</th><th>Dates</th>"
+         "<th>Where (centre)</th><th class=\"n\">Spread</th><th>Nearest settlement</th><th class=\"n\">Risk<br>at most</th>"
+         "<th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
+    for (const SurveyReferral& r : list) {
+        double lon = NAN, lat = NAN;
+        o << "<tr id=\"referral-" << r.id << "\" class=\"referral-row\"><th class=\"rank\" scope=\"row\">" << r.id << "</th>"
+          << "<td class=\"n\">" << human_int(r.incidents) << "</td>"
+          << "<td>" << esc(date_span(r.first_date, r.last_date)) << "</td>"
+          << "<td class=\"nowrap\">E " << fixed(r.x, 0) << " N " << fixed(r.y, 0);
+        if (lon_lat(r.x, r.y, lon, lat)) o << "<br><span class=\"list\">" << degrees(lon, lat) << "</span>";
+        o << "</td><td class=\"n\">" << (r.incidents > 1 ? human_metres(r.spread_m) : std::string("-")) << "</td>"
+          << "<td>" << (r.nearest_settlement.empty() ? std::string("-")
+                                                     : esc(r.nearest_settlement) + " <span class=\"list\">(" +
+                                                           human_metres(r.settlement_distance_m) + ")</span>")
+          << "</td><td class=\"n\">" << human(r.max_risk, 2) << "</td>"
+          << "<td class=\"reason\">" << esc(r.reason) << "</td></tr>\n";
+    }
+    o << "</tbody>\n</table>\n</div>\n</section>\n";
 }
 
 void write_settlements(std::ostringstream& o, const ExportContext& ctx) {
@@ -484,13 +555,14 @@ std::string report_html(const ExportContext& ctx, const std::string& quicklook_p
     write_summary(o, ctx);
     write_map(o, quicklook_png);
     write_zones(o, ctx);
+    write_referrals(o, ctx);
     write_settlements(o, ctx);
     write_inputs(o, ctx);
     write_warnings(o, ctx);
     write_parameters(o, ctx);
     write_timing(o, ctx);
     o << "</main>\n<footer>Made by minerisk " << esc(MINERISK_VERSION_STRING)
-      << ". Beside this page: zones.csv and settlements.csv (the full tables), quicklook.png (the map), minerisk.gpkg and "
+      << ". Beside this page: zones.csv, survey_referrals.csv and settlements.csv (the full tables), quicklook.png (the map), minerisk.gpkg and "
          "minerisk.qgs (every layer for QGIS), run.json (the run's record). This page needs no network: it can be "
          "e-mailed, copied to a USB stick or printed as it is.</footer>\n</body>\n</html>\n";
     return o.str();

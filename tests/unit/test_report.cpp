@@ -247,6 +247,8 @@ struct HandRun {
             ZoneHazard h;
             h.feature = i;
             h.id = "H-" + std::to_string(i + 1);
+            h.status = i == 0 ? "CHA" : i == 1 ? "Cleared" : "";
+            h.released = i == 1;
             z.hazards.push_back(h);
             ZoneSettlement s;
             s.feature = i;
@@ -257,6 +259,22 @@ struct HandRun {
             zones.zones.push_back(z);
         }
         zones.zones[0].settlements.push_back({7, "S7", "Kalan", 250, true, 300});
+        zones.zones[0].settlements.push_back({8, "S8", "Yeni Ev", 0, false, 900, /*population_known=*/false});
+        zones.zones[0].hazards.push_back({9, "H-9", "sha", "", 10});
+        for (int i = 0; i < 2; ++i) {
+            SurveyReferral r;
+            r.id = i + 1;
+            r.x = 401005 + 1000 * i, r.y = 4498505;
+            r.incidents = 3 - i;
+            r.spread_m = i == 0 ? 412.4 : 120;
+            r.first_date = 19000 + i, r.last_date = 19500;
+            r.max_risk = 0.31;
+            r.nearest_settlement = i == 0 ? kAwkward : "";
+            r.settlement_distance_m = i == 0 ? 1305.2 : NAN;
+            r.reason = "referral reason " + std::to_string(i + 1) + " <far>";
+            r.incident_features = i == 0 ? std::vector<std::int64_t>{0, 2, 5} : std::vector<std::int64_t>{7, 9};
+            zones.survey_referrals.push_back(r);
+        }
         for (int i = 0; i < 40; ++i) {  // more than the page shows
             RankedSettlement s;
             s.feature = i;
@@ -328,18 +346,18 @@ TEST(Report, Base64MatchesRfc4648) {
     EXPECT_EQ(base64_decode(base64(bytes)), bytes);
 }
 
-TEST(Report, WritesThreeFilesAndNothingElse) {
+TEST(Report, WritesFourFilesAndNothingElse) {
     HandRun r("files");
     write_quicklook(r.ctx);
     const auto files = write_reports(r.ctx);
-    ASSERT_EQ(files.size(), 3u);
+    ASSERT_EQ(files.size(), 4u);
     std::set<std::string> names;
     for (const auto& f : files) {
         names.insert(fs::path(f.path).filename().string());
         EXPECT_FALSE(f.what.empty());
         EXPECT_TRUE(fs::exists(f.path)) << f.path;
     }
-    EXPECT_EQ(names, (std::set<std::string>{"report.html", "zones.csv", "settlements.csv"}));
+    EXPECT_EQ(names, (std::set<std::string>{"report.html", "zones.csv", "settlements.csv", "survey_referrals.csv"}));
     for (const auto& e : fs::directory_iterator(r.dir.path))
         EXPECT_NE(e.path().filename().string()[0], '.') << "temporary file left: " << e.path();
 }
@@ -455,7 +473,7 @@ TEST(Report, HtmlListsInputsParametersAndStages) {
     // Summary: zones, area, people counted once per settlement.
     EXPECT_NE(html.find("<span class=\"num\">3</span><span class=\"lbl\">zones to act on</span>"), std::string::npos);
     EXPECT_NE(html.find("<span class=\"num\">36.0 ha</span>"), std::string::npos);
-    EXPECT_NE(html.find("<span class=\"num\">6,250</span><span class=\"lbl\">people in reach, in 4 settlements</span>"),
+    EXPECT_NE(html.find("<span class=\"num\">6,250</span><span class=\"lbl\">people in reach, in 5 settlements</span>"),
               std::string::npos);
 }
 
@@ -476,26 +494,30 @@ TEST(Report, ZonesCsvParsesBack) {
     const std::string text = slurp(r.dir.path / "zones.csv");
     ASSERT_TRUE(parse_csv(text, rows));
     ASSERT_EQ(rows.size(), 4u);
-    const std::vector<std::string> header = {"rank", "priority", "area_ha", "mean_risk", "max_risk", "top_factor",
-                                             "population_in_reach", "settlements", "hazards", "incidents", "incidents_recent",
-                                             "incidents_far", "unmarked_m", "last_session", "action", "reason"};
+    const std::vector<std::string> header = {"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor",
+                                             "population_in_reach", "settlements", "hazards", "hazard_status", "incidents",
+                                             "incidents_recent", "incidents_far", "unmarked_m", "last_session", "action", "reason"};
     EXPECT_EQ(rows[0], header);
     for (size_t i = 1; i < rows.size(); ++i) {
         ASSERT_EQ(rows[i].size(), header.size()) << "row " << i;
         EXPECT_EQ(rows[i][0], std::to_string(i));
+        EXPECT_EQ(rows[i][1], std::to_string(4 - i));  // the zone id beside the rank
     }
-    EXPECT_EQ(rows[1][1], "0.9000");
-    EXPECT_EQ(rows[1][2], "16.00");
-    EXPECT_EQ(rows[1][3], "0.800");
-    EXPECT_EQ(rows[1][6], "12500");
-    EXPECT_EQ(rows[1][7], kAwkward + "; Kalan");
-    EXPECT_EQ(rows[1][8], "H-1");
-    EXPECT_EQ(rows[1][12], "1234");
-    EXPECT_EQ(rows[1][13], "");  // never
-    EXPECT_EQ(rows[2][13], "2023-05-24");
-    EXPECT_EQ(rows[2][5], "people <nearby>");
-    EXPECT_EQ(rows[1][14], "hold sessions; mark");
-    EXPECT_EQ(rows[1][15], "reason for zone 1: 5 incidents, 2 recent, \"no\" marking");
+    EXPECT_EQ(rows[1][2], "0.9000");
+    EXPECT_EQ(rows[1][3], "16.00");
+    EXPECT_EQ(rows[1][4], "0.800");
+    EXPECT_EQ(rows[1][7], "12500");
+    EXPECT_EQ(rows[1][8], kAwkward + " (1000); Kalan (250); Yeni Ev (unknown)");
+    EXPECT_EQ(rows[1][9], "H-1; H-9");
+    EXPECT_EQ(rows[1][10], "CHA 1, SHA 1");
+    EXPECT_EQ(rows[2][10], "cleared 1");
+    EXPECT_EQ(rows[3][10], "no status 1");
+    EXPECT_EQ(rows[1][14], "1234");
+    EXPECT_EQ(rows[1][15], "");  // never
+    EXPECT_EQ(rows[2][15], "2023-05-24");
+    EXPECT_EQ(rows[2][6], "people <nearby>");
+    EXPECT_EQ(rows[1][16], "hold sessions; mark");
+    EXPECT_EQ(rows[1][17], "reason for zone 1: 5 incidents, 2 recent, \"no\" marking");
     EXPECT_EQ(text.find('\n'), text.find("\r\n") + 1) << "records end with CRLF";
     EXPECT_NE(text.substr(0, 3), "\xEF\xBB\xBF") << "no byte-order mark";
 }
@@ -506,15 +528,17 @@ TEST(Report, SettlementsCsvParsesBack) {
     std::vector<std::vector<std::string>> rows;
     ASSERT_TRUE(parse_csv(slurp(r.dir.path / "settlements.csv"), rows));
     ASSERT_EQ(rows.size(), 41u);
-    EXPECT_EQ(rows[0], (std::vector<std::string>{"rank", "id", "name", "population", "returnee", "risk_mean", "risk_max",
-                                                 "dist_hazard_m", "incidents_nearby", "last_session", "zone_rank"}));
-    EXPECT_EQ(rows[1][2], kAwkward);
-    EXPECT_EQ(rows[1][4], "yes");
-    EXPECT_EQ(rows[1][10], "1");  // zone id 3 is rank 1
-    EXPECT_EQ(rows[2][10], "2");
-    EXPECT_EQ(rows[3][7], "");  // no hazard counted
-    EXPECT_EQ(rows[4][10], "");  // in no zone
-    EXPECT_EQ(rows[1][9], "2022-01-08");
+    EXPECT_EQ(rows[0], (std::vector<std::string>{"rank", "priority", "id", "name", "population", "returnee", "risk_mean",
+                                                 "risk_max", "dist_hazard_m", "incidents_nearby", "last_session", "zone_rank"}));
+    EXPECT_EQ(rows[1][1], "1.0000");  // the priority the rank sorts by, as in the GeoPackage
+    EXPECT_EQ(rows[2][1], "0.9900");
+    EXPECT_EQ(rows[1][3], kAwkward);
+    EXPECT_EQ(rows[1][5], "yes");
+    EXPECT_EQ(rows[1][11], "1");  // zone id 3 is rank 1
+    EXPECT_EQ(rows[2][11], "2");
+    EXPECT_EQ(rows[3][8], "");  // no hazard counted
+    EXPECT_EQ(rows[4][11], "");  // in no zone
+    EXPECT_EQ(rows[1][10], "2022-01-08");
     for (size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][0], std::to_string(i));
 }
 
@@ -535,4 +559,91 @@ TEST(Report, NoZonesGivesHeadersAndAnEmptyTable) {
     write_reports(r.ctx);
     ASSERT_TRUE(parse_csv(slurp(r.dir.path / "settlements.csv"), rows));
     EXPECT_EQ(rows.size(), 1u);
+}
+
+TEST(Report, ZoneRowsNameTheZoneIdHazardStatusesAndPopulations) {
+    HandRun r("zonedetail");
+    write_reports(r.ctx);
+    const std::string html = slurp(r.dir.path / "report.html");
+    // Rank first (the report's "Zone 1"), the zone id under it, as in zones.csv and the GeoPackage.
+    EXPECT_NE(html.find("<tr id=\"zone-1\" class=\"zone-row\"><th class=\"rank\" scope=\"row\">1<span class=\"zid\">zone id 3</span></th>"),
+              std::string::npos);
+    EXPECT_NE(html.find("<tr id=\"zone-3\" class=\"zone-row\"><th class=\"rank\" scope=\"row\">3<span class=\"zid\">zone id 1</span></th>"),
+              std::string::npos);
+    // Hazards with their status, and counted by status.
+    EXPECT_NE(html.find("2: CHA 1, SHA 1<br><span class=\"list\">H-1 (CHA), H-9 (SHA)</span>"), std::string::npos);
+    EXPECT_NE(html.find("H-2 (cleared)"), std::string::npos);
+    EXPECT_NE(html.find("H-3 (no status)"), std::string::npos);
+    // Settlements with their population.
+    EXPECT_NE(html.find("O&#39;Brien &quot;Kh&quot; &lt;x&gt;, &amp; co (1,000); Kalan (250); Yeni Ev (unknown)"), std::string::npos);
+    // The summary tells active hazards from released ones, each counted once.
+    EXPECT_NE(html.find("<span class=\"num\">3</span><span class=\"lbl\">active hazards touched (CHA, SHA, ...)</span>"),
+              std::string::npos);
+    EXPECT_NE(html.find("<span class=\"num\">1</span><span class=\"lbl\">released hazard touched (cleared or cancelled)</span>"),
+              std::string::npos);
+    EXPECT_EQ(html.find("recorded hazards touched"), std::string::npos);
+}
+
+TEST(Report, HtmlHasASurveyReferralSectionWithEveryReferral) {
+    HandRun r("referrals");
+    write_reports(r.ctx);
+    const std::string html = slurp(r.dir.path / "report.html");
+    EXPECT_NE(html.find("<a href=\"#referrals\">Survey referrals</a>"), std::string::npos);
+    const size_t section = html.find("<section id=\"referrals\">");
+    ASSERT_NE(section, std::string::npos);
+    EXPECT_LT(html.find("<section id=\"zones\">"), section);
+    EXPECT_LT(section, html.find("<section id=\"settlements\">"));
+    EXPECT_NE(html.find("Survey referrals outside zones (2)"), std::string::npos);
+    EXPECT_EQ(count(html, "class=\"referral-row\""), 2u);
+    EXPECT_LT(html.find("id=\"referral-1\""), html.find("id=\"referral-2\""));
+    EXPECT_NE(html.find("referral reason 1 &lt;far&gt;"), std::string::npos);
+    EXPECT_NE(html.find("referral reason 2 &lt;far&gt;"), std::string::npos);
+    EXPECT_NE(html.find("E 401005 N 4498505"), std::string::npos);
+    EXPECT_NE(html.find("&deg; N, "), std::string::npos);  // WGS 84 for a GPS
+    EXPECT_NE(html.find("2022-01-08 to 2023-05-23"), std::string::npos);
+    EXPECT_NE(html.find("412 m"), std::string::npos);
+    // The summary counts them and links to the section.
+    EXPECT_NE(html.find("<a href=\"#referrals\">2</a></span><span class=\"lbl\">survey referrals outside zones (5 incidents)</span>"),
+              std::string::npos);
+
+    r.zones.survey_referrals.clear();
+    write_reports(r.ctx);
+    const std::string none = slurp(r.dir.path / "report.html");
+    EXPECT_NE(none.find("Survey referrals outside zones (0)"), std::string::npos);
+    EXPECT_EQ(count(none, "class=\"referral-row\""), 0u);
+}
+
+TEST(Report, SurveyReferralsCsvParsesBack) {
+    HandRun r("referralscsv");
+    write_reports(r.ctx);
+    std::vector<std::vector<std::string>> rows;
+    ASSERT_TRUE(parse_csv(slurp(r.dir.path / "survey_referrals.csv"), rows));
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0], (std::vector<std::string>{"id", "incidents", "first_date", "last_date", "x", "y", "lon", "lat", "spread_m",
+                                                 "max_risk", "nearest_settlement", "settlement_distance_m", "incident_fids",
+                                                 "reason"}));
+    EXPECT_EQ(rows[1][0], "1");
+    EXPECT_EQ(rows[1][1], "3");
+    EXPECT_EQ(rows[1][2], "2022-01-08");
+    EXPECT_EQ(rows[1][3], "2023-05-23");
+    EXPECT_EQ(rows[1][4], "401005.0");
+    EXPECT_EQ(rows[1][5], "4498505.0");
+    const double lon = std::stod(rows[1][6]), lat = std::stod(rows[1][7]);
+    EXPECT_GT(lon, 43.0);  // UTM 38N lies between 42 E and 48 E
+    EXPECT_LT(lon, 46.0);
+    EXPECT_GT(lat, 40.0);
+    EXPECT_LT(lat, 41.0);
+    EXPECT_EQ(rows[1][8], "412");
+    EXPECT_EQ(rows[1][9], "0.310");
+    EXPECT_EQ(rows[1][10], kAwkward);
+    EXPECT_EQ(rows[1][11], "1305");
+    EXPECT_EQ(rows[1][12], "0; 2; 5");  // no incidents layer in this run: the incidents' indices
+    EXPECT_EQ(rows[1][13], "referral reason 1 <far>");
+    EXPECT_EQ(rows[2][10], "");
+    EXPECT_EQ(rows[2][11], "");
+
+    r.ctx.zones = nullptr;
+    write_reports(r.ctx);
+    ASSERT_TRUE(parse_csv(slurp(r.dir.path / "survey_referrals.csv"), rows));
+    EXPECT_EQ(rows.size(), 1u);  // the header alone
 }
