@@ -47,9 +47,21 @@ void print_summary(const RunPlan& plan, const RunSummary& s) {
     std::printf("zones: %zu at risk >= %.3f", s.zones.zones.size(), s.zones.threshold);
     const size_t shown = std::min<size_t>(5, s.zones.zones.size());
     std::printf(shown ? "; first %zu:\n" : "\n", shown);
+    // Zones by rank, as the report and zones.csv name them, with the id beside it.
     for (size_t i = 0; i < shown; ++i) {
         const Zone& z = s.zones.zones[i];
-        std::printf("  %2d. zone %-4d %8.1f ha  mean risk %.2f  %s\n", z.rank, z.id, z.area_m2 / 1e4, z.mean_risk, z.action.c_str());
+        const std::string name = "rank " + std::to_string(z.rank) + " (zone id " + std::to_string(z.id) + ")";
+        std::printf("  %-22s %8.1f ha  mean risk %.2f  %s\n", name.c_str(), z.area_m2 / 1e4, z.mean_risk, z.action.c_str());
+    }
+    if (!s.zones.survey_referrals.empty()) {
+        std::int64_t incidents = 0;
+        for (const auto& r : s.zones.survey_referrals) incidents += r.incidents;
+        const auto& r = s.zones.survey_referrals.front();
+        std::printf("survey referrals outside zones: %zu group%s of %lld incident%s far from any recorded hazard; largest: %lld "
+                    "incident%s%s%s\n",
+                    s.zones.survey_referrals.size(), s.zones.survey_referrals.size() == 1 ? "" : "s", (long long)incidents,
+                    incidents == 1 ? "" : "s", (long long)r.incidents, r.incidents == 1 ? "" : "s",
+                    r.nearest_settlement.empty() ? "" : " near ", r.nearest_settlement.c_str());
     }
     double total = 0;
     std::printf("time per stage:");
