@@ -120,7 +120,7 @@ std::vector<std::pair<std::string, Rgb>> series_of(const Result& r) {
 constexpr int kPanelW = 420, kPanelH = 380, kPad = 16;
 constexpr int kLeft = 60, kRight = 16, kTop = 34, kBottom = 50;
 
-void draw_panel(Canvas& cv, int px, int py, const Round& round, const std::map<std::string, Rgb>& colours) {
+void draw_panel(Canvas& cv, int px, int py, const Round& round, const std::map<std::string, Rgb>& colours, bool blocks) {
     const int x0 = px + kLeft, x1 = px + kPanelW - kRight, y0 = py + kTop, y1 = py + kPanelH - kBottom;
     const double w = x1 - x0, h = y1 - y0;
     auto X = [&](double a) { return x0 + a * w; };
@@ -149,7 +149,7 @@ void draw_panel(Canvas& cv, int px, int py, const Round& round, const std::map<s
     }
     const std::string xl = "share of the area, riskiest first";
     cv.text(x0 + static_cast<int>(w) / 2 - quicklook::text_width(xl, 1) / 2, y1 + 24, xl, 1, kInk);
-    const std::string yl = "share of later incidents captured";
+    const std::string yl = blocks ? "share of held-out incidents captured" : "share of later incidents captured";
     cv.text_up(px + 14, y0 + static_cast<int>(h) / 2 + quicklook::text_width(yl, 1) / 2, yl, 1, kInk);
     if (round.models.empty() || round.models.front().score.incidents == 0) {
         cv.text(x0 + 20, y0 + 20, "no incidents to score", 2, kAxis);
@@ -226,7 +226,7 @@ std::string capture_png(const Result& r) {
     cv.text(kPad, 32, r.mode + "; dotted lines: the capture levels", 1, {110, 110, 110});
     for (size_t i = 0; i < r.rounds.size(); ++i) {
         const int c = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
-        draw_panel(cv, kPad + c * kPanelW, header + row * kPanelH, r.rounds[i], colours);
+        draw_panel(cv, kPad + c * kPanelW, header + row * kPanelH, r.rounds[i], colours, r.mode == "spatial blocks");
     }
     if (r.rounds.empty()) cv.text(kPad + 40, header + 60, "no split or fold", 2, kAxis);
     // Legend: two columns of swatches.

@@ -322,8 +322,9 @@ void write_method(std::ostringstream& o, const Result& r) {
          "            the cut = the score of the ceil(p/100 x cells)-th riskiest cell, s = the share of the tied cells\n"
          "            needed to make exactly p % of the area (so a constant surface captures exactly p %)\n"
          "interval    "
-      << r.options.replicates << " bootstrap resamples of the incidents (with replacement, seed " << r.options.seed
-      << "); 2.5th and 97.5th percentiles\n"
+      << r.options.replicates << " bootstrap resamples of the "
+      << (r.options.cluster ? "accidents (incidents sharing a cell and a date, drawn together)" : "incidents")
+      << ",\n            with replacement, seed " << r.options.seed << "; 2.5th and 97.5th percentiles\n"
          "no data     a surface's cell without data ranks lowest; incidents on cells where the risk has no data are not scored\n"
       << "</pre>\n<p class=\"small muted\">Details and limits: docs/backtest.md.</p>\n</section>\n";
 }
