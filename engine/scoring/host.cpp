@@ -3,9 +3,13 @@
 #include <gdal_alg.h>
 #include <gdal_priv.h>
 
+#include <ogr_geometry.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <numeric>
 
@@ -85,6 +89,127 @@ int rasterize(void* ctx, const char* layer, const int64_t* features, const doubl
 void log(void* ctx, const char* plugin, int level, const char* message) { self(ctx)->log(plugin, level, message); }
 int cancelled(void* ctx) { return self(ctx)->cancelled() ? 1 : 0; }
 
+
+bool is_polygonal(const OGRGeometry& g) {
+    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+    return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface;
+}
+
+// Burns one geometry with GDAL (no options: the cell-centre rule) into the grid's cells
+// [c0, c0 + w) x [r0, r0 + h); true when any cell was burned.
+bool gdal_burns_any(OGRGeometry* g, const GridSpec& grid, std::int64_t c0, std::int64_t r0, std::int64_t w, std::int64_t h) {
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    if (!mem) return true;  // cannot tell: take the feature as covering (it then burns as GDAL says)
+    std::unique_ptr<GDALDataset> ds(mem->Create("", static_cast<int>(w), static_cast<int>(h), 1, GDT_Byte, nullptr));
+    if (!ds) return true;
+    double gt[6] = {grid.origin_x + c0 * grid.cell_size, grid.cell_size, 0, grid.origin_y - r0 * grid.cell_size, 0, -grid.cell_size};
+    ds->SetGeoTransform(gt);
+    int bands[1] = {1};
+    double one = 1;
+    OGRGeometryH h_g = OGRGeometry::ToHandle(g);
+    if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, bands, 1, &h_g, nullptr, nullptr, &one, nullptr, nullptr,
+                                nullptr) != CE_None)
+        return true;
+    std::vector<GByte> buf(static_cast<size_t>(w * h));
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, static_cast<int>(w), static_cast<int>(h), buf.data(), static_cast<int>(w),
+                                       static_cast<int>(h), GDT_Byte, 0, 0) != CE_None)
+        return true;
+    return std::any_of(buf.begin(), buf.end(), [](GByte b) { return b != 0; });
+}
+
+// A point inside the geometry (GEOS point-on-surface), else its centroid, else the middle of its box.
+OGRPoint representative_point(const OGRGeometry& g, const Extent& box) {
+    OGRPoint p((box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2);
+    OGRGeometryH inner = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&g)));
+    if (inner) {
+        const OGRGeometry* ig = OGRGeometry::FromHandle(inner);
+        if (!ig->IsEmpty() && wkbFlatten(ig->getGeometryType()) == wkbPoint) p = *ig->toPoint();
+        OGR_G_DestroyGeometry(inner);
+        return p;
+    }
+    OGRPoint c;
+    if (g.Centroid(&c) == OGRERR_NONE && !c.IsEmpty()) p = c;
+    return p;
+}
+
+// "hazards (h.gpkg, layer 'hazards')", as the warnings of the inputs name a layer.
+std::string layer_label(const FeatureLayer& l) {
+    std::string src = l.stats.source;
+    if (src.rfind("PG:", 0) != 0 && src.find("://") == std::string::npos) {
+        const std::string name = std::filesystem::path(src).filename().string();
+        if (!name.empty()) src = name;
+    }
+    if (src.empty()) return l.role;
+    return l.role + " (" + src + ", layer '" + l.stats.layer_name + "')";
+}
+
+}  // namespace
+
+void Host::decide_coverage(const FeatureLayer& l, Coverage& c, std::int64_t f) const {
+    if (c.state[f].load(std::memory_order_acquire) != Coverage::unknown) return;
+    std::lock_guard<std::mutex> lock(c.mutex);
+    if (c.state[f].load(std::memory_order_acquire) != Coverage::unknown) return;
+    OGRGeometry* g = l.geometry[f].get();
+    std::uint8_t decided = Coverage::covers;
+    if (g && !g->IsEmpty() && is_polygonal(*g) && grid_.cell_size > 0) {
+        // The cells of the grid whose centre lies inside the feature's box: the only ones it can burn.
+        const Extent& b = l.bounds[f];
+        const double cs = grid_.cell_size;
+        const std::int64_t c0 = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::ceil((b.xmin - grid_.origin_x) / cs - 0.5)));
+        const std::int64_t c1 = std::min<std::int64_t>(grid_.width - 1, static_cast<std::int64_t>(std::floor((b.xmax - grid_.origin_x) / cs - 0.5)));
+        const std::int64_t r0 = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::ceil((grid_.origin_y - b.ymax) / cs - 0.5)));
+        const std::int64_t r1 = std::min<std::int64_t>(grid_.height - 1, static_cast<std::int64_t>(std::floor((grid_.origin_y - b.ymin) / cs - 0.5)));
+        const OGRPoint p = representative_point(*g, b);
+        const double pc = std::floor((p.getX() - grid_.origin_x) / cs), pr = std::floor((grid_.origin_y - p.getY()) / cs);
+        bool covers = false;
+        if (c0 <= c1 && r0 <= r1) {
+            // Usually the centre of the cell holding the inner point is inside: then it certainly burns.
+            const OGRPoint centre(grid_.origin_x + (pc + 0.5) * cs, grid_.origin_y - (pr + 0.5) * cs);
+            covers = pc >= c0 && pc <= c1 && pr >= r0 && pr <= r1 && g->Contains(&centre);
+            // Otherwise ask GDAL itself, over the cells of the box, a band of rows at a time.
+            const std::int64_t w = c1 - c0 + 1;
+            const std::int64_t rows = std::max<std::int64_t>(1, (std::int64_t{1} << 22) / w);
+            for (std::int64_t r = r0; !covers && r <= r1; r += rows)
+                covers = gdal_burns_any(g, grid_, c0, r, w, std::min(rows, r1 - r + 1));
+        }
+        if (!covers) {
+            const bool inside = pc >= 0 && pr >= 0 && pc < grid_.width && pr < grid_.height;
+            decided = inside ? Coverage::fallback : Coverage::outside;
+            if (inside) c.col[f] = static_cast<std::int64_t>(pc), c.row[f] = static_cast<std::int64_t>(pr);
+        }
+    }
+    c.state[f].store(decided, std::memory_order_release);
+}
+
+std::vector<std::string> Host::coverage_warnings() const {
+    std::vector<std::string> out;
+    for (const auto& l : inputs_.layers) {
+        auto it = coverage_.find(&l);
+        if (it == coverage_.end()) continue;
+        const Coverage& c = *it->second;
+        std::int64_t n = 0;
+        std::string examples;
+        const Column* id = l.column("id");
+        for (std::int64_t f = 0; f < l.size(); ++f) {
+            if (c.state[f].load(std::memory_order_acquire) != Coverage::fallback) continue;
+            if (n++ < 3) {
+                std::string e = "feature " + std::to_string(l.fid[f]);
+                if (id && id->present[f] && !id->text[f].empty()) e += " ('" + id->text[f] + "')";
+                examples += (examples.empty() ? "" : "; ") + e;
+            }
+        }
+        if (n == 0) continue;
+        if (n > 3) examples += "; ...";
+        char res[32];
+        std::snprintf(res, sizeof res, "%g", grid_.cell_size);
+        out.push_back(layer_label(l) + ": " + std::to_string(n) + " feature(s) smaller than a cell (covering no cell centre at " +
+                      res + " m) burned into the one cell holding a point inside them (" + examples +
+                      "). a finer resolution maps them at their true size");
+    }
+    return out;
+}
+
+namespace {
 }  // namespace
 
 Host::Host(const Inputs& inputs, const GridSpec& grid) : inputs_(inputs), grid_(grid) {
@@ -109,6 +234,14 @@ Host::Host(const Inputs& inputs, const GridSpec& grid) : inputs_(inputs), grid_(
     table_.rasterize = minerisk::rasterize;
     table_.log = minerisk::log;
     table_.cancelled = minerisk::cancelled;
+    for (const auto& l : inputs.layers) {
+        auto c = std::make_unique<Coverage>();
+        c->state.reset(new std::atomic<std::uint8_t>[static_cast<size_t>(l.size())]);
+        for (std::int64_t f = 0; f < l.size(); ++f) c->state[f].store(Coverage::unknown, std::memory_order_relaxed);
+        c->col.assign(static_cast<size_t>(l.size()), -1);
+        c->row.assign(static_cast<size_t>(l.size()), -1);
+        coverage_[&l] = std::move(c);
+    }
 }
 
 const FeatureLayer* Host::layer(const char* name) const { return name ? inputs_.find(name) : nullptr; }
@@ -164,6 +297,22 @@ int Host::rasterize(const char* layer_name, const std::int64_t* features, const 
         write_err(err, err_size, std::string("reading the rasterized block failed: ") + CPLGetLastErrorMsg());
         return MR_ERROR;
     }
+    // Polygons that cover no cell centre of the grid burn the cell holding their inner point, when it is
+    // in this block: the same cell whatever the block, so results do not depend on tiling.
+    auto cov = coverage_.find(l);
+    if (cov != coverage_.end()) {
+        Coverage& c = *cov->second;
+        for (int64_t k : order) {
+            const int64_t f = features[k];
+            decide_coverage(*l, c, f);
+            if (c.state[f].load(std::memory_order_acquire) != Coverage::fallback) continue;
+            const std::int64_t col = c.col[f] - w.col0, row = c.row[f] - w.row0;
+            if (col < 0 || row < 0 || col >= w.width || row >= w.height) continue;
+            float& cell = buf[static_cast<size_t>(row * w.width + col)];
+            const float v = static_cast<float>(values[k]);
+            if (v > cell) cell = v;
+        }
+    }
     for (size_t i = 0; i < buf.size(); ++i)
         if (buf[i] > out[i]) out[i] = buf[i];
     return MR_OK;
@@ -180,8 +329,13 @@ void Host::log(const char* plugin, int level, const char* message) {
 }
 
 std::vector<std::string> Host::warnings() const {
-    std::lock_guard<std::mutex> lock(log_mutex_);
-    return warnings_;
+    std::vector<std::string> w;
+    {
+        std::lock_guard<std::mutex> lock(log_mutex_);
+        w = warnings_;
+    }
+    for (auto& s : coverage_warnings()) w.push_back(std::move(s));
+    return w;
 }
 std::vector<std::string> Host::infos() const {
     std::lock_guard<std::mutex> lock(log_mutex_);

@@ -1,6 +1,9 @@
 // The table of engine services a plugin sees (mr_host), backed by the loaded inputs.
 #pragma once
 #include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,12 +33,28 @@ public:
 
     // Implementation of the services (public for the C trampolines).
     const FeatureLayer* layer(const char* name) const;
+    // Burns features into a block: cells whose centre lies inside a polygon, or that a point or line
+    // touches, get max(current, value), so that where features overlap the largest value wins. A polygon
+    // that covers no cell centre of the whole grid (smaller than a cell, or a thin sliver between centres)
+    // burns the one cell holding its point-on-surface instead, whatever block it is rasterized in; such
+    // features are counted in warnings().
     int rasterize(const char* layer, const std::int64_t* features, const double* values, std::int64_t count,
                   mr_window window, float* out, char* err, size_t err_size) const;
     void log(const char* plugin, int level, const char* message);
     bool cancelled() const { return cancelled_; }
 
 private:
+    // Per feature of a layer, decided once per run: does GDAL's cell-centre rule burn any cell of the
+    // grid for it, and if not, which cell stands for it.
+    struct Coverage {
+        enum : std::uint8_t { unknown = 0, covers = 1, fallback = 2, outside = 3 };
+        std::unique_ptr<std::atomic<std::uint8_t>[]> state;
+        std::vector<std::int64_t> col, row;  // the fallback cell, valid where state == fallback
+        std::mutex mutex;                    // held while a feature's state is decided
+    };
+    void decide_coverage(const FeatureLayer& l, Coverage& c, std::int64_t f) const;
+    std::vector<std::string> coverage_warnings() const;
+
     const Inputs& inputs_;
     const GridSpec& grid_;
     mr_grid grid_c_{};
@@ -44,6 +63,7 @@ private:
     std::atomic<bool> cancelled_{false};
     mutable std::mutex log_mutex_;
     std::vector<std::string> warnings_, infos_;
+    std::map<const FeatureLayer*, std::unique_ptr<Coverage>> coverage_;  // one per layer, made in the constructor
 };
 
 }  // namespace minerisk
