@@ -1,3 +1,5 @@
+#include <ogr_spatialref.h>
+
 #include <cmath>
 #include <cstdio>
 
@@ -47,10 +49,22 @@ Extent GridSpec::extent_of(const Window& w) const {
             origin_x + (w.col0 + w.width) * cell_size, origin_y - w.row0 * cell_size};
 }
 
+// The CRS's short name; for one without a name (a PROJ string), its PROJ string, never "unknown".
+static std::string grid_crs_name(const std::string& wkt) {
+    const std::string name = crs_short_name(wkt);
+    if (name.rfind("unknown", 0) != 0 && name.rfind("unnamed", 0) != 0) return name;
+    OGRSpatialReference srs;
+    char* p4 = nullptr;
+    std::string text = name;
+    if (srs.importFromWkt(wkt.c_str()) == OGRERR_NONE && srs.exportToProj4(&p4) == OGRERR_NONE && p4) text = p4;
+    CPLFree(p4);
+    return text;
+}
+
 std::string GridSpec::describe() const {
-    char buf[256];
+    char buf[512];
     std::snprintf(buf, sizeof buf, "%lld x %lld cells of %g m (%.1f M cells), %s", static_cast<long long>(width),
-                  static_cast<long long>(height), cell_size, cells() / 1e6, crs_short_name(crs_wkt).c_str());
+                  static_cast<long long>(height), cell_size, cells() / 1e6, grid_crs_name(crs_wkt).c_str());
     return buf;
 }
 

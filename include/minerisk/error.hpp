@@ -21,7 +21,9 @@ struct Location {
     bool empty() const { return file.empty() && layer.empty(); }
 };
 
-// A failure the user can fix. what() is one line: "<where>: <problem>. <what to do>"
+// A failure the user can fix. what() is one line: "<where>: <problem>. <what to do>". Line breaks and tabs
+// in the pieces (GDAL's and libpq's messages have them) become single spaces, and passwords in connection
+// strings are masked (see mask_secrets), in what() and in each piece.
 class Error : public std::runtime_error {
 public:
     Error(std::string problem, Location where = {}, std::string hint = {});
@@ -34,5 +36,12 @@ private:
     Location where_;
     std::string hint_;
 };
+
+// The text with every password of a connection string replaced by "***": "password=VALUE" (any case,
+// VALUE plain or in single quotes) and "scheme://user:VALUE@host".
+std::string mask_secrets(const std::string& text);
+
+// The text on one line: each run of line breaks and tabs (with the spaces around it) becomes one space.
+std::string one_line(const std::string& text);
 
 }  // namespace minerisk
