@@ -26,6 +26,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -54,6 +55,19 @@ void close_dataset(GDALDataset* ds) { GDALClose(ds); }
 
 // GDAL's messages can be very long (a whole SQL statement before "failed: <reason>"): keep the reason.
 std::string tidy_gdal_message(std::string m) {
+    // One line: libpq and others write several ("...failed.\nconnection to server ...\n\tIs the server ...").
+    std::string flat;
+    for (size_t i = 0; i < m.size(); ++i) {
+        if (m[i] == '\n' || m[i] == '\r' || m[i] == '\t') {
+            while (!flat.empty() && flat.back() == ' ') flat.pop_back();
+            if (!flat.empty()) flat += ' ';
+            while (i + 1 < m.size() && std::isspace(static_cast<unsigned char>(m[i + 1]))) ++i;
+        } else {
+            flat += m[i];
+        }
+    }
+    m = mask_secrets(flat);
+    if (m.rfind("PQconnectdb failed. ", 0) == 0) m = m.substr(20);
     while (!m.empty() && (m.back() == '\n' || m.back() == ' ' || m.back() == '.')) m.pop_back();
     if (m.size() > 160) {
         const auto p = m.rfind("failed: ");
@@ -151,6 +165,73 @@ std::string source_name(const std::string& source) {
     return name.empty() ? source : name;
 }
 
+// A database rather than a file: a connection failure is not a damaged file.
+bool is_database(const std::string& source) {
+    auto starts = [&](const char* p) { return source.size() >= std::strlen(p) && EQUALN(source.c_str(), p, std::strlen(p)); };
+    return starts("PG:") || starts("postgresql://") || starts("postgres://") || starts("MYSQL:") || starts("OCI:") ||
+           starts("MSSQL:") || starts("ODBC:");
+}
+
+// How people see a CRS: its authority code; for a PROJ string or an unnamed WKT, the text as written
+// and the EPSG code PROJ finds equivalent, if any (never "unknown").
+std::string crs_display_name(const OGRSpatialReference& srs, const std::string& written) {
+    char* w = nullptr;
+    srs.exportToWkt(&w);
+    std::string name = crs_short_name(w ? w : "");
+    CPLFree(w);
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!name.empty() && lower.rfind("unknown", 0) != 0 && lower.rfind("unnamed", 0) != 0) return name;
+    std::string match;
+    int n = 0;
+    int* confidence = nullptr;
+    OGRSpatialReferenceH* matches = srs.FindMatches(nullptr, &n, &confidence);
+    if (matches && n > 0 && confidence && confidence[0] >= 70) {
+        const auto* m = OGRSpatialReference::FromHandle(matches[0]);
+        const char* auth = m->GetAuthorityName(nullptr);
+        const char* code = m->GetAuthorityCode(nullptr);
+        if (auth && code) match = std::string(auth) + ":" + code;
+    }
+    if (matches) OSRFreeSRSArray(matches);
+    CPLFree(confidence);
+    std::string text = written;
+    if (text.empty() || text.size() > 120) {
+        char* p4 = nullptr;
+        if (srs.exportToProj4(&p4) == OGRERR_NONE && p4) text = p4;
+        CPLFree(p4);
+    }
+    if (text.empty()) text = name.empty() ? "unnamed CRS" : name;
+    return match.empty() ? text : text + " (" + match + ")";
+}
+std::string crs_display_name_of_wkt(const std::string& wkt, const std::string& written) {
+    OGRSpatialReference srs;
+    if (srs.importFromWkt(wkt.c_str()) != OGRERR_NONE) return written.empty() ? "unknown CRS" : written;
+    return crs_display_name(srs, written);
+}
+
+// What to write as 'crs:' for a layer that has none, judged from its coordinates.
+std::string no_crs_hint(const InputSpec& in, const Extent& e, const std::string& working_crs) {
+    const std::string block = "inputs." + in.role;
+    if (e.empty())
+        return "add 'crs:' with the CRS the data were written in (e.g. 'crs: EPSG:4326' for longitude/latitude) to " + block +
+               " in the scenario";
+    char range[160];
+    std::snprintf(range, sizeof range, "x %.6g .. %.6g, y %.6g .. %.6g", e.xmin, e.xmax, e.ymin, e.ymax);
+    if (std::fabs(e.xmin) <= 180 && std::fabs(e.xmax) <= 180 && std::fabs(e.ymin) <= 90 && std::fabs(e.ymax) <= 90)
+        return std::string("its coordinates (") + range + ") look like longitude/latitude: add 'crs: EPSG:4326' (or the "
+               "geographic CRS they were recorded in) to " + block + " in the scenario";
+    std::string hint = std::string("its coordinates (") + range + ") are metres of a projected CRS, not longitude/latitude: add "
+                       "'crs:' with the CRS the data were exported in to " + block + " in the scenario";
+    if (working_crs != "auto" && !working_crs.empty()) {
+        OGRSpatialReference w;
+        if (w.SetFromUserInput(working_crs.c_str()) == OGRERR_NONE && w.IsProjected())
+            return hint + ", e.g. 'crs: " + working_crs + "' if they are in the working CRS";
+    }
+    if (e.xmin >= 100000 && e.xmax <= 900000 && e.ymin >= 0 && e.ymax <= 10000000)
+        return hint + ", e.g. a UTM zone: 'crs: EPSG:326ZZ' north of the equator, 'EPSG:327ZZ' south, ZZ the zone";
+    return hint + " (a national grid, a UTM zone, or EPSG:3857 for web-map coordinates)";
+}
+
 // How warnings name a layer: its role, file and layer name.
 std::string who(const InputSpec& in, const std::string& layer_name) {
     return in.role + " (" + source_name(in.source) + ", layer '" + layer_name + "')";
@@ -199,7 +280,7 @@ bool reported_elsewhere(const std::string& gdal_message) {
     return gdal_message.find("Non closed ring detected") != std::string::npos;
 }
 
-RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& progress) {
+RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& progress, const std::string& working_crs) {
     RawLayer raw;
     raw.spec = &in;
     Location where;
@@ -211,6 +292,14 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
     DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(in.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                                         nullptr, nullptr, nullptr)),
                   close_dataset);
+    if (!ds && is_database(in.source)) {
+        std::string why = gdal.failures_since(open_mark);
+        if (why.empty()) why = "no reason given";
+        throw Error("cannot connect to the database for the " + in.role + " input: " + why, where,
+                    "check that the database server is running and reachable from this machine, and the host, port, "
+                    "dbname and user of the connection string; keep the password in ~/.pgpass or the PGPASSWORD "
+                    "environment variable, not in the scenario (ogrinfo '" + in.source + "' tries the same connection)");
+    }
     if (!ds) {
         std::string why = gdal.failures_since(open_mark);
         if (why.empty())
@@ -233,17 +322,32 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
         layer = ds->GetLayer(0);
         where.layer = layer->GetName();
     }
-    raw.stats.source = in.source;
+    raw.stats.source = mask_secrets(in.source);
     raw.stats.layer_name = layer->GetName();
 
     if (!in.filter.empty()) {
+        // OGR checks the filter itself for most formats; GeoPackage, SQLite and PostGIS hand it to the
+        // database, which refuses it only when reading starts. Fetch one feature now, so that a bad filter
+        // is reported as a filter and not as a damaged file.
         CPLErrorReset();
         const size_t m = gdal.mark();
-        if (layer->SetAttributeFilter(in.filter.c_str()) != OGRERR_NONE) {
+        bool refused = layer->SetAttributeFilter(in.filter.c_str()) != OGRERR_NONE;
+        if (!refused) {
+            layer->ResetReading();
+            OGRFeature::DestroyFeature(layer->GetNextFeature());
+            refused = !gdal.failures_since(m).empty();
+            layer->ResetReading();
+        }
+        if (refused) {
             std::string why = gdal.failures_since(m);
             if (why.empty()) why = "no reason given";
+            // SQLite's refusal is the whole statement: "failed to prepare SQL: SELECT ... WHERE <filter>".
+            if (why.find("failed to prepare SQL") != std::string::npos || why.find("SELECT ") != std::string::npos)
+                why = "the database refused it (a column that is not in the layer, or an SQL syntax error)";
             throw Error("the attribute filter '" + in.filter + "' is not valid for this layer: " + why, where,
-                        "write it in OGR SQL over the layer's fields: " + list_fields(layer->GetLayerDefn()));
+                        "write it in OGR SQL (for GeoPackage and PostGIS, the database's SQL) over the layer's columns, with text "
+                        "values in single quotes; columns: " +
+                            list_fields(layer->GetLayerDefn()));
         }
     }
 
@@ -298,15 +402,10 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
         raw.srs = *file_srs;
         raw.has_srs = true;
     }
-    if (!raw.has_srs)
-        throw Error("the " + in.role + " layer '" + raw.stats.layer_name + "' has no CRS", where,
-                    "add 'crs: EPSG:4326' (or the right CRS) to inputs." + in.role + " in the scenario");
-    raw.srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    {
-        char* w = nullptr;
-        raw.srs.exportToWkt(&w);
-        raw.stats.source_crs = crs_short_name(w ? w : "");
-        CPLFree(w);
+    // A layer with no CRS is refused once its features are read, with a hint from their coordinates.
+    if (raw.has_srs) {
+        raw.srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        raw.stats.source_crs = crs_display_name(raw.srs, in.crs);
     }
     // What GDAL said while opening (e.g. a damaged CRS table) goes with the layer's warnings.
     for (size_t i = open_mark; i < gdal.mark(); ++i)
@@ -410,6 +509,13 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
         if (total > 0 && (++n % 4096) == 0) progress.report(std::min(1.0, double(n) / total));
     }
     const std::string stopped = gdal.failures_since(after_last);
+    if (!stopped.empty() && is_database(in.source))
+        throw Error("reading the " + in.role + " layer '" + raw.stats.layer_name + "' from the database stopped after " +
+                        std::to_string(raw.stats.read) + " feature(s): " + stopped,
+                    where,
+                    "the database refused the query or the connection broke: check the table, its columns and the "
+                    "'where' filter, and that the server is reachable (ogrinfo -so '" + in.source + "' '" +
+                        raw.stats.layer_name + "')");
     if (!stopped.empty())
         throw Error("reading the " + in.role + " layer '" + raw.stats.layer_name + "' stopped after " +
                         std::to_string(raw.stats.read) + " feature(s)" +
@@ -421,6 +527,17 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
     for (size_t i = read_mark; i < after_last; ++i) {
         const auto& m = gdal.messages()[i];
         if (!reported_elsewhere(m.text)) raw.problems["gdal"].add(m.text);
+    }
+    if (!raw.has_srs) {
+        Extent e;
+        for (const auto& f : raw.features) {
+            OGREnvelope env;
+            f.geom->getEnvelope(&env);
+            e.expand({env.MinX, env.MinY, env.MaxX, env.MaxY});
+        }
+        throw Error("the " + in.role + " layer '" + raw.stats.layer_name + "' has no CRS (inputs." + in.role + ", " +
+                        in.where.to_string() + ")",
+                    where, no_crs_hint(in, e, working_crs));
     }
     return raw;
 }
@@ -980,7 +1097,7 @@ Inputs load_inputs(const Scenario& sc, const Progress& progress) {
     std::deque<RawLayer> raws;  // never relocated: RawLayer holds an OGRSpatialReference
     const double n = static_cast<double>(sc.inputs.size());
     for (size_t i = 0; i < sc.inputs.size(); ++i)
-        raws.push_back(read_layer(sc.inputs[i], gdal, progress.sub(i / n * 0.7, (i + 1) / n * 0.7)));
+        raws.push_back(read_layer(sc.inputs[i], gdal, progress.sub(i / n * 0.7, (i + 1) / n * 0.7), sc.crs));
 
     // Where the features are, before a working CRS is chosen: impossible coordinates, layers far apart,
     // single features far from everything.
@@ -1006,10 +1123,10 @@ Inputs load_inputs(const Scenario& sc, const Progress& progress) {
         inputs.crs_reason = "from the scenario";
     }
     if (!crs_is_metric(inputs.crs_wkt))
-        throw Error("the working CRS " + crs_short_name(inputs.crs_wkt) + " is not projected in metres",
+        throw Error("the working CRS " + crs_display_name_of_wkt(inputs.crs_wkt, sc.crs) + " is not projected in metres",
                     sc.crs_where.file.empty() ? Location{sc.file} : sc.crs_where,
                     "cells are measured in metres: use a projected CRS (a UTM zone, a national grid, an equal-area CRS) or 'auto'");
-    inputs.crs_name = crs_short_name(inputs.crs_wkt);
+    inputs.crs_name = crs_display_name_of_wkt(inputs.crs_wkt, sc.crs == "auto" ? std::string() : sc.crs);
 
     OGRSpatialReference target;
     target.importFromWkt(inputs.crs_wkt.c_str());
@@ -1026,6 +1143,12 @@ Inputs load_inputs(const Scenario& sc, const Progress& progress) {
             inputs.warnings.push_back(who(*raws[i].spec, raws[i].stats.layer_name) +
                                       ": no features to use; the factors that read it see an empty layer. check the file and "
                                       "its 'where' filter, or remove the input");
+
+    // With 'extent: auto' the grid is known now: the grid guard (an explicit extent was checked by the parser).
+    if (!sc.extent) {
+        const Extent data = inputs.extent();
+        if (!data.empty()) check_grid_size(sc, data.grown(sc.margin), true);
+    }
 
     // With an explicit extent: layers none of whose features lie inside it, and an extent away from all data.
     if (sc.extent) {

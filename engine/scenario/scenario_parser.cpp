@@ -3,13 +3,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "minerisk/crs.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/scenario.hpp"
 #include "scenario/crs_check.hpp"
@@ -383,19 +386,179 @@ void parse_run(MapReader& top, const YAML::Node& node, Scenario& sc) {
     r.check_unknown();
 }
 
+
+// ---- quotes left open --------------------------------------------------------------------------------
+// yaml-cpp accepts a quoted value that runs on over the following lines (to the next quote, or to the end
+// of the file), so `name: "Sector north` on line 1 swallows the rest of the file and the parser would then
+// say "the scenario has no 'resolution'". A quoted value whose lines look like "key:" lines is reported as
+// the quote left open, where it was opened.
+
+bool looks_like_key_line(const std::string& line) {
+    size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i + 1 < line.size() && line[i] == '-' && line[i + 1] == ' ') {
+        i += 2;
+        while (i < line.size() && line[i] == ' ') ++i;
+    }
+    const size_t start = i;
+    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_')) ++i;
+    if (i == start || !(std::isalpha(static_cast<unsigned char>(line[start])) || line[start] == '_')) return false;
+    return i < line.size() && line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\r');
+}
+
+// Offset in the text of a 1-based line and column; npos when out of the text.
+size_t offset_of(const std::string& text, int line, int column) {
+    size_t pos = 0;
+    for (int l = 1; l < line; ++l) {
+        pos = text.find('\n', pos);
+        if (pos == std::string::npos) return pos;
+        ++pos;
+    }
+    pos += static_cast<size_t>(std::max(0, column - 1));
+    return pos < text.size() ? pos : std::string::npos;
+}
+
+// Where the quote opened at `open` is closed (npos: never).
+size_t closing_quote(const std::string& text, size_t open) {
+    const char q = text[open];
+    for (size_t i = open + 1; i < text.size(); ++i) {
+        if (q == '"' && text[i] == '\\') {
+            ++i;
+        } else if (text[i] == q) {
+            if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+            else return i;
+        }
+    }
+    return std::string::npos;
+}
+
+// The error for a quote opened at `open` (1-based line/column) and not closed on its line, when the
+// lines it runs over look like keys; nothing otherwise (a real multi-line quoted text).
+void check_quote_at(const std::string& text, size_t open, int line, int column, const std::string& file) {
+    const size_t close = closing_quote(text, open);
+    const size_t eol = text.find('\n', open);
+    if (eol == std::string::npos || (close != std::string::npos && close < eol)) return;
+    const size_t end = close == std::string::npos ? text.size() : close;
+    int lines = 0;
+    std::string first_key;
+    for (size_t b = eol + 1; b < end;) {
+        size_t e = text.find('\n', b);
+        if (e == std::string::npos) e = text.size();
+        const std::string l = text.substr(b, e - b);
+        if (looks_like_key_line(l)) {
+            ++lines;
+            if (first_key.empty()) {
+                first_key = l.substr(l.find_first_not_of(" -"));
+                first_key = first_key.substr(0, first_key.find(':') + 1);
+            }
+        }
+        b = e + 1;
+    }
+    if (lines == 0) return;
+    const bool dq = text[open] == '"';
+    const std::string kind = dq ? "double quote (\")" : "single quote (')";
+    std::string problem = "YAML syntax error: the " + kind + " opened here is not closed on its line, so YAML reads the ";
+    if (close == std::string::npos)
+        problem += "rest of the file into this value (from '" + first_key + "' on; the scenario then looks empty)";
+    else {
+        int close_line = line;
+        for (size_t i = open; i < close; ++i) close_line += text[i] == '\n';
+        problem += "lines down to the next quote, on line " + std::to_string(close_line) + ", into this value (from '" +
+                   first_key + "' on)";
+    }
+    throw Error(problem, Location{file, line, column},
+                dq ? "close the quote on this line (write a \" inside the text as \\\")"
+                   : "close the quote on this line (write a ' inside the text as '')");
+}
+
+void check_unclosed_quotes(const YAML::Node& node, const std::string& text, const std::string& file) {
+    if (!node) return;
+    if (node.IsScalar()) {
+        const auto m = node.Mark();
+        if (m.is_null()) return;
+        const size_t pos = offset_of(text, m.line + 1, m.column + 1);
+        if (pos != std::string::npos && (text[pos] == '"' || text[pos] == '\''))
+            check_quote_at(text, pos, m.line + 1, m.column + 1, file);
+    } else if (node.IsMap()) {
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            check_unclosed_quotes(it->first, text, file);
+            check_unclosed_quotes(it->second, text, file);
+        }
+    } else if (node.IsSequence()) {
+        for (const auto& n : node) check_unclosed_quotes(n, text, file);
+    }
+}
+
+// After a YAML syntax error: the first value before the error's line that opens a quote and does not close
+// it on its line, with lines that look like keys after it. Such a quote is usually the real mistake, and
+// YAML gives up only later, at the next quote.
+void check_quotes_before(const std::string& text, int error_line, const std::string& file) {
+    size_t b = 0;
+    for (int line = 1; line < error_line && b < text.size(); ++line) {
+        size_t e = text.find('\n', b);
+        if (e == std::string::npos) e = text.size();
+        const std::string l = text.substr(b, e - b);
+        // The value of "key: VALUE" or "- VALUE" starts with a quote.
+        size_t v = std::string::npos;
+        const size_t first = l.find_first_not_of(' ');
+        if (first != std::string::npos && l[first] != '#') {
+            if (l.compare(first, 2, "- ") == 0) v = l.find_first_not_of(' ', first + 2);
+            if (v == std::string::npos || (l[v] != '"' && l[v] != '\'')) {
+                const size_t colon = l.find(": ");
+                if (colon != std::string::npos && looks_like_key_line(l)) v = l.find_first_not_of(' ', colon + 2);
+            }
+        }
+        if (v != std::string::npos && v < l.size() && (l[v] == '"' || l[v] == '\''))
+            check_quote_at(text, b + v, line, static_cast<int>(v) + 1, file);
+        b = e + 1;
+    }
+}
+
+// ---- the grid guard --------------------------------------------------------------------------------------
+
+std::string fmt(const char* f, double a) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, a);
+    return buf;
+}
 }  // namespace
+
+void check_grid_size(const Scenario& sc, const Extent& extent, bool automatic) {
+    const double res = sc.resolution;
+    if (res <= 0 || !extent.valid()) return;
+    const double cols = std::ceil(extent.width() / res), rows = std::ceil(extent.height() / res);
+    const double cells = cols * rows;
+    if (cells <= sc.run.max_cells && extent.width() / res <= 2e9 && extent.height() / res <= 2e9) return;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "the grid would have %.3g cells (%.0f x %.0f m at %g m), over the limit of %.3g", cells,
+                  extent.width(), extent.height(), res, sc.run.max_cells);
+    std::string hint = "check 'resolution' here: it is in metres (a value such as 0.0002 is degrees)";
+    if (automatic) {
+        hint += "; 'extent: auto' is the inputs' extent plus 'margin' (" + fmt("%g", sc.margin) + " m" +
+                (sc.margin_where.line ? ", line " + std::to_string(sc.margin_where.line) : std::string()) +
+                "): a feature far from the others or a layer in the wrong CRS widens it";
+    } else {
+        hint += "; and 'extent'" +
+                (sc.extent_where.line ? " (line " + std::to_string(sc.extent_where.line) + ")" : std::string()) +
+                ": it is in working-CRS units (metres), not degrees";
+    }
+    hint += ". for a real country-wide run raise run.max_cells";
+    throw Error(buf, sc.resolution_where.file.empty() ? Location{sc.file} : sc.resolution_where, hint);
+}
 
 Scenario parse_scenario(const std::string& text, const std::string& file, const std::string& dir) {
     YAML::Node root;
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
+        check_quotes_before(text, e.mark.line + 1, file);
         Location loc;
         loc.file = file;
         loc.line = e.mark.line + 1;
         loc.column = e.mark.column + 1;
         throw Error("YAML syntax error: " + e.msg, loc, "check indentation (spaces, not tabs) and the ':' after each key");
     }
+    check_unclosed_quotes(root, text, file);
     Scenario sc;
     sc.file = file;
     sc.dir = dir;
@@ -410,12 +573,31 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     if (auto n = r.get("crs")) {
         sc.crs = scalar(r, n, "crs");
         sc.crs_where = r.where(n);
-        if (sc.crs != "auto") check_crs_string(sc.crs, sc.crs_where);
+        if (sc.crs != "auto") {
+            check_crs_string(sc.crs, sc.crs_where);
+            // Cells and every distance are metres: a geographic CRS (degrees) is refused here, before any
+            // input is read.
+            std::string wkt;
+            try {
+                wkt = crs_to_wkt(sc.crs);
+            } catch (const Error&) {  // PROJ accepted it above; GDAL's reading of it is checked when inputs are read
+            }
+            if (!wkt.empty() && !crs_is_metric(wkt)) {
+                std::string name = crs_short_name(wkt);
+                if (name.rfind("unknown", 0) == 0 || name.rfind("unnamed", 0) == 0) name = sc.crs;
+                throw Error("the working CRS " + name + " is not projected in metres", sc.crs_where,
+                            "cells and distances are measured in metres: use a projected CRS (the UTM zone of the area, "
+                            "EPSG:326ZZ north or EPSG:327ZZ south, or a national grid) or 'crs: auto' (the UTM zone of "
+                            "the data); the inputs' own CRSs may stay geographic");
+            }
+        }
     }
     auto res = r.get("resolution");
     if (!res) throw Error("the scenario has no 'resolution'", r.where(), "add e.g. 'resolution: 20' (cell size in metres)");
     sc.resolution = number(r, res, "resolution", 0.01, 1e5, "metres");
+    sc.resolution_where = r.where(res);
     if (auto n = r.get("extent")) {
+        sc.extent_where = r.where(n);
         if (n.IsScalar() && n.Scalar() == "auto") {
         } else if (n.IsSequence() && n.size() == 4) {
             double v[4];
@@ -428,7 +610,10 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
                         "write e.g. 'extent: [640000, 4385000, 700000, 4445000]' in the working CRS");
         }
     }
-    if (auto n = r.get("margin")) sc.margin = number(r, n, "margin", 0, 1e6, "metres");
+    if (auto n = r.get("margin")) {
+        sc.margin = number(r, n, "margin", 0, 1e6, "metres");
+        sc.margin_where = r.where(n);
+    }
     if (auto n = r.get("as_of")) {
         const std::string s = scalar(r, n, "as_of");
         auto d = parse_date(s);
@@ -461,6 +646,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     if (auto n = r.get("outputs")) parse_outputs(r, n, sc);
     if (auto n = r.get("run")) parse_run(r, n, sc);
     r.check_unknown();
+    // With an explicit extent the grid is known now: refuse a grid that is far too large before any input
+    // is read (with 'extent: auto', load_inputs checks it once the inputs' extent is known).
+    if (sc.extent) check_grid_size(sc, *sc.extent, false);
     return sc;
 }
 

@@ -86,8 +86,11 @@ struct Scenario {
     std::string crs = "auto";
     Location crs_where;
     double resolution = 0;
+    Location resolution_where;
     std::optional<Extent> extent;  // empty = auto
+    Location extent_where;         // where 'extent' is written (also for 'extent: auto'); empty when left out
     double margin = 2000.0;
+    Location margin_where;
     std::optional<double> as_of;   // days since 1970-01-01; empty = the latest date in the inputs
     std::vector<InputSpec> inputs; // in the order hazards, incidents, settlements, signs, sessions, extras
     ScoringSpec scoring;
@@ -108,6 +111,12 @@ Scenario load_scenario(const std::string& path, const std::map<std::string, std:
 std::string expand_variables(const std::string& text, const std::map<std::string, std::string>& vars,
                              const std::string& file_name);
 Scenario parse_scenario(const std::string& yaml_text, const std::string& file_name, const std::string& dir);
+
+// The grid guard: throws Error at the 'resolution:' line when a grid over `extent` at the scenario's
+// resolution would have more than run.max_cells cells (almost always a resolution in degrees or an extent
+// in the wrong CRS). `automatic`: the extent is the inputs' extent plus the margin ('extent: auto').
+// parse_scenario calls it for an explicit extent, load_inputs for 'extent: auto'.
+void check_grid_size(const Scenario& scenario, const Extent& extent, bool automatic);
 
 // Field roles minerisk understands for each standard layer, with their types.
 struct FieldRole {

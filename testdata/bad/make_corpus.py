@@ -538,8 +538,31 @@ def main():
             "margin: 500\nextent: [650600, 4400700, 651100, 4401300]\n")
     variant("extent_far_from_data", "an extent 300 km east of every feature", "margin: 500\n",
             "margin: 500\nextent: [950000, 4400000, 955000, 4405000]\n")
+    return added_cases()
+
+
+def added_cases():
+    """Cases added later; `make_corpus.py --added` writes only these (and leaves the others' bytes alone)."""
+    good = scenario("SCENARIO")
+    def variant(name, what, old, new):
+        head, body = good.split("\n", 1)
+        assert old in body, (name, old)
+        raw_case(name, head.replace("SCENARIO", what) + "\n" + body.replace(old, new, 1))
+    variant("scenario_unclosed_quote", "the double quote of 'name' is not closed (line 2)", 'name: "bad input"\n',
+            'name: "bad input\n')
+    d = case("filter_invalid_gpkg", "the hazards' 'where' names a column the GeoPackage does not have: SQLite refuses it "
+             "only when reading starts", hazards="hazards.gpkg",
+             hazards_extra="    layer: hazards\n    where: \"state = 'CHA'\"\n")
+    rows = [(h[0], hazard_props(h), ogr_polygon(rect(*h[5:9]))) for h in HAZARDS]
+    write_ogr(os.path.join(d, "hazards.gpkg"), "GPKG", "hazards", 4326, HAZARD_FIELDS, rows)
+    # A hazard recorded as a point with a 5 m radius, at 50 m cells: smaller than a cell, it still burns the
+    # cell it lies in (and says so), instead of vanishing from the map.
+    small = (7, {"hazard_id": "HA-007", "status": "CHA", "ordnance": "AP", "recorded": "2025-02-02"}, point(46.7745, 39.7455))
+    case("subcell_hazard", "hazard 7 is a point with point_radius 5 m, at 50 m cells",
+         files={"hazards.geojson": geojson(hazard_features([small]))}, hazards="hazards.geojson",
+         hazards_extra="    point_radius: 5\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(added_cases() if "--added" in sys.argv[1:] else main())

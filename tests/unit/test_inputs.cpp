@@ -239,4 +239,115 @@ TEST(Inputs, CrsOverrideReprojectsFromTheScenariosCrs) {
     EXPECT_TRUE(warned);
 }
 
+// A bad 'where:' on a GeoPackage: SQLite refuses it only when reading starts. It must be reported as a
+// filter error with the layer's columns, not as a damaged file.
+TEST(Inputs, BadFilterOnAGeoPackageIsAFilterErrorListingTheColumns) {
+    TempDir d;
+    write_layer(d.file("h.gpkg"), "GPKG", "hazards", "EPSG:32638", {"hid", "st"}, {{kSquare, {"A", "CHA"}}});
+    for (const char* filter : {"nosuch = 1", "st = ", "st = 'CHA' AND"}) {
+        const Scenario sc = scenario_with(d, std::string("  hazards:\n    path: h.gpkg\n    where: \"") + filter + "\"\n");
+        try {
+            load_inputs(sc);
+            FAIL() << "expected an error for " << filter;
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("the attribute filter '" + std::string(filter) + "' is not valid for this layer"), std::string::npos) << what;
+            EXPECT_NE(what.find("hid, st"), std::string::npos) << what;
+            EXPECT_EQ(what.find("damaged"), std::string::npos) << what;
+            EXPECT_EQ(what.find("export it again"), std::string::npos) << what;
+            EXPECT_EQ(what.find("SELECT"), std::string::npos) << what;
+            EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+            EXPECT_EQ(e.where().layer, "hazards");
+        }
+    }
+    // A good filter still reads every feature it selects, from the first.
+    const Inputs in = load_inputs(scenario_with(d, "  hazards:\n    path: h.gpkg\n    where: \"st = 'CHA'\"\n"));
+    EXPECT_EQ(in.find("hazards")->stats.read, 1);
+}
+
+TEST(Inputs, BadFilterOnAShapefileListsTheColumns) {
+    TempDir d;
+    write_layer(d.file("h.shp"), "ESRI Shapefile", "h", "EPSG:32638", {"hid", "st"}, {{kSquare, {"A", "CHA"}}});
+    try {
+        load_inputs(scenario_with(d, "  hazards:\n    path: h.shp\n    where: \"nosuch = 1\"\n"));
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("is not valid for this layer"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("hid, st"), std::string::npos) << e.what();
+    }
+}
+
+// The no-CRS error names the data file and the scenario's input block, and its hint follows the
+// coordinates: longitude/latitude, or metres.
+TEST(Inputs, LayerWithoutCrsNamesTheInputBlockAndHintsFromTheCoordinates) {
+    TempDir d;
+    std::ofstream(d.file("deg.csv")) << "lon,lat\n47,40\n47.1,40.2\n";
+    std::ofstream(d.file("m.csv")) << "x,y\n670725,4429673\n671725,4430673\n";
+    auto error_of = [&](const std::string& inputs, const std::string& crs) {
+        try {
+            load_inputs(scenario_with(d, inputs, crs));
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    const std::string deg = error_of("  hazards:\n    path: deg.csv\n    x: lon\n    y: lat\n", "EPSG:32638");
+    EXPECT_NE(deg.find("deg.csv, layer 'deg': the hazards layer 'deg' has no CRS"), std::string::npos) << deg;
+    EXPECT_NE(deg.find("(inputs.hazards, " + d.file("s.yaml") + ":6:11)"), std::string::npos) << deg;
+    EXPECT_NE(deg.find("longitude/latitude"), std::string::npos) << deg;
+    EXPECT_NE(deg.find("crs: EPSG:4326"), std::string::npos) << deg;
+    const std::string m = error_of("  hazards:\n    path: m.csv\n    x: x\n    y: y\n", "EPSG:32638");
+    EXPECT_NE(m.find("has no CRS"), std::string::npos) << m;
+    EXPECT_EQ(m.find("crs: EPSG:4326"), std::string::npos) << m;
+    EXPECT_NE(m.find("metres"), std::string::npos) << m;
+    EXPECT_NE(m.find("crs: EPSG:32638"), std::string::npos) << m;  // the working CRS, as a candidate
+}
+
+// A working CRS given as a PROJ string is named by its EPSG code when PROJ identifies it, else by the string.
+TEST(Inputs, ProjStringCrsIsNamedNotUnknown) {
+    TempDir d;
+    write_layer(d.file("a.geojson"), "GeoJSON", "a", "EPSG:4326", {"n"}, {{"POINT(47 40)", {"1"}}});
+    const Inputs utm = load_inputs(scenario_with(d, "  hazards: a.geojson\n", "'+proj=utm +zone=38 +datum=WGS84 +units=m +no_defs'"));
+    EXPECT_EQ(utm.crs_name.find("unknown"), std::string::npos) << utm.crs_name;
+    EXPECT_NE(utm.crs_name.find("EPSG:32638"), std::string::npos) << utm.crs_name;
+    const Inputs laea = load_inputs(
+        scenario_with(d, "  hazards: a.geojson\n", "'+proj=laea +lat_0=40 +lon_0=47 +datum=WGS84 +units=m +no_defs +type=crs'"));
+    EXPECT_EQ(laea.crs_name.find("unknown"), std::string::npos) << laea.crs_name;
+    EXPECT_NE(laea.crs_name.find("+proj=laea"), std::string::npos) << laea.crs_name;
+}
+
+// A database that does not answer: one line, a database hint, and no password anywhere.
+TEST(Inputs, PostgisConnectionFailureIsOneLineWithoutThePassword) {
+    GDALAllRegister();
+    if (!GetGDALDriverManager()->GetDriverByName("PostgreSQL")) GTEST_SKIP() << "GDAL has no PostgreSQL driver";
+    TempDir d;
+    const Scenario sc = scenario_with(
+        d, "  hazards:\n    path: \"PG:host=127.0.0.1 port=1 dbname=imsma user=gis password=s3cret\"\n    layer: public.hazards\n");
+    try {
+        load_inputs(sc);
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.find("s3cret"), std::string::npos) << what;
+        EXPECT_NE(what.find("password=***"), std::string::npos) << what;
+        EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+        EXPECT_EQ(what.find('\t'), std::string::npos) << what;
+        EXPECT_EQ(what.find("export it again"), std::string::npos) << what;
+        EXPECT_NE(what.find("cannot connect to the database"), std::string::npos) << what;
+        EXPECT_NE(what.find("Connection refused"), std::string::npos) << what;
+        EXPECT_NE(what.find("PGPASSWORD"), std::string::npos) << what;
+    }
+}
+
+TEST(Inputs, PasswordsAreMaskedInEveryError) {
+    EXPECT_EQ(mask_secrets("PG:host=db password=abc dbname=x"), "PG:host=db password=*** dbname=x");
+    EXPECT_EQ(mask_secrets("PG:host=db PASSWORD='a b c' dbname=x"), "PG:host=db PASSWORD=*** dbname=x");
+    EXPECT_EQ(mask_secrets("postgresql://gis:abc@db/imsma"), "postgresql://gis:***@db/imsma");
+    EXPECT_EQ(mask_secrets("no secret here: x=1"), "no secret here: x=1");
+    const Error e("cannot open", Location{"PG:host=db password=abc"}, "try ogrinfo 'PG:password=abc'");
+    EXPECT_EQ(std::string(e.what()).find("abc"), std::string::npos) << e.what();
+    const Error multi("line one\nline two\n\tline three", Location{"f"});
+    EXPECT_EQ(std::string(multi.what()), "f: line one line two line three");
+}
+
 }  // namespace

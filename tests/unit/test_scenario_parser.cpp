@@ -8,16 +8,18 @@
 // Inputs only need to exist: the parser does not open them, so the fixture writes empty placeholder files
 // into a fresh temporary folder per test.
 //
-// Tests named Bug* assert the behaviour the parser SHOULD have and fail today; each says where
-// the bug is. They were reported to the lead; remove the DISABLED_ prefix once the parser is fixed.
-// (Run them with --gtest_also_run_disabled_tests to see them fail.)
+// The section "once reported as parser bugs" keeps the cases of bugs found and fixed, so that they stay fixed.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -940,95 +942,173 @@ TEST_F(ScenarioParser, MisspeltRequiredKeyGetsASuggestionNotAMissingKeyError) {
                  {"unknown key 'scorng'", "did you mean 'scoring'?"});
 }
 
-// ---- parser bugs (reported; see the file comment) ------------------------------------------------------
+// ---- quotes left open ------------------------------------------------------------------------------------
 
-// BUG: engine/crs/crs.cpp:17-22 (check_crs_string). proj_create() of a classic PROJ string without
-// "+type=crs" gives a coordinate operation, not a CRS, so proj_is_crs() is false and the string is refused,
-// although the hint says "a PROJ string" is fine and GDAL's SetFromUserInput (used later to read it)
-// accepts it. Input: crs: '+proj=utm +zone=38 +datum=WGS84 +units=m +no_defs'. Expected: accepted.
-TEST_F(ScenarioParser, BugProjStringWithoutTypeCrsIsRefused) {
+TEST_F(ScenarioParser, UnclosedQuoteIsReportedWhereItOpens) {
+    expect_error("name: 'Sector north\n" + kMinimal, 1, 7,
+                 {"single quote (') opened here is not closed on its line", "rest of the file", "'resolution:'",
+                  "close the quote"});
+    // Further down, in an input: the quote of 'where' (line 5) runs into the next keys.
+    expect_error("resolution: 20\ninputs:\n  hazards:\n    path: data/h.gpkg\n    where: \"status = 'CHA'\n    layer: h\n" +
+                     kScoring,
+                 5, 12, {"double quote", "not closed on its line", "'layer:'"});
+    // Closed by the next quote further down: YAML reads the lines in between, or gives up there; either
+    // way the message points at the quote left open.
+    expect_error("name: \"Sector north\nresolution: 20\ndescription: \"x\"\n" + kInputs + kScoring, 1, 7,
+                 {"double quote", "not closed on its line"});
+}
+
+TEST_F(ScenarioParser, QuotedTextOverSeveralLinesIsStillAccepted) {
+    // A quoted value may go on over several lines when they do not look like keys.
+    const Scenario sc = parse("description: \"first line\n  and the second\"\n" + kMinimal);
+    EXPECT_EQ(sc.description, "first line and the second");
+    EXPECT_EQ(parse("name: 'it''s: fine'\n" + kMinimal).name, "it's: fine");
+    EXPECT_EQ(parse("name: \"a \\\" quote\"\n" + kMinimal).name, "a \" quote");
+}
+
+// ---- the working CRS and the grid guard, checked before any input is read --------------------------------
+
+TEST_F(ScenarioParser, GeographicWorkingCrsIsRefusedAtItsLine) {
+    expect_error("crs: EPSG:4326\n" + kMinimal, 1, 6,
+                 {"the working CRS EPSG:4326 is not projected in metres", "projected CRS", "crs: auto"});
+    expect_error("name: x\ncrs: '+proj=longlat +datum=WGS84 +no_defs +type=crs'\n" + kMinimal, 2, 6,
+                 {"is not projected in metres"});
+    // Inputs may keep a geographic CRS: only the working CRS must be in metres.
+    EXPECT_NO_THROW(parse("crs: EPSG:32638\nresolution: 20\ninputs:\n  hazards:\n    path: data/h.gpkg\n    crs: EPSG:4326\n" +
+                          kScoring));
+}
+
+TEST_F(ScenarioParser, GridTooLargeForAnExplicitExtentPointsAtResolution) {
+    // 60 km x 60 km at 0.0002 (degrees typed as metres): 9e16 cells.
+    expect_error("crs: EPSG:32638\nextent: [640000, 4385000, 700000, 4445000]\nresolution: 0.01\n" + kInputs + kScoring, 3, 13,
+                 {"the grid would have 3.6e+13 cells (60000 x 60000 m at 0.01 m), over the limit of 4e+09",
+                  "'extent' (line 2)", "raise run.max_cells"});
+    // The limit is the scenario's run.max_cells, wherever it is written.
+    expect_error("extent: [0, 0, 1000, 1000]\nresolution: 1\n" + kInputs + kScoring + "run:\n  max_cells: 1000\n", 2, 13,
+                 {"the grid would have 1e+06 cells", "over the limit of 1e+03"});
+    EXPECT_NO_THROW(parse("extent: [0, 0, 1000, 1000]\nresolution: 1\n" + kInputs + kScoring + "run:\n  max_cells: 1e6\n"));
+}
+
+TEST_F(ScenarioParser, WhereTheGridKeysAreWritten) {
+    const Scenario sc = parse("name: x\nmargin: 500\nextent: auto\n" + kMinimal);
+    EXPECT_EQ(sc.margin_where.line, 2);
+    EXPECT_EQ(sc.extent_where.line, 3);
+    EXPECT_EQ(sc.resolution_where.line, 4);
+    EXPECT_EQ(sc.resolution_where.column, 13);
+    EXPECT_EQ(sc.resolution_where.file, kFile);
+}
+
+// ---- the documentation keeps up with the parser ------------------------------------------------------------
+
+// Every key the parser accepts (each get("KEY") and allow({...}) in engine/scenario/scenario_parser.cpp) has a
+// row in a table of docs/scenario.md, "| `KEY` | type | default ...": a new key cannot go undocumented.
+TEST(ScenarioDocs, EveryKeyTheParserAcceptsIsDocumentedWithItsDefault) {
+    const fs::path root = fs::path(MINERISK_TESTDATA) / "..";
+    std::ifstream src_in(root / "engine" / "scenario" / "scenario_parser.cpp"), doc_in(root / "docs" / "scenario.md");
+    ASSERT_TRUE(src_in && doc_in);
+    std::stringstream src, doc;
+    src << src_in.rdbuf();
+    doc << doc_in.rdbuf();
+    std::set<std::string> keys;
+    const std::regex get(R"re(\.get\("([a-z_]+)"\))re"), allow(R"re(allow\(\{([^}]*)\}\))re"), quoted(R"re("([a-z_]+)")re");
+    const std::string text = src.str();
+    for (std::sregex_iterator it(text.begin(), text.end(), get), end; it != end; ++it) keys.insert((*it)[1]);
+    for (std::sregex_iterator it(text.begin(), text.end(), allow), end; it != end; ++it) {
+        const std::string list = (*it)[1];
+        for (std::sregex_iterator q(list.begin(), list.end(), quoted); q != end; ++q) keys.insert((*q)[1]);
+    }
+    for (const auto& layer : minerisk::standard_layers()) keys.insert(layer);
+    ASSERT_GT(keys.size(), 40u) << "the key list was not found in the parser's source";
+    // Table rows of the doc: "| `key` | ..." or "| `x`, `y` | ...", with at least a type and a default.
+    std::map<std::string, std::string> rows;
+    std::string line;
+    while (std::getline(doc, line)) {
+        if (line.rfind("| `", 0) != 0) continue;
+        const size_t first_cell_end = line.find(" |", 2);
+        const std::string cell = line.substr(2, first_cell_end - 2);
+        static const std::regex key_in_cell("`([a-z_]+)`");
+        for (std::sregex_iterator it(cell.begin(), cell.end(), key_in_cell), end; it != end; ++it)
+            rows[(*it)[1]] = line;
+    }
+    for (const auto& k : keys) {
+        SCOPED_TRACE(k);
+        ASSERT_TRUE(rows.count(k)) << "docs/scenario.md has no table row for the key '" << k << "'";
+        EXPECT_GE(std::count(rows[k].begin(), rows[k].end(), '|'), 4) << "its row gives no type and default: " << rows[k];
+    }
+}
+
+// ---- once reported as parser bugs, now fixed: each test keeps the case that failed -----------------------
+
+// A classic PROJ string without "+type=crs" describes an operation to PROJ; it is read as the CRS it names
+// (engine/crs/crs.cpp, check_crs_string), as GDAL's SetFromUserInput reads it later.
+TEST_F(ScenarioParser, ProjStringWithoutTypeCrsIsAccepted) {
     EXPECT_NO_THROW(parse("crs: '+proj=utm +zone=38 +datum=WGS84 +units=m +no_defs'\n" + kMinimal));
     EXPECT_NO_THROW(parse("resolution: 20\ninputs:\n  hazards:\n    path: data/h.gpkg\n    crs: '+proj=longlat +datum=WGS84'\n" +
                           kScoring));
 }
 
-// BUG: engine/scenario/scenario_parser.cpp:194-197. A missing file is reported at the start of the
-// input's mapping (its first key), not at 'path:'. When 'path' is not the first key the line is wrong.
-// Input: hazards: {layer: hz (line 4), path: data/nope.gpkg (line 5)}. Reported 4:5; expected 5:11.
-TEST_F(ScenarioParser, BugMissingFileIsReportedAtTheFirstKeyNotAtPath) {
+// A missing file is reported at its 'path:' value, not at the input's first key.
+TEST_F(ScenarioParser, MissingFileIsReportedAtThePathValue) {
     expect_error("resolution: 20\ninputs:\n  hazards:\n    layer: hz\n    path: data/nope.gpkg\n" + kScoring, 5, 11,
                  {"does not exist"});
 }
 
-// BUG: yaml-cpp 0.7 keeps the first of two equal keys and the parser does not look for duplicates, so a
-// second 'resolution:' further down is silently ignored (here the grid would be 20 m, not 30 m).
-// engine/scenario/scenario_parser.cpp, MapReader::check_unknown (line 76) could also flag repeated keys.
-// Expected: an error at the second key, e.g. "'resolution' is given twice".
-TEST_F(ScenarioParser, BugDuplicateKeyIsSilentlyIgnored) {
+// yaml-cpp keeps the first of two equal keys; the parser reports the second one.
+TEST_F(ScenarioParser, DuplicateKeyIsAnErrorAtTheSecondOne) {
     expect_error("resolution: 20\n" + kInputs + kScoring + "resolution: 30\n", 7, 1, {"resolution"});
     expect_error("resolution: 20\ninputs:\n  hazards:\n    path: data/h.gpkg\n    fields:\n      status: STATUS\n"
                  "      status: CLASS\n" + kScoring,
                  7, 7, {"status"});
 }
 
-// BUG: engine/scenario/scenario_parser.cpp:311-312. run.threads and run.tile_size are truncated without a
-// word: 'threads: 2.7' gives 2 threads, 'tile_size: 100.5' gives 100. Expected: "must be a whole number".
-TEST_F(ScenarioParser, BugFractionalThreadsAndTileSizeAreTruncated) {
+// run.threads and run.tile_size are whole numbers: a fraction is refused, never cut off.
+TEST_F(ScenarioParser, FractionalThreadsAndTileSizeAreRefused) {
     expect_error(kMinimal + "run:\n  threads: 2.7\n", 8, 12, {"whole number"});
     expect_error(kMinimal + "run:\n  tile_size: 100.5\n", 8, 14, {"whole number"});
 }
 
-// BUG (unclear message + wrong line): engine/scenario/scenario_parser.cpp:97-101 (scalar()). A key with
-// no value ('resolution:' alone) says "must be a single value. write it on one line after 'resolution:'"
-// and, because yaml-cpp marks an empty value at the next token, points at the NEXT line (2:1).
-// Expected: "'resolution' has no value" at line 1.
-TEST_F(ScenarioParser, BugEmptyValueIsReportedOnTheNextLine) {
+// A key with no value ('resolution:' alone) says so, at the key's own line (yaml-cpp marks an empty value
+// at the next token).
+TEST_F(ScenarioParser, EmptyValueIsReportedAtItsKey) {
     const Error e = error_of("resolution:\n" + kInputs + kScoring);
     EXPECT_EQ(e.where().line, 1);
     EXPECT_CONTAINS(e.what(), "no value");
 }
 
-// BUG (unclear message): engine/scenario/scenario_parser.cpp:64-68. When the whole file is not a mapping
-// the message names an empty key: "'' must be a mapping of keys to values. write it as 'key: value' lines
-// indented under ':'". Expected: "the scenario must be a mapping of 'key: value' lines".
-TEST_F(ScenarioParser, BugRootNotAMappingNamesAnEmptyKey) {
+// A file that is not a mapping says "the scenario must be a mapping", not "'' must be a mapping".
+TEST_F(ScenarioParser, RootNotAMappingSaysTheScenarioMustBeAMapping) {
     const Error e = error_of("- resolution: 20\n");
     EXPECT_NOT_CONTAINS(e.what(), "''");
     EXPECT_NOT_CONTAINS(e.what(), "under ':'");
+    EXPECT_CONTAINS(e.what(), "the scenario must be a mapping");
 }
 
-// BUG: engine/scenario/scenario_parser.cpp:261-264. An empty factor name passes the file-name check
-// (no character is refused) and the factor's raster becomes the hidden file factors/.tif.
-// Input: 'name: ""'. Expected: an error such as "factor name is empty".
-TEST_F(ScenarioParser, BugEmptyFactorNameIsAccepted) {
+// An empty factor name would make the hidden file factors/.tif.
+TEST_F(ScenarioParser, EmptyFactorNameIsRefused) {
     expect_error("resolution: 20\n" + kInputs + "scoring:\n  factors:\n    - plugin: hazard_proximity\n      name: ''\n", 6, 7,
                  {"name"});
 }
 
-// BUG: engine/scenario/scenario_parser.cpp:155/160 and 194. An empty path resolves to the scenario's own
-// folder, which exists, so 'path: ""' (or 'hazards: ""') passes the existence check and fails only when
-// GDAL opens the folder. Expected: "input 'hazards' has an empty 'path'".
-TEST_F(ScenarioParser, BugEmptyPathIsAccepted) {
+// An empty path would resolve to the scenario's own folder, which exists.
+TEST_F(ScenarioParser, EmptyPathIsRefused) {
     expect_error("resolution: 20\ninputs:\n  hazards:\n    path: ''\n" + kScoring, 4, 11, {"path"});
 }
 
-// BUG (minor): engine/scenario/scenario_parser.cpp:120-125. YAML's own spellings True/TRUE/False/FALSE
-// (YAML 1.2 core schema) are refused: "'outputs.factors' must be true or false, not 'True'".
-TEST_F(ScenarioParser, BugCapitalisedBooleansAreRefused) {
+// YAML's own spellings True/TRUE/False/FALSE are booleans too.
+TEST_F(ScenarioParser, CapitalisedBooleansAreAccepted) {
     EXPECT_TRUE(parse(kMinimal + "outputs:\n  factors: True\n").outputs.factors);
     EXPECT_FALSE(parse(kMinimal + "outputs:\n  extra_bands: FALSE\n").outputs.extra_bands);
 }
 
-// BUG (unclear message): yaml-cpp 0.7 accepts a double-quoted value left open at the end of the file, so an
-// unclosed quote on line 1 swallows every following line into 'name' and the parser then reports
-// "1:1: the scenario has no 'resolution'". engine/scenario/scenario_parser.cpp:335-345 (after YAML::Load) could
-// detect it (e.g. a scalar value holding newlines plus a 'key: ' pattern, or a check of the text for an odd
-// number of unescaped quotes on the line). Input: 'name: "Sector north' then a valid scenario.
-// Expected: a YAML syntax error (unclosed quote) at line 1.
-TEST_F(ScenarioParser, DISABLED_BugUnclosedQuoteSwallowsTheRestOfTheFile) {
+// yaml-cpp accepts a double-quoted value left open to the end of the file: an unclosed quote on line 1
+// swallowed every following line into 'name', and the parser then reported "1:1: the scenario has no
+// 'resolution'". It is now a syntax error at the quote (see UnclosedQuoteIsReportedWhereItOpens).
+TEST_F(ScenarioParser, UnclosedQuoteSwallowingTheRestOfTheFileIsReportedAtTheQuote) {
     const Error e = error_of("name: \"Sector north\n" + kMinimal);
     EXPECT_EQ(e.where().line, 1);
+    EXPECT_EQ(e.where().column, 7);
     EXPECT_CONTAINS(e.what(), "quote");
+    EXPECT_NOT_CONTAINS(e.what(), "no 'resolution'");
 }
 
 // ---- dates ------------------------------------------------------------------------------------------------
