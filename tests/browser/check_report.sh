@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Opens a minerisk report.html in a real browser (Debian's headless Chromium), the way a planner would, and checks:
 #   - Chromium renders it (exit code 0) and takes a screenshot of a non-trivial size;
-#   - the rendered DOM has one row (class="zone-row", id="zone-1".."zone-N" in order) per zone;
-#   - the quick-look is there as an inlined data: image;
+#   - the page has one row (class="zone-row", id="zone-1".."zone-N" in order) per zone and inlines the quick-look
+#     as a data: image (read from the file: the page has no script, so what Chromium renders is the file as written);
 #   - the page asks the network for nothing (Chromium's net log shows no request made by the page; all host names
 #     resolve to nothing anyway, so a report that needs the network is seen failing here);
 #   - the browser console shows no error (uncaught exception, refused or failed load);
-#   - it prints to PDF (the page count is reported).
+#   - it prints to PDF, and the printed text (pdftotext, from poppler-utils) shows every zone: for each row of
+#     zones.csv, in rank order, its rank, "zone id M" and the first words of its reason; and every survey referral
+#     of survey_referrals.csv, in order, with the first words of its reason. So no row is cut off, hidden or lost
+#     between pages.
 #
 # Usage: check_report.sh REPORT.html [ZONES] [SCREENSHOT.png]
 #   ZONES       the number of zones expected; default: the records of zones.csv beside the report
@@ -85,33 +88,27 @@ else
     fail "no screenshot was written"
 fi
 
-# 2. Rendered DOM.
-run_chromium dom --dump-dom --window-size=1400,3000
-rc=$?
-dom="$work/dom.out"
-if [ $rc -ne 0 ] || [ ! -s "$dom" ]; then
-    fail "chromium --dump-dom exited with $rc and gave $(wc -c <"$dom") bytes"
+# 2. The page as written (no script can change it: the Content-Security-Policy allows none, and the page has none).
+page="$abs"
+rows=$(grep -o 'class="zone-row"' "$page" | wc -l)
+if [ "$rows" -eq "$expected" ]; then pass "$rows zone rows (expected $expected)"
+else fail "$rows zone rows in the page, expected $expected"
+fi
+ids=$(grep -o 'id="zone-[0-9]*"' "$page" | sed 's/[^0-9]//g' | tr '\n' ' ')
+want=$( [ "$expected" -gt 0 ] && seq -s ' ' 1 "$expected"; true)
+if [ "$(echo $ids)" = "$(echo $want)" ]; then pass "zone rows are zone-1 .. zone-$expected in rank order"
+else fail "zone row ids out of order or missing: $(echo $ids | cut -c1-200)"
+fi
+settlements=$(grep -o 'class="settlement-row"' "$page" | wc -l)
+pass "$settlements settlement rows"
+if grep -q '<img[^>]*src="data:image/png;base64,' "$page"; then pass "the quick-look is inlined as a data: image"
+elif [ -f "$dir/quicklook.png" ]; then fail "quicklook.png is beside the report but the page has no inlined image"
+else echo "note: no quick-look in the page (none beside the report either)"
+fi
+if grep -Eq '(src|href)="(https?:|ftp:|//)' "$page"; then
+    fail "the page refers to the network:"; grep -Eo '(src|href)="(https?:|ftp:|//)[^"]*"' "$page" | head -5
 else
-    rows=$(grep -o 'class="zone-row"' "$dom" | wc -l)
-    if [ "$rows" -eq "$expected" ]; then pass "$rows zone rows (expected $expected)"
-    else fail "$rows zone rows in the rendered page, expected $expected"
-    fi
-    ids=$(grep -o 'id="zone-[0-9]*"' "$dom" | sed 's/[^0-9]//g' | tr '\n' ' ')
-    want=$( [ "$expected" -gt 0 ] && seq -s ' ' 1 "$expected"; true)
-    if [ "$(echo $ids)" = "$(echo $want)" ]; then pass "zone rows are zone-1 .. zone-$expected in rank order"
-    else fail "zone row ids out of order or missing: $(echo $ids | cut -c1-200)"
-    fi
-    settlements=$(grep -o 'class="settlement-row"' "$dom" | wc -l)
-    pass "$settlements settlement rows"
-    if grep -q '<img[^>]*src="data:image/png;base64,' "$dom"; then pass "the quick-look is inlined as a data: image"
-    elif [ -f "$dir/quicklook.png" ]; then fail "quicklook.png is beside the report but the page has no inlined image"
-    else echo "note: no quick-look in the page (none beside the report either)"
-    fi
-    if grep -Eq '(src|href)="(https?:|ftp:|//)' "$dom"; then
-        fail "the page refers to the network:"; grep -Eo '(src|href)="(https?:|ftp:|//)[^"]*"' "$dom" | head -5
-    else
-        pass "no src/href points to the network"
-    fi
+    pass "no src/href points to the network"
 fi
 
 # 3. Print to PDF (A4 landscape from the page's own @page rule).
@@ -122,6 +119,125 @@ if [ $rc -ne 0 ] || [ ! -s "$work/report.pdf" ]; then
 else
     pages=$(grep -a -o '/Type */Pages*' "$work/report.pdf" | grep -c 'Page$')
     pass "prints to PDF: $pages pages, $(wc -c <"$work/report.pdf") bytes"
+    # What the printed pages show, checked against the CSV tables beside the report.
+    if ! command -v pdftotext >/dev/null 2>&1; then
+        fail "pdftotext is not installed (apt-get install poppler-utils, or scripts/install-deps.sh --test): the printed rows were not checked"
+    elif ! pdftotext -enc UTF-8 -bbox "$work/report.pdf" "$work/words.html"; then
+        fail "pdftotext could not read the printed report"
+    else
+        python3 - "$work/words.html" "$dir/zones.csv" "$dir/survey_referrals.csv" "$expected" <<'PY'
+# Reads the printed words with their positions (pdftotext -bbox) and checks them column by column: a table's column
+# read top to bottom, page after page, holds its rows in order, whatever order pdftotext gives the cells in.
+import csv, html, re, sys
+
+words_path, zones_csv, referrals_csv, expected = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+failures = 0
+
+def say(ok, msg):
+    global failures
+    print(("ok:   " if ok else "FAIL: ") + msg)
+    failures += 0 if ok else 1
+
+def squeeze(s):
+    # Letters and digits only, lower case: immune to line breaks, hyphenation ("non-" "technical") and spacing.
+    return re.sub(r"[^0-9a-z]+", "", s.lower())
+
+def first_words(s, n=6):
+    return " ".join(s.split()[:n])
+
+def read(path):
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+    except OSError:
+        return None
+
+# Every word: (page, top, left, right, text), in reading order (page, line, left to right).
+words = []
+page = -1
+for line in open(words_path, encoding="utf-8"):
+    if "<page " in line:
+        page += 1
+    m = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
+    if m:
+        words.append((page, float(m.group(2)), float(m.group(1)), float(m.group(3)), html.unescape(m.group(4))))
+# Lines: words whose tops are within 2 pt of the line's first word (bold and regular text may differ a little).
+words.sort(key=lambda w: (w[0], w[1]))
+line_top, keyed = None, []
+for w in words:
+    if line_top is None or w[0] != line_top[0] or w[1] - line_top[1] > 2:
+        line_top = (w[0], w[1])
+    keyed.append((line_top, w[2], w))
+words = [w for _, _, w in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+def find_phrase(phrase, start=0):
+    parts = phrase.split()
+    for i in range(start, len(words) - len(parts) + 1):
+        if all(words[i + j][4] == parts[j] for j in range(len(parts))):
+            return i
+    return -1
+
+def column(first, last, header, next_header=None):
+    """The words of a table column between word indices first and last: those left-aligned at or right of the
+    header word (repeated on each page) and, with next_header, left of the next column's header."""
+    out, left, right = [], {}, {}
+    for w in words[first:last]:
+        if w[4] == header and w[0] not in left:
+            left[w[0]] = w[2]
+        if next_header and w[4] == next_header and w[0] not in right:
+            right[w[0]] = w[2]
+    for w in words[first:last]:
+        if w[0] in left and w[2] >= left[w[0]] - 1 and (not next_header or w[3] <= right.get(w[0], 1e9)):
+            out.append(w[4])
+    return " ".join(out)
+
+def in_order(stream, texts):
+    """The texts whose first words are not found in the squeezed stream, each after the previous one."""
+    stream, at, lost = squeeze(stream), 0, []
+    for key, t in texts:
+        found = stream.find(squeeze(first_words(t)), at)
+        if found < 0:
+            lost.append("%s ('%s')" % (key, first_words(t)))
+        else:
+            at = found + 1
+    return lost
+
+zones_at = find_phrase("All zones by rank")
+referrals_at = find_phrase("Survey referrals outside zones", max(zones_at, 0))
+settlements_at = find_phrase("Settlements for risk-awareness sessions", max(referrals_at, 0))
+if zones_at < 0 or referrals_at < 0:
+    say(False, "the printed pages lack the section 'All zones by rank' or 'Survey referrals outside zones'")
+    sys.exit(1)
+
+# Zones: the rank column reads "1 zone id 71 2 zone id 23 ...", as zones.csv; the Why column holds every reason.
+ranks = [(int(r), int(i)) for r, i in re.findall(r"(\d+) zone id (\d+)", column(zones_at, referrals_at, "Rank", "Priority"))]
+zones = read(zones_csv)
+if zones is None:
+    say(len(ranks) == expected, "%d zone rows printed (expected %d; no zones.csv to compare the rows with)" % (len(ranks), expected))
+else:
+    want = [(int(z["rank"]), int(z["id"])) for z in zones]
+    if ranks == want:
+        say(True, "the printed zone table shows all %d rows: rank and zone id in order, as in zones.csv" % len(want))
+    else:
+        k = next((i for i in range(min(len(ranks), len(want))) if ranks[i] != want[i]), min(len(ranks), len(want)))
+        say(False, "the printed zone table shows %d rows, zones.csv has %d; from row %d on it prints %s, zones.csv has %s"
+            % (len(ranks), len(want), k + 1, ["rank %d (zone id %d)" % r for r in ranks[k:k + 2]],
+               ["rank %d (zone id %d)" % r for r in want[k:k + 2]]))
+    lost = in_order(column(zones_at, referrals_at, "Why"), [("rank " + z["rank"], z["reason"]) for z in zones])
+    say(not lost, "every zone's reason is printed, in rank order" if not lost
+        else "%d zone reason(s) not printed in order, e.g. %s" % (len(lost), "; ".join(lost[:3])))
+
+# Survey referrals: the Why column of their table holds every reason of survey_referrals.csv, in order.
+referrals = read(referrals_csv)
+if referrals is not None:
+    end = settlements_at if settlements_at > referrals_at else len(words)
+    lost = in_order(column(referrals_at, end, "Why"), [("referral " + r["id"], r["reason"]) for r in referrals])
+    say(not lost, "every survey referral (%d) is printed with its reason, in order" % len(referrals) if not lost
+        else "%d survey referral(s) not printed in order, e.g. %s" % (len(lost), "; ".join(lost[:3])))
+sys.exit(1 if failures else 0)
+PY
+        [ $? -eq 0 ] || failures=$((failures + 1))
+    fi
 fi
 
 # 4. Network requests made by the page (the browser's own background requests are told apart by their
@@ -135,7 +251,7 @@ else
 fi
 
 # 5. Console: the page has no script, so any error or refused load is a fault.
-console=$(cat "$work"/shot.log "$work"/dom.log "$work"/pdf.log 2>/dev/null | grep ':CONSOLE' |
+console=$(cat "$work"/shot.log "$work"/pdf.log 2>/dev/null | grep ':CONSOLE' |
     grep -Ei 'error|uncaught|refused|failed|violat|blocked' | sort -u)
 if [ -n "$console" ]; then
     fail "console errors:"; echo "$console" | cut -c1-300 | head -10
