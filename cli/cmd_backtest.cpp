@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "minerisk/backtest.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
@@ -196,6 +197,7 @@ void add_backtest(CLI::App& app, Common& common) {
         const auto tw = std::chrono::steady_clock::now();
         r.seconds = std::chrono::duration<double>(tw - t0).count();
         auto files = backtest::write_outputs(r, a->out);
+        progress_end();
         print_result(plan, r, files);
     });
 }

@@ -22,7 +22,8 @@ std::map<std::string, std::string> scenario_vars(const Common& common) {
 
 RunOptions options_for(const Common& common) {
     RunOptions o;
-    if (!common.quiet) {
+    progress_configure(common.quiet ? "none" : common.progress);
+    if (progress_enabled()) {
         o.progress = progress_callback;
         o.on_stage = progress_stage;
     }
@@ -38,7 +39,9 @@ int run_scenario_file(const std::string& scenario_path, const std::string& out_d
     o.tile_size = tile_size;
     const Scenario sc = load_scenario(scenario_path, scenario_vars(common));
     RunPlan plan = plan_run(sc, o);
+    check_free_space(plan, out_dir);
     RunSummary summary = execute_run(plan, o);
+    progress_end();
     print_summary(plan, summary);
     return 0;
 }

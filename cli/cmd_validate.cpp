@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "minerisk/scenario.hpp"
 
 namespace minerisk::cli {
@@ -13,6 +14,7 @@ void add_validate(CLI::App& app, Common& common) {
         RunOptions o = options_for(common);
         const Scenario sc = load_scenario(*scenario, scenario_vars(common));
         const RunPlan plan = plan_run(sc, o);
+        progress_end();
         print_plan(plan);
         std::printf("The scenario is valid.\n");
     });

@@ -1,9 +1,15 @@
 // minerisk: risk maps and outreach plans from weapon-contamination data.
+//
+// Exit codes: 0 done; 1 an error the user can fix (one line on stderr: "minerisk: error: <where>: <problem>.
+// <what to do>"); 2 the command line itself is wrong (one line, pointing at --help); 3 an internal error
+// (a bug: please report it). --help exits 0.
 #include <csignal>
 #include <cstdio>
+#include <string>
 
 #include "commands.hpp"
 #include "minerisk/error.hpp"
+#include "progress.hpp"
 
 // Ctrl-C or a kill asks the run to stop at the next tile; its temporary files are then removed and
 // earlier outputs stay as they were. A second Ctrl-C ends the process at once.
@@ -16,6 +22,13 @@ static void on_signal(int sig) {
     minerisk::request_cancel();
 }
 
+// "minerisk run" when the command was recognised, else "minerisk": where --help says what is expected.
+static std::string command_of(const CLI::App& app) {
+    std::string cmd = "minerisk";
+    for (const CLI::App* sub : app.get_subcommands()) cmd += " " + sub->get_name();
+    return cmd;
+}
+
 int main(int argc, char** argv) {
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -24,6 +37,11 @@ int main(int argc, char** argv) {
     app.fallthrough();
     minerisk::cli::Common common;
     app.add_flag("-q,--quiet", common.quiet, "print no progress, only errors and the final summary");
+    app.add_option("--progress", common.progress,
+                   "how progress is shown on stderr: bar (redrawn, with the time left), gdal (GDAL's "
+                   "0...10...20... - done. per stage), none; auto: bar on a terminal, gdal otherwise")
+        ->check(CLI::IsMember({"auto", "bar", "gdal", "none"}))
+        ->capture_default_str();
     app.add_option("--var", common.vars, "NAME=VALUE for ${NAME} in the scenario file (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     minerisk::cli::add_run(app, common);
     minerisk::cli::add_validate(app, common);
@@ -33,14 +51,30 @@ int main(int argc, char** argv) {
     minerisk::cli::add_backtest(app, common);
     try {
         app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& e) {  // a command's own exit code
+        minerisk::cli::progress_end();
+        return e.get_exit_code();
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --help-all
+        const std::string command = command_of(app);
+        std::string what = minerisk::one_line(e.what());
+        // A word that is no command: CLI11 says only "A subcommand is required".
+        if (app.get_subcommands().empty() && !app.remaining().empty() && app.remaining().front()[0] != '-') {
+            std::string names;
+            for (const CLI::App* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+            what = "unknown command '" + app.remaining().front() + "'; the commands are " + names;
+        }
+        std::fprintf(stderr, "minerisk: error: %s (see %s --help)\n", what.c_str(), command.c_str());
+        return 2;
     } catch (const minerisk::Error& e) {
+        minerisk::cli::progress_end();
         std::fprintf(stderr, "minerisk: error: %s\n", e.what());
         return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "minerisk: internal error: %s (please report it)\n", e.what());
-        return 2;
+        minerisk::cli::progress_end();
+        std::fprintf(stderr, "minerisk: internal error: %s (please report it)\n",
+                     minerisk::one_line(minerisk::mask_secrets(e.what())).c_str());
+        return 3;
     }
     return 0;
 }

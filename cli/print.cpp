@@ -1,6 +1,7 @@
 // What a run tells the person at the terminal: the plan, then the summary.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "commands.hpp"
 #include "minerisk/dates.hpp"
@@ -24,11 +25,12 @@ static void print_warnings(const std::vector<std::string>& warnings) {
 }
 
 void print_plan(const RunPlan& plan) {
-    std::printf("scenario: %s\n", plan.scenario.name.c_str());
+    std::printf("scenario: %s\n", scenario_label(plan.scenario).c_str());
     std::printf("working CRS: %s (%s)\n", plan.inputs.crs_name.c_str(), plan.inputs.crs_reason.c_str());
     std::printf("grid: %s\n", plan.grid.describe().c_str());
     std::printf("tiles: %lld of up to %d x %d cells, %u thread(s); memory needed: about %s\n", (long long)plan.tiles,
                 plan.tile_size, plan.tile_size, plan.threads, plan.memory.describe().c_str());
+    std::printf("disk needed for the outputs: %s\n", estimate_disk(plan).describe().c_str());
     std::printf("as of: %s (%s)\n", date_to_string(plan.as_of).c_str(), plan.as_of_reason.c_str());
     std::printf("factors (%s):\n", plan.scenario.scoring.method.c_str());
     for (const auto& f : plan.factors)
@@ -39,7 +41,7 @@ void print_plan(const RunPlan& plan) {
 }
 
 void print_summary(const RunPlan& plan, const RunSummary& s) {
-    std::printf("\nminerisk run: %s\n", plan.scenario.name.c_str());
+    std::printf("\nminerisk run: %s\n", scenario_label(plan.scenario).c_str());
     std::printf("grid: %s; working CRS %s (%s)\n", plan.grid.describe().c_str(), plan.inputs.crs_name.c_str(),
                 plan.inputs.crs_reason.c_str());
     print_layers(plan);
@@ -76,7 +78,12 @@ void print_summary(const RunPlan& plan, const RunSummary& s) {
     }
     print_warnings(s.warnings);
     std::printf("outputs:\n");
-    for (const auto& o : s.outputs) std::printf("  %s  (%s)\n", o.path.c_str(), o.what.c_str());
+    // Every output with its absolute path, whatever the -o given.
+    for (const auto& o : s.outputs) {
+        std::error_code ec;
+        const std::string path = std::filesystem::absolute(o.path, ec).lexically_normal().string();
+        std::printf("  %s  (%s)\n", ec ? o.path.c_str() : path.c_str(), o.what.c_str());
+    }
 }
 
 }  // namespace minerisk::cli

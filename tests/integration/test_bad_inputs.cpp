@@ -5,7 +5,8 @@
 //                 expected text; a failed `run` leaves no risk.tif behind;
 //   exit 0 cases: the run goes on (`run` writes its outputs); every expected text is in what it prints and
 //                 in a warning of run.json, and report.html lists every warning of run.json (HTML-escaped).
-// Whatever the case, the exit code is 0 or 1: a signal or 2 (internal error) is a bug.
+// Whatever the case, the exit code is 0 or 1: a signal, 2 (a command line minerisk did not understand) or 3
+// (internal error) is a bug.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,7 +132,8 @@ TEST_P(BadInput, Case) {
     const std::string both = r.out + r.err;
 
     ASSERT_TRUE(r.exited) << c.name << ": minerisk was killed by signal " << r.signal << "\nstderr:\n" << r.err;
-    ASSERT_NE(r.code, 2) << c.name << ": internal error\n" << r.err;
+    ASSERT_NE(r.code, 3) << c.name << ": internal error\n" << r.err;
+    ASSERT_NE(r.code, 2) << c.name << ": the command line was refused\n" << r.err;
     EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
     ASSERT_EQ(r.code, c.exit) << c.name << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err;
 

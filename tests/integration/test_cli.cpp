@@ -1,7 +1,9 @@
-// End to end: the minerisk command line on the bundled demo, with every output opened by GDAL.
+// End to end: the minerisk command line on the bundled demo, with every output opened by GDAL/OGR; and the
+// command line's own behaviour: usage errors, progress, the summary, the disk guard.
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <array>
@@ -20,6 +23,7 @@
 
 #include "minerisk/pipeline.hpp"
 #include "minerisk/surfaces.hpp"
+#include <regex>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -46,6 +50,12 @@ Result cli(const std::string& args) {
     r.out = so.str();
     r.err = se.str();
     return r;
+}
+
+std::string file_text(const fs::path& p) {
+    std::stringstream ss;
+    ss << std::ifstream(p).rdbuf();
+    return ss.str();
 }
 
 // One demo run shared by the tests that only read its outputs: ctest runs it once as the fixture
@@ -317,6 +327,173 @@ TEST(Cli, BadScenarioFailsWithOneLineNamingFileAndLine) {
     EXPECT_NE(r.err.find("s.yaml:2:1"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("did you mean 'resolution'"), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// The QGIS GeoPackage opens with OGR: every layer, in the working CRS, with the counts run.json gives, and
+// a default style for each.
+TEST_F(DemoRun, GeoPackageOpensWithOgrWithEveryLayerAndStyle) {
+    ASSERT_EQ(result.code, 0) << result.err;
+    const auto j = nlohmann::json::parse(std::ifstream(out / "run.json"));
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+        GDALOpenEx((out / "minerisk.gpkg").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    ASSERT_TRUE(ds) << "minerisk.gpkg does not open with OGR";
+    EXPECT_STREQ(ds->GetDriver()->GetDescription(), "GPKG");
+    std::map<std::string, OGRLayer*> layers;
+    for (int i = 0; i < ds->GetLayerCount(); ++i) layers[ds->GetLayer(i)->GetName()] = ds->GetLayer(i);
+    for (const char* name : {"zones", "settlements_ranked", "hazards", "incidents", "settlements", "signs", "sessions", "layer_styles"})
+        ASSERT_TRUE(layers.count(name)) << "no layer " << name << " in minerisk.gpkg";
+    // The zones: as many as run.json says, polygons in the working CRS, ranked 1..N.
+    OGRLayer* zones = layers["zones"];
+    EXPECT_EQ(zones->GetFeatureCount(), j["zones"]["count"].get<long long>());
+    EXPECT_GT(zones->GetFeatureCount(), 0);
+    EXPECT_EQ(wkbFlatten(zones->GetGeomType()) == wkbMultiPolygon || wkbFlatten(zones->GetGeomType()) == wkbPolygon, true);
+    ASSERT_NE(zones->GetSpatialRef(), nullptr);
+    EXPECT_STREQ(zones->GetSpatialRef()->GetAuthorityCode(nullptr), "32638");
+    EXPECT_GE(zones->GetLayerDefn()->GetFieldIndex("rank"), 0);
+    zones->ResetReading();
+    std::vector<int> ranks;
+    for (auto& f : *zones) {
+        ranks.push_back(f->GetFieldAsInteger("rank"));
+        ASSERT_NE(f->GetGeometryRef(), nullptr);
+        EXPECT_TRUE(f->GetGeometryRef()->IsValid()) << "zone rank " << ranks.back();
+    }
+    std::sort(ranks.begin(), ranks.end());
+    for (size_t i = 0; i < ranks.size(); ++i) EXPECT_EQ(ranks[i], static_cast<int>(i + 1));
+    // The inputs as used: as many features as run.json says were loaded.
+    for (const auto& in : j["inputs"]) {
+        const std::string role = in["role"];
+        ASSERT_TRUE(layers.count(role)) << role;
+        EXPECT_EQ(layers[role]->GetFeatureCount(), in["loaded"].get<long long>()) << role;
+    }
+    // One default style per layer.
+    OGRLayer* styles = layers["layer_styles"];
+    std::set<std::string> styled;
+    styles->ResetReading();
+    for (auto& f : *styles)
+        if (f->GetFieldAsInteger("useAsDefault")) styled.insert(f->GetFieldAsString("f_table_name"));
+    for (const auto& [name, layer] : layers)
+        if (name != "layer_styles") EXPECT_TRUE(styled.count(name)) << "no default style for " << name;
+}
+
+// ---- the command line itself -------------------------------------------------------------------------------
+
+TEST(Cli, UsageErrorsAreOneLineExitTwoAndPointAtHelp) {
+    struct Case {
+        std::string args, expect;
+    };
+    for (const Case& c : {Case{"run", "minerisk: error: scenario is required (see minerisk run --help)"},
+                          Case{"run no-such.yaml -o x", "(see minerisk run --help)"},
+                          Case{"validate --bogus " + std::string(MINERISK_TESTDATA) + "/demo/scenario.yaml",
+                               "The following argument was not expected: --bogus (see minerisk validate --help)"},
+                          Case{"frobnicate", "unknown command 'frobnicate'; the commands are run, validate"},
+                          Case{"", "(see minerisk --help)"},
+                          Case{"--progress=sometimes info", "--progress"}}) {
+        SCOPED_TRACE(c.args);
+        const Result r = cli(c.args);
+        EXPECT_EQ(r.code, 2) << r.err;
+        EXPECT_EQ(r.err.rfind("minerisk: error: ", 0), 0u) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("--help)"), std::string::npos) << r.err;
+    }
+}
+
+// Off a terminal (and with --progress=gdal): GDAL's own progress, one line per stage.
+TEST(Cli, ProgressOffATerminalIsGdalStyleOneLinePerStage) {
+    for (const std::string opt : {"", "--progress=gdal "}) {
+        SCOPED_TRACE(opt);
+        const Result r = cli(opt + "validate " + std::string(MINERISK_TESTDATA) + "/demo/scenario.yaml");
+        ASSERT_EQ(r.code, 0) << r.err;
+        std::istringstream lines(r.err);
+        std::string line;
+        std::vector<std::string> stages;
+        const std::regex gdal_line(R"re(^([a-z ]+): 0\.\.\.10\.\.\.20\.\.\.30\.\.\.40\.\.\.50\.\.\.60\.\.\.70\.\.\.80\.\.\.90\.\.\.100 - done\.$)re");
+        while (std::getline(lines, line)) {
+            std::smatch m;
+            ASSERT_TRUE(std::regex_match(line, m, gdal_line)) << "not a GDAL progress line: '" << line << "'";
+            stages.push_back(m[1]);
+        }
+        EXPECT_EQ(stages, (std::vector<std::string>{"checking plugins", "reading inputs"}));
+    }
+    // --progress=none and -q: nothing.
+    EXPECT_EQ(cli("--progress=none validate " + std::string(MINERISK_TESTDATA) + "/demo/scenario.yaml").err, "");
+    // --progress=bar: the bar (redrawn with carriage returns), also into a file when asked for.
+    const Result bar = cli("--progress=bar validate " + std::string(MINERISK_TESTDATA) + "/demo/scenario.yaml");
+    EXPECT_NE(bar.err.find("\rreading inputs"), std::string::npos) << bar.err;
+    EXPECT_NE(bar.err.find("100%"), std::string::npos) << bar.err;
+}
+
+// validate prints the grid's size, the memory and the disk space a run needs; a scenario without a name is
+// named by its file; a PROJ-string CRS by its string.
+TEST(Cli, ValidatePrintsGridMemoryAndDiskAndNamesWhatHasNoName) {
+    const fs::path dir = fs::temp_directory_path() / ("minerisk-validate-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string data = std::string(MINERISK_TESTDATA) + "/demo/data/";
+    std::ofstream(dir / "unnamed.yaml") << "crs: '+proj=utm +zone=38 +datum=WGS84 +units=m +no_defs'\nresolution: 50\n"
+                                        << "inputs:\n  hazards: " << data << "hazards.gpkg\n"
+                                        << "scoring:\n  factors:\n    - plugin: hazard_proximity\n";
+    const Result r = cli("validate -q " + (dir / "unnamed.yaml").string());
+    fs::remove_all(dir);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("scenario: unnamed.yaml (no 'name' in the scenario)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("working CRS: +proj=utm +zone=38 +datum=WGS84 +units=m +no_defs (EPSG:32638)"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("unknown"), std::string::npos) << r.out;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(grid: \d+ x \d+ cells of 50 m \([0-9.]+ M cells\))"))) << r.out;
+    EXPECT_NE(r.out.find("memory needed: about"), std::string::npos) << r.out;
+    // risk + hazard_proximity + its two extra bands
+    EXPECT_NE(r.out.find("disk needed for the outputs: about"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("(4 float32 raster(s) written uncompressed first)"), std::string::npos) << r.out;
+}
+
+// A run whose outputs cannot fit on the disk is refused before any work, with the sizes and what to do.
+TEST(Cli, RunIsRefusedBeforeAnyWorkWhenTheDiskIsTooSmall) {
+    const fs::path dir = fs::temp_directory_path() / ("minerisk-disk-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    // The demo's hazards at 0.5 m: about 1.4e10 cells, 4 rasters of 56 GB each.
+    std::ofstream(dir / "s.yaml") << "name: huge\ncrs: EPSG:32638\nresolution: 0.5\ninputs:\n  hazards: " << MINERISK_TESTDATA
+                                  << "/demo/data/hazards.gpkg\nscoring:\n  factors:\n    - plugin: hazard_proximity\n"
+                                  << "run:\n  max_cells: 1e11\n";
+    const std::uintmax_t free_bytes = fs::space(dir).available;
+    if (free_bytes > 300ull * 1000 * 1000 * 1000) GTEST_SKIP() << "this disk has room for the outputs";
+    const Result r = cli("run -q -o " + (dir / "out").string() + " " + (dir / "s.yaml").string());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("the outputs need about"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("on disk, and the file system of the output folder has only"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("choose an output folder on another disk"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "out")) << "the refused run created its output folder";
+    fs::remove_all(dir);
+}
+
+// Every output in the summary is an absolute path, whatever the -o given (here a relative one).
+TEST(Cli, SummaryListsEveryOutputWithItsAbsolutePath) {
+    const fs::path dir = fs::temp_directory_path() / ("minerisk-abs-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "s.yaml") << "name: small\ncrs: EPSG:32638\nresolution: 100\ninputs:\n  hazards: " << MINERISK_TESTDATA
+                                  << "/demo/data/hazards.gpkg\nscoring:\n  factors:\n    - plugin: hazard_proximity\n";
+    // Run from the scratch folder, with a relative output folder.
+    const std::string cmd = "cd '" + dir.string() + "' && " + std::string(MINERISK_CLI) + " run -q -o rel-out s.yaml > summary.txt 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << file_text(dir / "summary.txt");
+    std::ifstream in(dir / "summary.txt");
+    std::string line;
+    bool in_outputs = false;
+    size_t listed = 0;
+    while (std::getline(in, line)) {
+        if (line == "outputs:") {
+            in_outputs = true;
+            continue;
+        }
+        if (!in_outputs) continue;
+        ASSERT_EQ(line.rfind("  /", 0), 0u) << "not an absolute path: " << line;
+        ++listed;
+        if (line.find("run.json") != std::string::npos)
+            EXPECT_EQ(line.rfind("  " + (dir / "rel-out" / "run.json").string(), 0), 0u) << line;
+    }
+    EXPECT_GE(listed, 5u);
+    fs::remove_all(dir);
 }
 
 TEST(Cli, PluginsListsTheBuiltIns) {
