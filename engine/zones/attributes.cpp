@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include "minerisk/error.hpp"
+#include "zones/runs.hpp"
 #include "zones/zones_internal.hpp"
 
 namespace minerisk::zones {
@@ -39,7 +40,7 @@ Extent envelope(GEOSContextHandle_t h, const GEOSGeometry* g) {
 
 }  // namespace
 
-void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<std::int32_t>& labels, const GridSpec& grid,
+void zone_attributes(Context& ctx, std::vector<Zone>& zones, const RowRuns& labels, const GridSpec& grid,
                      const Progress& progress) {
     const GEOSContextHandle_t h = ctx.geos.h;
     const double reach = ctx.spec.reach;
@@ -56,7 +57,7 @@ void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<s
             const double fc = std::floor((x - grid.origin_x) / grid.cell_size);
             const double fr = std::floor((grid.origin_y - y) / grid.cell_size);
             const bool on_grid = fc >= 0 && fr >= 0 && fc < double(grid.width) && fr < double(grid.height);
-            const std::int32_t l = on_grid ? labels[static_cast<size_t>(fr * double(grid.width) + fc)] : 0;
+            const std::int32_t l = on_grid ? labels.label_at(static_cast<std::int64_t>(fr), static_cast<std::int64_t>(fc)) : 0;
             const GEOSGeometry* ig = ctx.incident_geoms.get(i);
             // Far from every counted hazard: judged once per incident, inside zones or not (the incidents layer
             // of the exports carries it).

@@ -12,6 +12,7 @@
 #include <map>
 #include <numeric>
 
+#include "zones/risk_reader.hpp"
 #include "zones/zones_internal.hpp"
 
 namespace minerisk::zones {
@@ -110,7 +111,7 @@ std::vector<std::int64_t> link_groups(GEOSContextHandle_t h, const std::vector<P
     return group;
 }
 
-std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskGrid& risk, float threshold) {
+std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskReader& risk, float threshold) {
     std::vector<SurveyReferral> out;
     const auto& far = ctx.far_outside;
     if (far.empty() || !ctx.incidents) return out;
@@ -125,7 +126,7 @@ std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskGrid& risk,
     out.resize(static_cast<size_t>(groups));
     std::vector<double> sx(out.size(), 0), sy(out.size(), 0);
     std::vector<std::int64_t> undated(out.size(), 0);
-    const GridSpec& grid = risk.grid;
+    const GridSpec& grid = risk.grid();
     for (size_t k = 0; k < far.size(); ++k) {
         const size_t g = static_cast<size_t>(group[k]);
         SurveyReferral& r = out[g];
@@ -143,7 +144,7 @@ std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskGrid& risk,
         const double fc = std::floor((pts[k].x - grid.origin_x) / grid.cell_size);
         const double fr = std::floor((grid.origin_y - pts[k].y) / grid.cell_size);
         if (fc >= 0 && fr >= 0 && fc < double(grid.width) && fr < double(grid.height)) {
-            const float v = risk.risk[static_cast<size_t>(fr * double(grid.width) + fc)];
+            const float v = risk.window({static_cast<std::int64_t>(fc), static_cast<std::int64_t>(fr), 1, 1})[0];
             if (!std::isnan(v) && !(v <= r.max_risk)) r.max_risk = v;  // NaN max_risk: the first value
         }
     }

@@ -10,7 +10,6 @@
 #include "minerisk/grid.hpp"
 #include "minerisk/progress.hpp"
 #include "zones/runs.hpp"
-#include "zones/zones_internal.hpp"
 
 class GDALDataset;
 
@@ -75,12 +74,5 @@ struct CandidateRuns {
 
 // One streaming pass: the runs of cells at or above the threshold, and of cells without data.
 CandidateRuns candidate_runs(const RiskReader& risk, float threshold, const Progress& progress);
-
-// Zonal statistics from the zone runs: cells, risk sum / count / maximum, and each factor's sum and count,
-// streaming the risk and each factor raster once by blocks of rows. A factor raster that cannot be read
-// gives NaN means and a warning.
-std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, const RiskReader& risk,
-                                   const std::vector<std::string>& factor_names, const std::vector<std::string>& factor_paths,
-                                   std::vector<std::string>& warnings, const Progress& progress);
 
 }  // namespace minerisk::zones

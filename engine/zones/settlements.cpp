@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "minerisk/error.hpp"
+#include "zones/risk_reader.hpp"
 #include "zones/zones_internal.hpp"
 
 namespace minerisk::zones {
@@ -24,12 +25,12 @@ double settlement_priority(double risk_mean, double population, bool returnee, d
     return risk_mean * (1 + std::log10(1 + people)) * (returnee ? 1.5 : 1.0) * need;
 }
 
-std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskGrid& risk, const std::vector<Zone>& zones,
+std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskReader& risk, const std::vector<Zone>& zones,
                                                const Progress& progress) {
     std::vector<RankedSettlement> out;
     if (!ctx.settlements) return out;
     const FeatureLayer& L = *ctx.settlements;
-    const GridSpec& grid = risk.grid;
+    const GridSpec& grid = risk.grid();
     const double reach = ctx.spec.reach, r2 = reach * reach;
     const GEOSContextHandle_t h = ctx.geos.h;
 
@@ -74,6 +75,7 @@ std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskGrid& ris
                 if (outer) pout = GEOSPrepare_r(h, outer);
             }
             const Window w = grid.window_of(b.grown(reach));
+            const std::vector<float> cells = risk.window(w);  // a few hundred cells, read from the risk raster
             double sum = 0, mx = -INFINITY;
             std::int64_t n = 0;
             for (std::int64_t row = w.row0; row < w.row0 + w.height; ++row) {
@@ -91,7 +93,7 @@ std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskGrid& ris
                         GEOSGeom_destroy_r(h, p);
                         if (!within) continue;
                     }
-                    const float v = risk.risk[static_cast<size_t>(row * grid.width + col)];
+                    const float v = cells[static_cast<size_t>((row - w.row0) * w.width + (col - w.col0))];
                     if (std::isnan(v)) continue;
                     sum += v;
                     mx = std::max<double>(mx, v);

@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include "minerisk/error.hpp"
+#include "zones/risk_reader.hpp"
+#include "zones/runs.hpp"
 #include "zones/zones_internal.hpp"
 
 namespace minerisk {
@@ -72,26 +74,21 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
     ZoneResult res;
     res.factor_names = in.factor_names;
 
-    // 1. The risk and the threshold.
-    RiskGrid risk = read_risk(in.risk_path, in.grid, progress.sub(0.0, 0.10));
-    const GridSpec& grid = risk.grid;
+    // 1. The risk, streamed from its raster, and the threshold.
+    const RiskReader risk(in.risk_path, in.grid);
+    const GridSpec& grid = risk.grid();
     float threshold;
     std::int64_t valid = 0;
-    if (spec.top_percent) {
-        threshold = top_percent_threshold(risk.risk, *spec.top_percent, &valid);
-    } else {
-        threshold = static_cast<float>(spec.threshold.value_or(0.5));
-        for (float v : risk.risk) valid += !std::isnan(v);
-    }
+    if (spec.top_percent) threshold = top_percent_threshold(risk, *spec.top_percent, &valid, progress.sub(0.0, 0.10));
+    else threshold = static_cast<float>(spec.threshold.value_or(0.5));
     res.threshold = threshold;
-    if (valid == 0) {
-        res.warnings.push_back("the risk raster has no valid cell: no zones");
-        threshold = INFINITY;
-    }
+    if (spec.top_percent && valid == 0) threshold = INFINITY;
 
-    // 2. Candidates, cleaning, labels.
-    std::int64_t candidates = 0;
-    std::vector<std::uint8_t> mask = candidate_mask(risk.risk, threshold, &candidates);
+    // 2. The zone cells as runs, cleaned and labelled.
+    CandidateRuns cand = candidate_runs(risk, threshold, progress.sub(0.10, 0.20));
+    valid = cand.valid;
+    if (valid == 0) res.warnings.push_back("the risk raster has no valid cell: no zones");
+    const std::int64_t candidates = cand.candidate_cells;
     if (spec.top_percent && valid > 0) {
         const double share = 100.0 * double(candidates) / double(valid);
         if (share > *spec.top_percent * 1.1 + 0.1)
@@ -100,24 +97,24 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
                                    pct(share) + " of the area");
     }
     const double cell_area = grid.cell_size * grid.cell_size;
-    CleanResult clean = clean_zones(mask, grid.width, grid.height, cells_for(spec.min_area, cell_area),
-                                    cells_for(spec.fill_holes, cell_area));
-    std::vector<std::uint8_t>().swap(mask);
-    if (!progress.report(0.2, "cleaning")) throw Error("cancelled");
+    RunClean clean = clean_runs(std::move(cand.candidates), cand.nodata, cells_for(spec.min_area, cell_area),
+                                cells_for(spec.fill_holes, cell_area));
+    if (!progress.report(0.25, "cleaning")) throw Error("cancelled");
     if (valid > 0 && candidates == 0)
         res.warnings.push_back("no cell reaches the threshold " + plain_number(threshold) + ": no zones");
-    else if (valid > 0 && clean.zones == 0)
+    else if (valid > 0 && clean.count == 0)
         res.warnings.push_back(
             (clean.candidate_components == 1 ? std::string("the only area") : "the " + plural(clean.candidate_components, "area", "areas")) +
             " at or above the threshold " + plain_number(threshold) + (clean.candidate_components == 1 ? " is" : " are all") +
             " smaller than min_area (" + thousands(spec.min_area) + " m2): no zones");
 
     // 3. Polygons and statistics.
-    std::vector<Zone> zs(static_cast<size_t>(clean.zones));
-    auto wkbs = polygonize_labels(clean.labels, clean.zones, grid, progress.sub(0.2, 0.45));
-    auto st = zonal_stats(clean.labels, clean.zones, risk, in.factor_names, in.factor_paths, res.warnings,
-                          progress.sub(0.45, 0.6));
-    for (std::int32_t k = 0; k < clean.zones; ++k) {
+    std::vector<Zone> zs(static_cast<size_t>(clean.count));
+    auto wkbs = polygonize_runs(clean.zones, clean.count, grid.origin_x, grid.origin_y, grid.cell_size);
+    if (!progress.report(0.30, "polygonizing")) throw Error("cancelled");
+    auto st = zonal_stats(clean.zones, clean.count, risk, in.factor_names, in.factor_paths, res.warnings,
+                          progress.sub(0.30, 0.6));
+    for (std::int32_t k = 0; k < clean.count; ++k) {
         Zone& z = zs[static_cast<size_t>(k)];
         const ZoneStats& s = st[static_cast<size_t>(k) + 1];
         z.id = k + 1;
@@ -137,8 +134,7 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
 
     // 4. Attributes, priority, rank, actions; the settlements.
     Context ctx(in, inputs);
-    zone_attributes(ctx, zs, clean.labels, grid, progress.sub(0.6, 0.85));
-    std::vector<std::int32_t>().swap(clean.labels);
+    zone_attributes(ctx, zs, clean.zones, grid, progress.sub(0.6, 0.85));
     for (Zone& z : zs) z.priority = zone_priority(z.mean_risk, z.population_in_reach, double(z.incidents_far_from_hazards));
     rank_zones(zs);
     zone_actions(ctx, zs);

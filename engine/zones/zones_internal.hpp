@@ -1,8 +1,7 @@
 // The zone stage's parts, one job per file (see docs/zones.md for what each computes and why):
-//   extract.cpp     read the risk GeoTIFF, choose the threshold, the candidate mask
-//   clean.cpp       connected components, minimum area, hole filling, final zone labels
-//   polygonize.cpp  label raster -> one (multi)polygon per zone (GDALPolygonize)
-//   stats.cpp       cells, area, mean/max risk, factor means, top factor (one pass per raster)
+//   risk_reader.cpp stream the risk GeoTIFF by rows, choose the threshold, the runs of zone cells
+//   runs.cpp        zones as runs: connected components, minimum area, hole filling, labels, polygons
+//   stats.cpp       cells, area, mean/max risk, factor means (one streamed pass per raster)
 //   geos.cpp        GEOS handles, lazily converted feature geometries, nearest/within queries via the R-trees
 //   context.cpp     what the attribute steps share: counted hazards/signs/incidents/sessions, session -> settlement
 //   attributes.cpp  settlements, hazards (with unmarked perimeter), incidents and sessions per zone
@@ -31,57 +30,10 @@
 
 namespace minerisk::zones {
 
-// ---- extract.cpp -------------------------------------------------------------------------------------
-
-// The combined risk, whole grid in memory (4 bytes a cell), NaN = nodata.
-struct RiskGrid {
-    GridSpec grid;
-    std::vector<float> risk;
-};
-
-// Reads the risk GeoTIFF. `expected` (when its width is not 0) must match the raster's size and
-// geotransform; its CRS is kept. Throws Error.
-RiskGrid read_risk(const std::string& path, const GridSpec& expected, const Progress& progress);
-
-// The smallest value t such that the cells >= t make up at least `percent` % of the non-NaN cells: the
-// k-th largest value, k = ceil(percent/100 * valid). Every cell equal to t is a candidate, so with ties the
-// share may exceed `percent`. Exact (radix selection on the float bits, two counting passes).
-// Returns NaN when there is no valid cell. `valid` receives the number of non-NaN cells.
-float top_percent_threshold(const std::vector<float>& risk, double percent, std::int64_t* valid = nullptr);
-
-// Cell classes for cleaning.
-enum : std::uint8_t { kBackground = 0, kCandidate = 1, kNoData = 2 };
-std::vector<std::uint8_t> candidate_mask(const std::vector<float>& risk, float threshold, std::int64_t* candidates = nullptr);
-
-// ---- clean.cpp ---------------------------------------------------------------------------------------
-
-// Labels the connected components of the cells where (mask[i] == value) == match. 4- or 8-connectivity.
-// labels[i] = 0 outside; components are numbered 1..n in the row-major order of their first cell.
-// sizes[c] = cells of component c (sizes[0] unused). Linear in cells (two-pass, union-find).
-std::int32_t label_components(const std::vector<std::uint8_t>& mask, std::int64_t width, std::int64_t height,
-                              std::uint8_t value, bool match, bool eight, std::vector<std::int32_t>& labels,
-                              std::vector<std::int64_t>& sizes);
-
-struct CleanResult {
-    std::vector<std::int32_t> labels;  // 0 = not in a zone; 1..zones, row-major discovery order
-    std::int32_t zones = 0;
-    std::int64_t candidate_components = 0;
-    std::int64_t dropped_components = 0, dropped_cells = 0;
-    std::int64_t filled_holes = 0, filled_cells = 0;
-};
-
-// Zones are 4-connected (cells sharing a side). Drops candidate components of fewer than min_cells cells,
-// then fills holes: background components (8-connected, the dual of 4) that touch neither the grid's edge
-// nor a nodata cell and have fewer than max_hole_cells cells. Then labels the zones. `mask` is modified.
-CleanResult clean_zones(std::vector<std::uint8_t>& mask, std::int64_t width, std::int64_t height, std::int64_t min_cells,
-                        std::int64_t max_hole_cells);
-
-// ---- polygonize.cpp ----------------------------------------------------------------------------------
-
-// One ISO WKB (Multi)Polygon per zone label (index label-1), in the grid's CRS, from GDALPolygonize on the
-// label raster (4-connected, as the labels).
-std::vector<std::vector<unsigned char>> polygonize_labels(const std::vector<std::int32_t>& labels, std::int32_t zones,
-                                                          const GridSpec& grid, const Progress& progress);
+// ---- risk_reader.hpp, runs.hpp ---------------------------------------------------------------------
+// The risk streams from its GeoTIFF (RiskReader), the threshold is chosen (top_percent_threshold), the zone
+// cells become runs (candidate_runs), which are cleaned and labelled (clean_runs) and polygonized
+// (polygonize_runs). See those headers.
 
 // ---- stats.cpp ---------------------------------------------------------------------------------------
 
@@ -93,9 +45,13 @@ struct ZoneStats {
     std::vector<std::int64_t> factor_n;
 };
 
-// One pass over the labels and risk, one streamed pass (by rows) over each factor raster. A factor raster
-// that cannot be read gives NaN means and a warning.
-std::vector<ZoneStats> zonal_stats(const std::vector<std::int32_t>& labels, std::int32_t zones, const RiskGrid& risk,
+class RowRuns;
+class RiskReader;
+
+// Zonal statistics from the zone runs: cells, risk sum / count / maximum, and each factor's sum and count,
+// streaming the risk and each factor raster once by blocks of rows. A factor raster that cannot be read
+// gives NaN means and a warning.
+std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, const RiskReader& risk,
                                    const std::vector<std::string>& factor_names, const std::vector<std::string>& factor_paths,
                                    std::vector<std::string>& warnings, const Progress& progress);
 
@@ -192,13 +148,13 @@ double uncovered_length(const std::vector<std::vector<Pt>>& rings, const std::ve
 // ---- attributes.cpp ----------------------------------------------------------------------------------
 
 // Fills settlements, population, returnees, hazards, unmarked perimeter, incidents and last session of each
-// zone (zones[k].wkb must be set; labels index the grid).
-void zone_attributes(Context& ctx, std::vector<Zone>& zones, const std::vector<std::int32_t>& labels, const GridSpec& grid,
+// zone (zones[k].wkb must be set; `labels` are the zone runs, labelled by zone id).
+void zone_attributes(Context& ctx, std::vector<Zone>& zones, const RowRuns& labels, const GridSpec& grid,
                      const Progress& progress);
 
 // ---- settlements.cpp ---------------------------------------------------------------------------------
 
-std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskGrid& risk, const std::vector<Zone>& zones,
+std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskReader& risk, const std::vector<Zone>& zones,
                                                const Progress& progress);
 // priority = risk_mean x (1 + log10(1 + population)) x (1.5 if returnee) x need; need in [0.5, 1]; 0 for a known
 // population of 0.
@@ -224,7 +180,7 @@ std::vector<std::int64_t> link_groups(GEOSContextHandle_t h, const std::vector<P
 
 // The far incidents in no zone (ctx.far_outside), grouped at zones.survey_distance, each group with its centre,
 // dates, the highest risk at its incidents, the nearest settlement and a reason; the largest group first.
-std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskGrid& risk, float threshold);
+std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskReader& risk, float threshold);
 
 // ---- text.cpp ----------------------------------------------------------------------------------------
 

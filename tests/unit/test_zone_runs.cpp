@@ -7,36 +7,12 @@
 #include <random>
 
 #include "zones/runs.hpp"
-#include "zones/zones_internal.hpp"
+#include "zones_reference.hpp"
 
 using namespace minerisk;
 using namespace minerisk::zones;
 
 namespace {
-
-// Runs of the cells of `mask` equal to `value`.
-RowRuns runs_of(const std::vector<std::uint8_t>& mask, std::int64_t w, std::int64_t h, std::uint8_t value) {
-    RowRuns out(w, h);
-    for (std::int64_t r = 0; r < h; ++r) {
-        std::int64_t c = 0;
-        while (c < w) {
-            while (c < w && mask[static_cast<size_t>(r * w + c)] != value) ++c;
-            const std::int64_t c0 = c;
-            while (c < w && mask[static_cast<size_t>(r * w + c)] == value) ++c;
-            out.add(static_cast<std::int32_t>(c0), static_cast<std::int32_t>(c));
-        }
-        out.end_row();
-    }
-    return out;
-}
-
-std::vector<std::int32_t> labels_of(const RowRuns& z, std::int64_t w, std::int64_t h) {
-    std::vector<std::int32_t> l(static_cast<size_t>(w * h), 0);
-    for (std::int64_t r = 0; r < h; ++r)
-        for (const Run* it = z.row_begin(r); it != z.row_end(r); ++it)
-            for (std::int32_t c = it->c0; c < it->c1; ++c) l[static_cast<size_t>(r * w + c)] = it->label;
-    return l;
-}
 
 // Blobs with holes, specks, diagonal contacts and nodata patches.
 std::vector<std::uint8_t> random_mask(std::int64_t w, std::int64_t h, unsigned seed, double p) {

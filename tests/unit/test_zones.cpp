@@ -16,7 +16,7 @@
 #include "minerisk/error.hpp"
 #include "minerisk/zones.hpp"
 #include "plugin_harness.hpp"
-#include "zones/zones_internal.hpp"
+#include "zones_reference.hpp"
 
 namespace fs = std::filesystem;
 using namespace minerisk;
@@ -304,7 +304,7 @@ TEST(ZoneClean, ZonesAreFourConnected) {
     EXPECT_TRUE(g5->Contains(&q));
 }
 
-TEST(ZoneClean, LabelComponentsMergesAndNumbersInScanOrder) {
+TEST(ZoneClean, LabellingMergesAndNumbersInScanOrder) {
     // The comb's teeth get provisional labels of their own and are merged on the bottom row.
     const char* rows[] = {"#.#.#.#.#",
                           "#.#.#.#.#",
@@ -316,9 +316,11 @@ TEST(ZoneClean, LabelComponentsMergesAndNumbersInScanOrder) {
     std::vector<std::uint8_t> m(static_cast<size_t>(w * h), 0);
     for (std::int64_t r = 0; r < h; ++r)
         for (std::int64_t c = 0; c < w; ++c) m[static_cast<size_t>(r * w + c)] = rows[r][c] == '#';
-    std::vector<std::int32_t> labels;
+    // The engine labels runs (zones/runs.hpp): the same numbers as a cell-by-cell scan would give.
     std::vector<std::int64_t> sizes;
-    ASSERT_EQ(zones::label_components(m, w, h, 1, true, false, labels, sizes), 4);
+    zones::RowRuns runs = zones::runs_of(m, w, h, 1);
+    ASSERT_EQ(zones::label_runs(runs, false, sizes), 4);
+    auto labels = zones::labels_of(runs, w, h);
     EXPECT_EQ(sizes, (std::vector<std::int64_t>{0, 19, 5, 1, 1}));
     EXPECT_EQ(labels[0], 1);
     EXPECT_EQ(labels[8], 1);
@@ -327,10 +329,11 @@ TEST(ZoneClean, LabelComponentsMergesAndNumbersInScanOrder) {
     EXPECT_EQ(labels[5 * 9 + 8], 4);
     EXPECT_EQ(labels[1], 0);
     // The background, 8-connected: the four gaps between the teeth, and the rest.
-    EXPECT_EQ(zones::label_components(m, w, h, 1, false, true, labels, sizes), 5);
+    zones::RowRuns background = zones::runs_of(m, w, h, 0);
+    EXPECT_EQ(zones::label_runs(background, true, sizes), 5);
     EXPECT_EQ(sizes[1], 2);
     // 8-connected candidates: the single cells touch nothing diagonally, so still 4.
-    EXPECT_EQ(zones::label_components(m, w, h, 1, true, true, labels, sizes), 4);
+    EXPECT_EQ(zones::label_runs(runs, true, sizes), 4);
 }
 
 // ---- polygons and statistics --------------------------------------------------------------------------------
