@@ -12,10 +12,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -183,6 +186,80 @@ TEST(BadInputCorpus, EveryFolderHasOneLineInTheManifestAndBack) {
     EXPECT_EQ(std::adjacent_find(listed.begin(), listed.end()), listed.end()) << "a case is listed twice";
     EXPECT_EQ(listed, folders);
     EXPECT_GE(listed.size(), 40u);
+}
+
+// docs/troubleshooting.md lists every message minerisk prints. Each text a case of the corpus expects must be
+// found there as a pattern: in the text, numbers may stand as placeholders in capitals (N, X) or as other
+// numbers, quoted values ('HA-007') as any quoted value, paths (dir/file.gpkg, scenario.yaml:12:3) as any
+// word, and the layers' roles (hazards, incidents...) as ROLE or LAYER. Texts are matched against the whole
+// page, line breaks and backquotes left out, so a message may be wrapped.
+std::string as_pattern(const std::string& text) {
+    static const std::regex path(R"(^(?:[A-Za-z0-9_.\-]*/[A-Za-z0-9_./\-]*|[A-Za-z0-9_\-]+\.(?:geojson|gpkg|csv|shp|fgb|tif|yaml|json))(?::[0-9]+)*:?)");
+    static const std::regex number(R"(^-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)");
+    static const std::regex role(R"(^(?:hazards|incidents|settlements|signs|sessions)\b)");
+    static const std::regex caps(R"(^[A-Z][A-Z0-9_]+\b)");
+    const std::string any_number = R"((?:-?[0-9][0-9.,]*(?:e[+-]?[0-9]+)?|[A-Z][A-Z_]*))";
+    const std::string any_role = R"((?:hazards|incidents|settlements|signs|sessions|ROLE|LAYER))";
+    std::string re;
+    size_t i = 0;
+    while (i < text.size()) {
+        const bool word_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_');
+        const std::string rest = text.substr(i);
+        std::smatch m;
+        if (text[i] == '\'') {
+            const size_t close = text.find('\'', i + 1);
+            if (close != std::string::npos) {
+                re += "'[^']*'";
+                i = close + 1;
+                continue;
+            }
+        }
+        if (word_start && std::regex_search(rest, m, path) && m.length(0) > 0) {
+            re += R"(\S*)";
+        } else if (word_start && std::regex_search(rest, m, number)) {
+            re += any_number;
+        } else if (word_start && std::regex_search(rest, m, role)) {
+            re += any_role;
+        } else if (word_start && std::regex_search(rest, m, caps)) {
+            re += "[A-Z][A-Za-z0-9_]*";
+        } else {
+            const char c = text[i];
+            if (std::strchr(R"(\^$.|?*+()[]{}/)", c)) re += '\\';
+            re += c;
+            i += 1;
+            continue;
+        }
+        i += static_cast<size_t>(m.length(0));
+    }
+    return re;
+}
+
+TEST(BadInputCorpus, EveryMessageIsInTroubleshooting) {
+    const std::string raw = read_file(fs::path(MINERISK_TESTDATA) / ".." / "docs" / "troubleshooting.md");
+    ASSERT_FALSE(raw.empty()) << "docs/troubleshooting.md not found";
+    std::string doc;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c == '`') continue;
+        if (c == '\n' || c == ' ') {
+            while (i + 1 < raw.size() && (raw[i + 1] == ' ' || raw[i + 1] == '\n')) ++i;
+            doc += ' ';
+            continue;
+        }
+        doc += c;
+    }
+    size_t checked = 0;
+    for (const auto& c : load_manifest())
+        for (const auto& e : c.expect) {
+            const std::string pattern = as_pattern(e);
+            EXPECT_TRUE(std::regex_search(doc, std::regex(pattern)))
+                << c.name << ": docs/troubleshooting.md has no message matching\n  " << e << "\n(as the pattern " << pattern << ")";
+            ++checked;
+        }
+    EXPECT_GT(checked, 100u);
+    // The pattern is strict enough to fail: a message that is not in the page is not found.
+    EXPECT_FALSE(std::regex_search(doc, std::regex(as_pattern("the hazards layer 'hazards' has no colour"))));
+    EXPECT_FALSE(std::regex_search(doc, std::regex(as_pattern("3 feature(s) painted blue"))));
 }
 
 TEST(BadInputCorpus, IsUnderOneMegabyte) {
