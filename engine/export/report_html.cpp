@@ -341,10 +341,11 @@ std::string degrees(double lon, double lat) {
     return fixed(std::fabs(lat), 5) + "&deg; " + (lat < 0 ? "S" : "N") + ", " + fixed(std::fabs(lon), 5) + "&deg; " + (lon < 0 ? "W" : "E");
 }
 
+// "2021-07-01<br>to 2023-05-15" (HTML): each date kept on one line.
 std::string date_span(double first, double last) {
     if (!std::isfinite(first)) return "undated";
     const std::string a = date_to_string(first), b = date_to_string(last);
-    return a == b ? a : a + " to " + b;
+    return a == b ? a : a + "<br>to " + b;
 }
 
 void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
@@ -354,7 +355,7 @@ void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
     o << "<section id=\"referrals\">\n<h2>Survey referrals outside zones (" << human_int(static_cast<long long>(list.size()))
       << ")</h2>\n<p class=\"small muted\">Incidents more than " << survey
       << " from any recorded hazard that lie in no zone, because the combined risk around them stayed below the zone threshold: "
-         "contamination nobody has recorded, and no zone to carry the referral. Incidents less than "
+         "contamination nobody has recorded, and no zone to carry the referral. Incidents at most "
       << survey << " apart are grouped (an isolated incident is a group of one); each group is one referral for "
          "non-technical survey, the largest first. Where: the centre of the group, in the working CRS and in WGS 84 "
          "for a GPS. The same table is survey_referrals.csv; the GeoPackage layer survey_referrals shows them.</p>\n";
@@ -372,7 +373,7 @@ void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
         double lon = NAN, lat = NAN;
         o << "<tr id=\"referral-" << r.id << "\" class=\"referral-row\"><th class=\"rank\" scope=\"row\">" << r.id << "</th>"
           << "<td class=\"n\">" << human_int(r.incidents) << "</td>"
-          << "<td>" << esc(date_span(r.first_date, r.last_date)) << "</td>"
+          << "<td class=\"nowrap\">" << date_span(r.first_date, r.last_date) << "</td>"
           << "<td class=\"nowrap\">E " << fixed(r.x, 0) << " N " << fixed(r.y, 0);
         if (lon_lat(r.x, r.y, lon, lat)) o << "<br><span class=\"list\">" << degrees(lon, lat) << "</span>";
         o << "</td><td class=\"n\">" << (r.incidents > 1 ? human_metres(r.spread_m) : std::string("-")) << "</td>"

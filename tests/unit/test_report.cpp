@@ -616,7 +616,7 @@ TEST(Report, HtmlHasASurveyReferralSectionWithEveryReferral) {
     EXPECT_NE(html.find("referral reason 2 &lt;far&gt;"), std::string::npos);
     EXPECT_NE(html.find("E 401005 N 4498505"), std::string::npos);
     EXPECT_NE(html.find("&deg; N, "), std::string::npos);  // WGS 84 for a GPS
-    EXPECT_NE(html.find("2022-01-08 to 2023-05-23"), std::string::npos);
+    EXPECT_NE(html.find("<td class=\"nowrap\">2022-01-08<br>to 2023-05-23</td>"), std::string::npos);
     EXPECT_NE(html.find("412 m"), std::string::npos);
     // The summary counts them and links to the section.
     EXPECT_NE(html.find("<a href=\"#referrals\">2</a></span><span class=\"lbl\">survey referrals outside zones (5 incidents)</span>"),
