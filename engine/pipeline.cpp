@@ -16,6 +16,7 @@
 #include <thread>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <cerrno>
 
@@ -42,20 +43,31 @@ bool cancel_requested() { return g_cancel; }
 
 namespace {
 
+// CPU seconds of the whole process so far (user + system, every thread).
+double process_cpu_seconds() {
+    rusage u{};
+    if (getrusage(RUSAGE_SELF, &u) != 0) return 0;
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// Times a stage, wall clock and CPU: CPU time is what a stage costs whatever else the machine is doing.
 class StageClock {
 public:
     StageClock(std::vector<StageTime>& log, const std::string& name, const RunOptions& o) : log_(log), name_(name) {
         if (o.on_stage) o.on_stage(name);
         t0_ = std::chrono::steady_clock::now();
+        cpu0_ = process_cpu_seconds();
     }
     ~StageClock() {
-        log_.push_back({name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count()});
+        log_.push_back({name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count(),
+                        process_cpu_seconds() - cpu0_});
     }
 
 private:
     std::vector<StageTime>& log_;
     std::string name_;
     std::chrono::steady_clock::time_point t0_;
+    double cpu0_ = 0;
 };
 
 std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
@@ -370,6 +382,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     }
 
     const Progress progress(options.progress, options.progress_user);
+    ZoneCellCollector zone_cells(grid, plan.scenario.zones);
     ScoreStats scored;
     {
         StageClock c(summary.stages, "scoring and writing", options);
@@ -382,9 +395,11 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
                 if (fouts[k].extras[b]) source.emplace_back(static_cast<int>(k), static_cast<int>(b + 1));
         }
         // Tiles are written on a thread of their own, in tile order (io/ordered_writer.hpp); a few may wait.
+        // The zone stage's cells are taken from the risk on the way (ZoneCellCollector).
         OrderedTileWriter tile_writer(2 * static_cast<size_t>(plan.threads) + 2,
                                       [&](const Window& w, const std::vector<std::vector<float>>& bufs) {
                                           for (size_t i = 0; i < writers.size(); ++i) writers[i]->write(w, bufs[i].data());
+                                          zone_cells.add_tile(w, bufs[0].data());
                                       });
         const std::int64_t ts = plan.tile_size, tiles_across = (grid.width + ts - 1) / ts;
         const auto sink = [&](const Window& w, const std::vector<std::vector<float*>>& bands, const float* risk) {
@@ -416,6 +431,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     {
         StageClock c(summary.stages, "zones", options);
         ZoneInputs zi;
+        zi.collected = &zone_cells;
         zi.scenario = &plan.scenario;
         zi.inputs = &plan.inputs;
         zi.grid = grid;
@@ -477,6 +493,8 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
             j["zones"]["ranked"].push_back({{"rank", z.rank}, {"zone", z.id}, {"priority", z.priority},
                                             {"area_ha", z.area_m2 / 1e4}, {"mean_risk", z.mean_risk},
                                             {"action", z.action}});
+        for (const auto& st : summary.stages)
+            j["stages"].push_back({{"name", st.name}, {"seconds", st.seconds}, {"cpu_seconds", st.cpu_seconds}});
         j["warnings"] = summary.warnings;
         j["notes"] = summary.notes;
         for (const auto& o : summary.outputs) j["outputs"].push_back({{"file", fs::relative(o.path, out_dir).string()}, {"what", o.what}});

@@ -33,10 +33,11 @@ RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, 
     compress_ = info.compress;
     cog_ = info.cog;
     if (!cog_ && compress_ != "NONE") {
+        // The plain GeoTIFF is the fast format: no floating-point predictor (libtiff's costs more CPU than the
+        // compression itself, on writing and on every read), and ZSTD at level 1 (its default, 9, costs
+        // several times more for a few per cent of size).
         opts.SetNameValue("COMPRESS", compress_.c_str());
-        opts.SetNameValue("PREDICTOR", "3");
         opts.SetNameValue("NUM_THREADS", "ALL_CPUS");
-        // ZSTD's default level (9) costs several times level 1 for a few per cent of size.
         if (compress_ == "ZSTD") opts.SetNameValue("ZSTD_LEVEL", "1");
     } else if (cog_) {
         // The blocks before the conversion to COG: read once, then deleted. ZSTD at level 1 costs little CPU

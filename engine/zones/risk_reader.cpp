@@ -105,6 +105,51 @@ void RiskReader::for_each_rows(const Progress& progress, const char* what,
     }
 }
 
+void RiskReader::for_each_rows_covering(const RowRuns& runs, const Progress& progress, const char* what,
+                                        const std::function<void(std::int64_t, std::int64_t, const float*)>& fn) const {
+    const std::int64_t w = grid_.width, h = grid_.height;
+    GDALRasterBand* band = ds_->GetRasterBand(1);
+    int bx = 0, by = 0;
+    band->GetBlockSize(&bx, &by);
+    const std::int64_t bw = std::max(1, bx), bh = std::max(1, by);
+    const std::int64_t strip = std::max<std::int64_t>(1, (kRowsPerBlock + bh - 1) / bh) * bh;  // whole blocks
+    const std::int64_t nblocks = (w + bw - 1) / bw;
+    std::vector<float> buf;
+    std::vector<char> needed(static_cast<size_t>(nblocks));
+    for (std::int64_t r0 = 0; r0 < h; r0 += strip) {
+        const std::int64_t n = std::min(strip, h - r0);
+        std::fill(needed.begin(), needed.end(), 0);
+        bool any = false;
+        for (std::int64_t r = r0; r < r0 + n && r < runs.rows_done(); ++r)
+            for (const Run* it = runs.row_begin(r); it != runs.row_end(r); ++it) {
+                for (std::int64_t b = it->c0 / bw; b <= (it->c1 - 1) / bw; ++b) needed[static_cast<size_t>(b)] = 1;
+                any = true;
+            }
+        if (any) {
+            buf.assign(static_cast<size_t>(n * w), NAN);
+            for (std::int64_t b0 = 0; b0 < nblocks;) {
+                if (!needed[static_cast<size_t>(b0)]) {
+                    ++b0;
+                    continue;
+                }
+                std::int64_t b1 = b0;
+                while (b1 < nblocks && needed[static_cast<size_t>(b1)]) ++b1;
+                const std::int64_t c0 = b0 * bw, c1 = std::min(w, b1 * bw);
+                if (band->RasterIO(GF_Read, static_cast<int>(c0), static_cast<int>(r0), static_cast<int>(c1 - c0),
+                                   static_cast<int>(n), buf.data() + c0, static_cast<int>(c1 - c0), static_cast<int>(n),
+                                   GDT_Float32, sizeof(float), static_cast<GSpacing>(w) * static_cast<GSpacing>(sizeof(float))) != CE_None)
+                    throw Error("reading the raster failed: " + std::string(CPLGetLastErrorMsg()), file_location(path_));
+                b0 = b1;
+            }
+            if (has_nodata_)
+                for (float& v : buf)
+                    if (v == nodata_) v = NAN;
+            fn(r0, n, buf.data());
+        }
+        if (!progress.report(double(r0 + n) / double(h), what)) throw Error("cancelled");
+    }
+}
+
 std::vector<float> RiskReader::window(const Window& w) const {
     std::vector<float> buf(static_cast<size_t>(std::max<std::int64_t>(0, w.cells())));
     if (buf.empty()) return buf;
@@ -169,10 +214,15 @@ float top_percent_threshold(const RiskReader& risk, double percent, std::int64_t
     TopPercentSelect sel(percent);
     risk.for_each_rows(progress.sub(0, 0.5), "risk distribution",
                        [&](std::int64_t, std::int64_t n, const float* v) { sel.pass1(v, n * risk.grid().width); });
-    sel.end_pass1();
+    const float t = finish_top_percent(risk, sel, progress.sub(0.5, 1));
     if (valid) *valid = sel.valid();
+    return t;
+}
+
+float finish_top_percent(const RiskReader& risk, TopPercentSelect& sel, const Progress& progress) {
+    sel.end_pass1();
     if (sel.valid() == 0) return NAN;
-    risk.for_each_rows(progress.sub(0.5, 1), "risk distribution",
+    risk.for_each_rows(progress, "risk distribution",
                        [&](std::int64_t, std::int64_t n, const float* v) { sel.pass2(v, n * risk.grid().width); });
     return sel.threshold();
 }

@@ -32,6 +32,11 @@ public:
     void for_each_rows(const Progress& progress, const char* what,
                        const std::function<void(std::int64_t, std::int64_t, const float*)>& fn) const;
 
+    // The same, reading only the raster blocks that hold a cell of `runs`: the values of other cells are NaN.
+    // Zones cover a small share of the grid, so this reads a small share of the raster.
+    void for_each_rows_covering(const RowRuns& runs, const Progress& progress, const char* what,
+                                const std::function<void(std::int64_t, std::int64_t, const float*)>& fn) const;
+
     // The cells of a window (clipped to the grid by the caller), row-major, NaN for no data.
     std::vector<float> window(const Window& w) const;
 
@@ -65,6 +70,10 @@ private:
 // k-th largest, k = ceil(percent / 100 x valid)); every cell equal to t is a candidate, so with ties the
 // share may exceed `percent`. NaN when no cell has data. Two streaming passes over the raster.
 float top_percent_threshold(const RiskReader& risk, double percent, std::int64_t* valid, const Progress& progress);
+
+// The second half of the same, when the first pass has been fed already (e.g. while the risk was computed):
+// ends pass 1, reads the raster once for pass 2. NaN when no cell has data.
+float finish_top_percent(const RiskReader& risk, TopPercentSelect& select, const Progress& progress);
 
 struct CandidateRuns {
     RowRuns candidates;  // risk >= threshold

@@ -25,7 +25,7 @@ std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, con
             for (const Run* it = zones.row_begin(r); it != zones.row_end(r); ++it) add(*it, row);
         }
     };
-    risk.for_each_rows(progress.sub(0, 1 / parts), "zonal statistics", [&](std::int64_t r0, std::int64_t n, const float* v) {
+    risk.for_each_rows_covering(zones, progress.sub(0, 1 / parts), "zonal statistics", [&](std::int64_t r0, std::int64_t n, const float* v) {
         each_run(r0, n, v, [&](const Run& run, const float* row) {
             ZoneStats& s = st[static_cast<size_t>(run.label)];
             s.cells += run.c1 - run.c0;
@@ -56,7 +56,7 @@ std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, con
             continue;
         }
         try {
-            f->for_each_rows(progress.sub(double(k + 1) / parts, double(k + 2) / parts), "zonal statistics",
+            f->for_each_rows_covering(zones, progress.sub(double(k + 1) / parts, double(k + 2) / parts), "zonal statistics",
                              [&](std::int64_t r0, std::int64_t n, const float* v) {
                                  each_run(r0, n, v, [&](const Run& run, const float* row) {
                                      ZoneStats& s = st[static_cast<size_t>(run.label)];

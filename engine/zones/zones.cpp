@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "minerisk/error.hpp"
+#include "zones/collector.hpp"
 #include "zones/risk_reader.hpp"
 #include "zones/runs.hpp"
 #include "zones/zones_internal.hpp"
@@ -77,15 +78,28 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
     // 1. The risk, streamed from its raster, and the threshold.
     const RiskReader risk(in.risk_path, in.grid);
     const GridSpec& grid = risk.grid();
+    // What the scoring stage gathered while it computed the risk, when it saw every tile (collector.cpp).
+    ZoneCellCollector::State* collected = in.collected ? &in.collected->state() : nullptr;
+    if (collected && !collected->complete) collected = nullptr;
     float threshold;
     std::int64_t valid = 0;
-    if (spec.top_percent) threshold = top_percent_threshold(risk, *spec.top_percent, &valid, progress.sub(0.0, 0.10));
-    else threshold = static_cast<float>(spec.threshold.value_or(0.5));
+    if (spec.top_percent && collected && collected->select) {
+        threshold = finish_top_percent(risk, *collected->select, progress.sub(0.0, 0.10));
+        valid = collected->select->valid();
+    } else if (spec.top_percent) {
+        threshold = top_percent_threshold(risk, *spec.top_percent, &valid, progress.sub(0.0, 0.10));
+    } else {
+        threshold = static_cast<float>(spec.threshold.value_or(0.5));
+    }
     res.threshold = threshold;
     if (spec.top_percent && valid == 0) threshold = INFINITY;
 
-    // 2. The zone cells as runs, cleaned and labelled.
-    CandidateRuns cand = candidate_runs(risk, threshold, progress.sub(0.10, 0.20));
+    // 2. The zone cells as runs (collected already, for a fixed threshold), cleaned and labelled.
+    CandidateRuns cand;
+    if (collected && collected->fixed && !spec.top_percent && collected->threshold == threshold)
+        cand = {std::move(collected->candidates), std::move(collected->nodata), collected->valid, collected->candidate_cells};
+    else
+        cand = candidate_runs(risk, threshold, progress.sub(0.10, 0.20));
     valid = cand.valid;
     if (valid == 0) res.warnings.push_back("the risk raster has no valid cell: no zones");
     const std::int64_t candidates = cand.candidate_cells;

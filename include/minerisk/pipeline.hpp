@@ -33,7 +33,8 @@ struct BoundFactor {
 
 struct StageTime {
     std::string name;
-    double seconds = 0;
+    double seconds = 0;      // wall clock
+    double cpu_seconds = 0;  // CPU time of the whole process (all threads) during the stage; 0 = not measured
 };
 
 // Everything checked and loaded, nothing computed: what `minerisk validate` reports.

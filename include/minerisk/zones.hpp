@@ -3,6 +3,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -96,7 +97,29 @@ struct ZoneResult {
 };
 
 // Inputs to the zone stage: the rasters the run wrote, and what the run knew.
+// What the zone stage needs of the risk, gathered while the scoring stage computes it, so that the zone
+// stage does not read the whole risk raster back: the runs of cells at or above a fixed threshold (and of
+// cells without data), or the first of the two passes that find a top_percent threshold.
+class ZoneCellCollector {
+public:
+    ZoneCellCollector(const GridSpec& grid, const ZonesSpec& spec);
+    ~ZoneCellCollector();
+    ZoneCellCollector(const ZoneCellCollector&) = delete;
+    ZoneCellCollector& operator=(const ZoneCellCollector&) = delete;
+
+    // Every tile of the grid exactly once, in row-major tile order (tiles of one row of tiles left to right,
+    // then the next row), from one thread; risk is tile.width x tile.height, NaN = no data.
+    void add_tile(const Window& tile, const float* risk);
+
+    struct State;
+    State& state() { return *state_; }
+
+private:
+    std::unique_ptr<State> state_;
+};
+
 struct ZoneInputs {
+    ZoneCellCollector* collected = nullptr;  // optional: filled by the scoring stage for this risk raster
     const Scenario* scenario = nullptr;
     const Inputs* inputs = nullptr;
     GridSpec grid;
