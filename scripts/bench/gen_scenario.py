@@ -21,7 +21,7 @@ Written into DIR:
     signs.gpkg        layer signs: points on hazard edges; sign_id, placed, sign_type, condition
     sessions.gpkg     layer sessions: points near settlements; session_id, held, reached, settlement
     scenario-same.yaml  the products of the GIS chain: hazard_proximity + incident_density, weighted_sum, zones;
-                        plain tiled GeoTIFFs (ZSTD level 1) and zones.gpkg, no report, as the chain
+                        plain tiled GeoTIFFs (uncompressed) and zones.gpkg, no report, as the chain
     scenario-full.yaml  every built-in factor that needs no raster input, zones, every export
     meta.json           grid, extent, counts, seed: what the chain driver needs
 
@@ -309,9 +309,9 @@ def write_scenarios(out, ext):
             "    - plugin: incident_density\n      weight: 0.4\n"
             "      params: {radius: %g, half_life: 0, weight_field: casualties, normalise_percentile: 100}\n"
             "zones:\n  threshold: %g\n  min_area: 0\n  fill_holes: 0\n" % (HALF_DISTANCE, RADIUS, THRESHOLD) +
-            # The chain writes plain GeoTIFFs and no report: so does this run (tiled GeoTIFF, ZSTD level 1; the
+            # The chain writes plain GeoTIFFs and no report: so does this run (tiled, uncompressed GeoTIFF; the
             # factor scores, not their extra bands; zones.gpkg). The full run writes every export.
-            "outputs:\n  format: GTiff\n  compress: ZSTD\n  extra_bands: false\n  report: false\n  qgis: false\n" + run)
+            "outputs:\n  format: GTiff\n  compress: NONE\n  extra_bands: false\n  report: false\n  qgis: false\n" + run)
     full = ('name: "minerisk benchmark (full run)"\n' + head + INPUTS + MORE_INPUTS +
             "scoring:\n  method: weighted_sum\n  factors:\n"
             "    - plugin: hazard_proximity\n      weight: 0.35\n      params: {half_distance: %g}\n"
