@@ -408,14 +408,13 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
                                           zone_cells.add_tile(w, bufs[0].data());
                                       });
         const std::int64_t ts = plan.tile_size, tiles_across = (grid.width + ts - 1) / ts;
-        const auto sink = [&](const Window& w, const std::vector<std::vector<float*>>& bands, const float* risk) {
+        // The tile's own buffers go to the writer (swapped with spent ones it gives back): no copy.
+        const auto sink = [&](const Window& w, TileBands& tile) {
             auto bufs = tile_writer.take_buffers();
             bufs.resize(source.size());
-            const size_t cells = static_cast<size_t>(w.cells());
             for (size_t i = 0; i < source.size(); ++i) {
                 const auto [k, b] = source[i];
-                const float* from = k < 0 ? risk : bands[static_cast<size_t>(k)][static_cast<size_t>(b)];
-                bufs[i].assign(from, from + cells);
+                std::swap(bufs[i], k < 0 ? tile.risk : tile.factor[static_cast<size_t>(k)][static_cast<size_t>(b)]);
             }
             tile_writer.submit((w.row0 / ts) * tiles_across + w.col0 / ts, w, std::move(bufs));
         };

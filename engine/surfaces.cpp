@@ -37,9 +37,9 @@ Surfaces compute_surfaces(RunPlan& plan, double as_of, const Progress& progress,
         for (std::int64_t r = 0; r < w.height; ++r)
             std::memcpy(dst.data() + (w.row0 + r) * grid.width + w.col0, src + r * w.width, sizeof(float) * w.width);
     };
-    const auto sink = [&](const Window& w, const std::vector<std::vector<float*>>& bands, const float* risk) {
-        for (size_t k = 0; k < bands.size(); ++k) copy_block(w, bands[k][0], s.factors[k]);
-        copy_block(w, risk, s.risk);
+    const auto sink = [&](const Window& w, TileBands& tile) {
+        for (size_t k = 0; k < tile.factor.size(); ++k) copy_block(w, tile.factor[k][0].data(), s.factors[k]);
+        copy_block(w, tile.risk.data(), s.risk);
     };
     const ScoreStats st = score_tiles(plan, host, prepared, combine_spec(plan), [](size_t, int) { return false; }, sink, progress);
     s.warnings = st.warnings;

@@ -142,11 +142,13 @@ ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& p
 
     auto worker = [&]() {
         try {
-            // Per factor, per band: reused from tile to tile.
-            std::vector<std::vector<std::vector<float>>> buffers(plan.factors.size());
+            // Per factor, per band: reused from tile to tile (unless the sink keeps them).
+            TileBands tb;
+            tb.factor.resize(plan.factors.size());
+            auto& buffers = tb.factor;
             std::vector<std::vector<float*>> bands(plan.factors.size());
             std::vector<const float*> scores(plan.factors.size());
-            std::vector<float> risk;
+            std::vector<float>& risk = tb.risk;
             while (!failed) {
                 if (cancel_requested() || host.cancelled()) {
                     host.cancel();
@@ -184,11 +186,14 @@ ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& p
                 }
                 risk.resize(cells);
                 combine(cspec, scores, static_cast<long long>(cells), risk.data());
-                sink(w, bands, risk.data());
                 TileStats st;
                 for (float v : risk)
                     if (!std::isnan(v)) st.sum += v, st.min = std::min<double>(st.min, v), st.max = std::max<double>(st.max, v), ++st.n;
                 tile_stats[static_cast<size_t>(t)] = st;
+                for (size_t k = 0; k < buffers.size(); ++k)  // bands not wanted: nothing for the sink
+                    for (size_t b = 1; b < buffers[k].size(); ++b)
+                        if (!bands[k][b]) buffers[k][b].clear();
+                sink(w, tb);
                 std::lock_guard<std::mutex> lock(progress_mutex);
                 ++done;
                 if (!progress.report(double(done) / tiles.size(), "scoring")) {

@@ -31,10 +31,15 @@ void prepare_factors(RunPlan& plan, const Host& host, PreparedFactors& out);
 
 CombineSpec combine_spec(const RunPlan& plan);
 
-// One finished tile: bands[k][0] is factor k's score, bands[k][b] its extra band b (nullptr where not
-// wanted); risk is the combined risk. Called from worker threads: a sink must be thread-safe.
-using TileSink = std::function<void(const Window& tile, const std::vector<std::vector<float*>>& bands,
-                                    const float* risk)>;
+// One finished tile: factor[k][0] is factor k's score, factor[k][b] its extra band b (empty where not
+// wanted); risk is the combined risk. Each is tile.width x tile.height floats, row-major.
+struct TileBands {
+    std::vector<std::vector<std::vector<float>>> factor;
+    std::vector<float> risk;
+};
+// Called from worker threads (a sink must be thread-safe) with the tile's own buffers: the sink may keep any
+// of them (std::swap or move them out) rather than copy; the worker refills whatever it is left with.
+using TileSink = std::function<void(const Window& tile, TileBands& bands)>;
 // Which extra bands the sink wants: (factor, band index from 1).
 using WantBand = std::function<bool(size_t factor, int band)>;
 
