@@ -406,17 +406,23 @@ bool looks_like_key_line(const std::string& line) {
     return i < line.size() && line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\r');
 }
 
-// Offset in the text of a 1-based line and column; npos when out of the text.
-size_t offset_of(const std::string& text, int line, int column) {
-    size_t pos = 0;
-    for (int l = 1; l < line; ++l) {
-        pos = text.find('\n', pos);
-        if (pos == std::string::npos) return pos;
-        ++pos;
+// Where each line of a text starts, to turn YAML's line and column into an offset.
+struct LineStarts {
+    explicit LineStarts(const std::string& text) {
+        starts.push_back(0);
+        for (size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n') starts.push_back(i + 1);
+        size = text.size();
     }
-    pos += static_cast<size_t>(std::max(0, column - 1));
-    return pos < text.size() ? pos : std::string::npos;
-}
+    // Offset of a 1-based line and column; npos when out of the text.
+    size_t offset_of(int line, int column) const {
+        if (line < 1 || static_cast<size_t>(line) > starts.size()) return std::string::npos;
+        const size_t pos = starts[static_cast<size_t>(line) - 1] + static_cast<size_t>(std::max(0, column - 1));
+        return pos < size ? pos : std::string::npos;
+    }
+    std::vector<size_t> starts;
+    size_t size = 0;
+};
 
 // Where the quote opened at `open` is closed (npos: never).
 size_t closing_quote(const std::string& text, size_t open) {
@@ -471,21 +477,21 @@ void check_quote_at(const std::string& text, size_t open, int line, int column, 
                    : "close the quote on this line (write a ' inside the text as '')");
 }
 
-void check_unclosed_quotes(const YAML::Node& node, const std::string& text, const std::string& file) {
+void check_unclosed_quotes(const YAML::Node& node, const std::string& text, const LineStarts& lines, const std::string& file) {
     if (!node) return;
     if (node.IsScalar()) {
         const auto m = node.Mark();
         if (m.is_null()) return;
-        const size_t pos = offset_of(text, m.line + 1, m.column + 1);
+        const size_t pos = lines.offset_of(m.line + 1, m.column + 1);
         if (pos != std::string::npos && (text[pos] == '"' || text[pos] == '\''))
             check_quote_at(text, pos, m.line + 1, m.column + 1, file);
     } else if (node.IsMap()) {
         for (auto it = node.begin(); it != node.end(); ++it) {
-            check_unclosed_quotes(it->first, text, file);
-            check_unclosed_quotes(it->second, text, file);
+            check_unclosed_quotes(it->first, text, lines, file);
+            check_unclosed_quotes(it->second, text, lines, file);
         }
     } else if (node.IsSequence()) {
-        for (const auto& n : node) check_unclosed_quotes(n, text, file);
+        for (const auto& n : node) check_unclosed_quotes(n, text, lines, file);
     }
 }
 
@@ -558,7 +564,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
         loc.column = e.mark.column + 1;
         throw Error("YAML syntax error: " + e.msg, loc, "check indentation (spaces, not tabs) and the ':' after each key");
     }
-    check_unclosed_quotes(root, text, file);
+    check_unclosed_quotes(root, text, LineStarts(text), file);
     Scenario sc;
     sc.file = file;
     sc.dir = dir;

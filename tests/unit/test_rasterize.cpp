@@ -258,6 +258,7 @@ struct TempDir {
 // Writes the polygons (in file order) with a value field 'v', runs gdal_rasterize on the grid and reads the result.
 std::vector<float> gdal_rasterize(const TempDir& dir, const GridSpec& g, const std::vector<std::string>& wkts,
                                   const std::vector<double>& values) {
+    GDALAllRegister();
     const fs::path vec = dir.path / "features.gpkg", ras = dir.path / "burned.tif";
     {
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
