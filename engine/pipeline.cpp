@@ -152,8 +152,14 @@ MemoryEstimate estimate_memory(const RunPlan& plan, const std::vector<double>& h
         per_tile += 4.0 * t * t * (1 + plan.factors[k].plugin->api->extra_band_count);
         per_tile += 24.0 * (t + 2 * h) * (t + 2 * h);
     }
+    // Finished tiles waiting for the writer (risk and every factor band, at most 2 x threads + 2 of them),
+    // GDAL's block cache, and the rest of the process.
+    std::size_t outputs = 1;
+    for (const auto& f : plan.factors) outputs += 1 + static_cast<std::size_t>(f.plugin->api->extra_band_count);
+    const double queued = 4.0 * t * t * double(outputs) * double(2 * plan.threads + 2);
     MemoryEstimate m;
-    m.bytes = static_cast<std::uint64_t>(per_tile * plan.threads) + input_bytes(plan.inputs) + (64ull << 20);
+    m.bytes = static_cast<std::uint64_t>(per_tile * plan.threads + queued) + input_bytes(plan.inputs) +
+              static_cast<std::uint64_t>(kGdalCacheBytes) + (64ull << 20);
     return m;
 }
 
@@ -162,7 +168,7 @@ void guard_memory(const RunPlan& plan, const MemoryEstimate& m) {
     if (static_cast<double>(m.bytes) > limit)
         throw Error("the run would need about " + m.describe() + " of memory, over the limit of " +
                         std::to_string(static_cast<long long>(plan.scenario.run.max_memory_mb)) + " MB",
-                    Location{plan.scenario.file},
+                    plan.scenario.resolution_where.line ? plan.scenario.resolution_where : Location{plan.scenario.file},
                     "lower run.tile_size or run.threads, use a coarser resolution, or raise run.max_memory_mb if the "
                     "machine has the memory");
 }
@@ -226,18 +232,13 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
     } else {
         const Extent data = plan.inputs.extent();
         if (data.empty())
-            throw Error("'extent: auto' needs features, and the inputs have none", Location{scenario.file},
+            throw Error("'extent: auto' needs features, and the inputs have none",
+                        scenario.extent_where.line ? scenario.extent_where : Location{scenario.file},
                         "check the inputs' filters, or give 'extent: [xmin, ymin, xmax, ymax]'");
         extent = data.grown(scenario.margin);
     }
-    const double cells = std::ceil(extent.width() / scenario.resolution) * std::ceil(extent.height() / scenario.resolution);
-    if (cells > scenario.run.max_cells || extent.width() / scenario.resolution > 2e9 || extent.height() / scenario.resolution > 2e9) {
-        char buf[256];
-        std::snprintf(buf, sizeof buf, "the grid would have %.3g cells (%.0f x %.0f m at %g m), over the limit of %.3g",
-                      cells, extent.width(), extent.height(), scenario.resolution, scenario.run.max_cells);
-        throw Error(buf, Location{scenario.file},
-                    "check 'resolution' (metres) and 'extent' (working-CRS units); for a real country-wide run raise run.max_cells");
-    }
+    // The parser and the input reader check this already; again here for plans built by other callers.
+    check_grid_size(scenario, extent, !scenario.extent);
     plan.grid = GridSpec::from_extent(extent, scenario.resolution, plan.inputs.crs_wkt);
     choose_as_of(plan);
 
