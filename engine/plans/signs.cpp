@@ -1,0 +1,390 @@
+// The sign plan: where the next warning signs go.
+//
+// The measure is marking_gap's (and the zone stage's): a sign covers the parts of a hazard's boundary within
+// `cover` metres of it, exactly (the chord of its disc on each boundary segment, merged). Counted hazards: status
+// not excluded (cleared, cancelled), recorded on or before as_of. Counted signs: condition not ignored (missing),
+// placed on or before as_of (or undated).
+//
+//   1. Each counted hazard's boundary is cut into pieces of at most kPiece metres. Each piece keeps the parts of
+//      it that existing signs cover, and a weight per metre:
+//          weight = class_weight(status) x ordnance_weight(ordnance) x (1 + log10(1 + people near its middle))
+//      (people near: settlement populations within zones.reach, returnees x1.5, quartic kernel; the same log as the
+//      zones' priority).
+//   2. Candidates: along every stretch of unmarked boundary (at least 1 m), n = ceil(length / spacing) points,
+//      evenly spaced, so that neighbouring signs stand at most `spacing` apart (in sight of the next).
+//   3. A new sign answers for the boundary within credit = min(cover, spacing / 2) of it: with the default spacing
+//      (2 x cover) that is the measure itself; with a tighter spacing each sign answers for its own share.
+//   4. Greedy: take the candidate whose newly answered-for boundary has the largest weight, mark it, repeat. Lazy
+//      evaluation (a candidate's gain only shrinks as others are taken, so a stale gain is an upper bound): a
+//      priority queue, re-evaluating only the top, n log n. Ties: the candidate found first.
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <algorithm>
+#include <map>
+#include <queue>
+#include <sstream>
+
+#include "export/zone_text.hpp"
+#include "minerisk/error.hpp"
+#include "plans/plans_internal.hpp"
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+
+namespace minerisk::plans {
+
+namespace {
+
+using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using BBox = bg::model::box<BPoint>;
+using Entry = std::pair<BBox, std::uint32_t>;
+using zones::metres;
+using zones::thousands;
+
+constexpr double kMinStretch = 1.0;  // metres: shorter unmarked slivers are not worth a sign (as the zones' "mark")
+constexpr double kMinGain = 0.5;     // metres: a candidate answering for less is dropped
+
+// Covered parts of [0, 1], sorted and disjoint.
+using Spans = std::vector<std::pair<double, double>>;
+
+double length_of(const Spans& s) {
+    double n = 0;
+    for (const auto& [a, b] : s) n += b - a;
+    return n;
+}
+
+// The part of [t0, t1] that `s` does not cover.
+double uncovered_in(const Spans& s, double t0, double t1) {
+    double free = t1 - t0;
+    for (const auto& [a, b] : s) {
+        if (b <= t0) continue;
+        if (a >= t1) break;
+        free -= std::min(b, t1) - std::max(a, t0);
+    }
+    return std::max(0.0, free);
+}
+
+void add_span(Spans& s, double t0, double t1) {
+    if (!(t1 > t0)) return;
+    s.emplace_back(t0, t1);
+    std::sort(s.begin(), s.end());
+    Spans merged;
+    for (const auto& sp : s) {
+        if (!merged.empty() && sp.first <= merged.back().second) merged.back().second = std::max(merged.back().second, sp.second);
+        else merged.push_back(sp);
+    }
+    s.swap(merged);
+}
+
+// The parameters [t0, t1] of segment AB within r of S; false when none.
+bool chord(const Pt& a, const Pt& b, const Pt& s, double r, double& t0, double& t1) {
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    const double aa = dx * dx + dy * dy;
+    if (!(aa > 0)) return false;
+    const double ex = a.x - s.x, ey = a.y - s.y;
+    const double bb = dx * ex + dy * ey;
+    const double cc = ex * ex + ey * ey - r * r;
+    const double disc = bb * bb - aa * cc;
+    if (disc < 0) return false;
+    const double root = std::sqrt(disc);
+    t0 = std::max(0.0, (-bb - root) / aa);
+    t1 = std::min(1.0, (-bb + root) / aa);
+    return t1 > t0;
+}
+
+struct Piece {
+    Pt a, b;
+    double len = 0;
+    double weight = 0;  // per metre
+    std::int64_t hazard = -1;
+    Spans covered;      // by existing signs, then by the signs the plan takes
+};
+
+struct Candidate {
+    Pt p;
+    std::int64_t hazard = -1;
+};
+
+struct RingPieces {
+    std::vector<std::uint32_t> pieces;  // in order along the ring
+    std::vector<double> start;          // arc length at each piece's start
+    double length = 0;
+};
+
+BBox box_of(const Piece& p) {
+    return BBox(BPoint(std::min(p.a.x, p.b.x), std::min(p.a.y, p.b.y)), BPoint(std::max(p.a.x, p.b.x), std::max(p.a.y, p.b.y)));
+}
+
+// Newly answered-for metres and their weight if a sign stood at c with radius r; `take` marks them.
+struct Gain {
+    double metres = 0, weighted = 0;
+};
+
+// The greedy compares gains rounded to a millionth of a weighted metre, so that equal gains computed along different
+// segments tie (and go to the candidate found first) instead of following rounding noise.
+double key(double weighted) { return std::round(weighted * 1e6) / 1e6; }
+
+Gain evaluate(std::vector<Piece>& pieces, const bgi::rtree<Entry, bgi::quadratic<16>>& tree, const Pt& c, double r, bool take,
+              std::map<std::int64_t, double>* per_hazard = nullptr) {
+    Gain g;
+    const BBox q(BPoint(c.x - r, c.y - r), BPoint(c.x + r, c.y + r));
+    std::vector<std::uint32_t> hits;
+    for (auto it = tree.qbegin(bgi::intersects(q)); it != tree.qend(); ++it) hits.push_back(it->second);
+    std::sort(hits.begin(), hits.end());  // the same sums whatever the tree's shape
+    for (std::uint32_t i : hits) {
+        Piece& p = pieces[i];
+        double t0, t1;
+        if (!chord(p.a, p.b, c, r, t0, t1)) continue;
+        const double m = uncovered_in(p.covered, t0, t1) * p.len;
+        if (!(m > 0)) continue;
+        g.metres += m;
+        g.weighted += m * p.weight;
+        if (per_hazard) (*per_hazard)[p.hazard] += m;
+        if (take) add_span(p.covered, t0, t1);
+    }
+    return g;
+}
+
+std::string hazard_words(const FeatureLayer* hz, std::int64_t h) {
+    const std::string status = text_of(hz, "status", h), ord = text_of(hz, "ordnance", h);
+    std::string s = hazard_label(hz, h);
+    if (!status.empty() || !ord.empty()) s += " (" + status + (!status.empty() && !ord.empty() ? ", " : "") + ord + ")";
+    return s;
+}
+
+}  // namespace
+
+SignPlan sign_plan(const PlanInputs& in, const SignPlanSpec& spec, const Progress& progress) {
+    SignPlan plan;
+    plan.stock = spec.signs;
+    plan.cover = spec.cover ? *spec.cover : in.cover;
+    plan.cover_from = spec.cover ? "sign_plan.cover" : in.cover_from;
+    plan.spacing = spec.spacing ? *spec.spacing : 2 * plan.cover;
+    if (spec.signs < 1) throw Error("the sign plan needs a stock of at least one sign", spec.where, "e.g. --signs 50");
+    if (!(plan.spacing > 0)) throw Error("sign_plan.spacing must be above 0 m", spec.where, "e.g. spacing: 100");
+    if (!(plan.cover > 0))
+        throw Error("the sign plan needs a cover distance above 0 m (" + plan.cover_from + " is 0)", spec.where,
+                    "set sign_plan.cover, e.g. cover: 100");
+    plan.credit = std::min(plan.cover, plan.spacing / 2);
+    const double credit = plan.credit;
+    const FeatureLayer* hz = in.inputs ? in.inputs->find("hazards") : nullptr;
+    if (!hz || hz->size() == 0) {
+        plan.warnings.push_back("sign plan: no hazards in the scenario, so no perimeter to mark");
+        return plan;
+    }
+
+    // 1. Pieces of the counted hazards' boundaries, with what existing signs cover.
+    std::int64_t later = 0;
+    const std::vector<char> counted = counted_hazards(in, &later);
+    const std::vector<Pt> signs = counted_sign_points(in);
+    bgi::rtree<std::pair<BPoint, std::uint32_t>, bgi::quadratic<16>> sign_tree;
+    {
+        std::vector<std::pair<BPoint, std::uint32_t>> e;
+        for (size_t i = 0; i < signs.size(); ++i) e.emplace_back(BPoint(signs[i].x, signs[i].y), static_cast<std::uint32_t>(i));
+        sign_tree = decltype(sign_tree)(e.begin(), e.end());
+    }
+    const double piece_len = std::max(1.0, std::min(plan.cover, plan.spacing) / 4);
+    const PeopleNear people(in, in.zone_spec.reach);
+    std::vector<Piece> pieces;
+    std::vector<RingPieces> rings_out;
+    std::vector<double> hazard_unmarked(static_cast<size_t>(hz->size()), 0.0);
+    for (std::int64_t h = 0; h < hz->size(); ++h) {
+        if (!counted[static_cast<size_t>(h)]) continue;
+        std::vector<std::vector<Pt>> rings;
+        rings_of(hz->geometry[static_cast<size_t>(h)].get(), rings);
+        if (rings.empty()) continue;
+        ++plan.hazards_counted;
+        const double class_w = lookup(in.class_weights, text_of(hz, "status", h), in.default_class_weight);
+        const double ord_w = lookup(in.ordnance_weights, text_of(hz, "ordnance", h), in.default_ordnance_weight);
+        const Extent hb = hz->bounds[static_cast<size_t>(h)].grown(plan.cover);
+        std::vector<Pt> near;
+        const BBox q(BPoint(hb.xmin, hb.ymin), BPoint(hb.xmax, hb.ymax));
+        std::vector<std::uint32_t> ids;
+        for (auto it = sign_tree.qbegin(bgi::intersects(q)); it != sign_tree.qend(); ++it) ids.push_back(it->second);
+        std::sort(ids.begin(), ids.end());
+        for (std::uint32_t i : ids) near.push_back(signs[i]);
+        for (const auto& ring : rings) {
+            RingPieces rp;
+            for (size_t i = 0; i + 1 < ring.size(); ++i) {
+                const Pt a = ring[i], b = ring[i + 1];
+                const double seg = std::hypot(b.x - a.x, b.y - a.y);
+                if (!(seg > 0)) continue;
+                const int n = std::max(1, static_cast<int>(std::ceil(seg / piece_len - 1e-9)));
+                for (int k = 0; k < n; ++k) {
+                    Piece p;
+                    const double u0 = double(k) / n, u1 = double(k + 1) / n;
+                    p.a = {a.x + (b.x - a.x) * u0, a.y + (b.y - a.y) * u0};
+                    p.b = k + 1 == n ? b : Pt{a.x + (b.x - a.x) * u1, a.y + (b.y - a.y) * u1};
+                    p.len = seg / n;
+                    p.hazard = h;
+                    for (const Pt& s : near) {
+                        double t0, t1;
+                        if (chord(p.a, p.b, s, plan.cover, t0, t1)) p.covered.emplace_back(t0, t1);
+                    }
+                    if (!p.covered.empty()) {
+                        Spans c;
+                        std::swap(c, p.covered);
+                        for (const auto& [t0, t1] : c) add_span(p.covered, t0, t1);
+                    }
+                    const double mid_x = 0.5 * (p.a.x + p.b.x), mid_y = 0.5 * (p.a.y + p.b.y);
+                    p.weight = class_w * ord_w * (1 + std::log10(1 + people.at(mid_x, mid_y)));
+                    const double unmarked = (1 - std::min(1.0, length_of(p.covered))) * p.len;
+                    plan.perimeter_m += p.len;
+                    plan.unmarked_before_m += unmarked;
+                    hazard_unmarked[static_cast<size_t>(h)] += unmarked;
+                    rp.start.push_back(rp.length);
+                    rp.length += p.len;
+                    rp.pieces.push_back(static_cast<std::uint32_t>(pieces.size()));
+                    pieces.push_back(std::move(p));
+                }
+            }
+            if (!rp.pieces.empty()) rings_out.push_back(std::move(rp));
+        }
+        if (hazard_unmarked[static_cast<size_t>(h)] >= kMinStretch) ++plan.hazards_unmarked;
+        if (h % 64 == 63 && !progress.report(0.3 * double(h + 1) / double(hz->size()), "sign plan: perimeters")) throw Error("cancelled");
+    }
+    if (later)
+        plan.warnings.push_back("sign plan: " + zones::plural(later, "hazard", "hazards") + " recorded after the as_of date " +
+                                zones::verb(later, "is", "are") + " left out");
+    if (!in.inputs->find("signs"))
+        plan.warnings.push_back("sign plan: no signs layer in the scenario, so every perimeter counts as unmarked");
+
+    // Before the plan, under the spacing rule: each piece's part no existing sign covers, weighted.
+    for (const Piece& p : pieces) plan.weighted_before += (1 - std::min(1.0, length_of(p.covered))) * p.len * p.weight;
+
+    // 2. Candidates along every unmarked stretch.
+    std::vector<Candidate> cands;
+    for (const RingPieces& rp : rings_out) {
+        // Unmarked stretches in arc length, merged across pieces.
+        std::vector<std::pair<double, double>> stretches;
+        for (size_t k = 0; k < rp.pieces.size(); ++k) {
+            const Piece& p = pieces[rp.pieces[k]];
+            double t = 0;
+            auto add = [&](double a, double b) {
+                if (!(b > a)) return;
+                const double s0 = rp.start[k] + a * p.len, s1 = rp.start[k] + b * p.len;
+                if (!stretches.empty() && s0 - stretches.back().second < 1e-6) stretches.back().second = s1;
+                else stretches.emplace_back(s0, s1);
+            };
+            for (const auto& [a, b] : p.covered) {
+                add(t, a);
+                t = std::max(t, b);
+            }
+            add(t, 1.0);
+        }
+        // The ring closes: a stretch running through its start is one stretch.
+        if (stretches.size() > 1 && stretches.front().first < 1e-6 && rp.length - stretches.back().second < 1e-6) {
+            stretches.front().first = stretches.back().first - rp.length;
+            stretches.pop_back();
+        }
+        for (const auto& [s0, s1] : stretches) {
+            const double len = s1 - s0;
+            if (len < kMinStretch) continue;
+            const int n = std::max(1, static_cast<int>(std::ceil(len / plan.spacing - 1e-9)));
+            for (int i = 0; i < n; ++i) {
+                double s = s0 + (i + 0.5) * len / n;
+                s = std::fmod(s + rp.length, rp.length);
+                const size_t k = static_cast<size_t>(std::upper_bound(rp.start.begin(), rp.start.end(), s) - rp.start.begin()) - 1;
+                const Piece& p = pieces[rp.pieces[std::min(k, rp.pieces.size() - 1)]];
+                const double u = std::clamp((s - rp.start[k]) / p.len, 0.0, 1.0);
+                cands.push_back({{p.a.x + (p.b.x - p.a.x) * u, p.a.y + (p.b.y - p.a.y) * u}, p.hazard});
+            }
+        }
+    }
+    plan.candidates = static_cast<std::int64_t>(cands.size());
+
+    // 3. Lazy greedy.
+    std::vector<Entry> entries;
+    entries.reserve(pieces.size());
+    for (size_t i = 0; i < pieces.size(); ++i) entries.emplace_back(box_of(pieces[i]), static_cast<std::uint32_t>(i));
+    const bgi::rtree<Entry, bgi::quadratic<16>> tree(entries.begin(), entries.end());
+    // (gain, -index): the largest gain first; among equal gains the candidate found first.
+    std::priority_queue<std::pair<double, std::int64_t>> queue;
+    for (size_t i = 0; i < cands.size(); ++i) {
+        const Gain g = evaluate(pieces, tree, cands[i].p, credit, false);
+        if (g.metres >= kMinGain) queue.emplace(key(g.weighted), -static_cast<std::int64_t>(i));
+        if (i % 1024 == 1023 && !progress.report(0.3 + 0.3 * double(i + 1) / double(cands.size()), "sign plan: candidates"))
+            throw Error("cancelled");
+    }
+    const exports::LonLat lon_lat(in.grid.crs_wkt.empty() ? in.inputs->crs_wkt : in.grid.crs_wkt);
+    double taken_weighted = 0;
+    std::vector<Pt> placed;
+    while (!queue.empty()) {
+        const auto [bound, neg] = queue.top();
+        queue.pop();
+        const size_t i = static_cast<size_t>(-neg);
+        const Gain g = evaluate(pieces, tree, cands[i].p, credit, false);
+        if (g.metres < kMinGain) continue;
+        if (!queue.empty() && std::make_pair(key(g.weighted), neg) < queue.top()) {  // no longer the best: back with its true gain
+            queue.emplace(key(g.weighted), neg);
+            continue;
+        }
+        std::map<std::int64_t, double> per_hazard;
+        evaluate(pieces, tree, cands[i].p, credit, true, &per_hazard);
+        ++plan.signs_to_finish;
+        if (static_cast<int>(plan.signs.size()) < spec.signs) {
+            taken_weighted += g.weighted;
+            placed.push_back(cands[i].p);
+            ProposedSign s;
+            s.order = static_cast<int>(plan.signs.size()) + 1;
+            s.x = cands[i].p.x;
+            s.y = cands[i].p.y;
+            lon_lat(s.x, s.y, s.lon, s.lat);
+            s.hazard = cands[i].hazard;
+            s.hazard_id = hazard_label(hz, s.hazard);
+            s.status = text_of(hz, "status", s.hazard);
+            s.ordnance = text_of(hz, "ordnance", s.hazard);
+            s.marks_m = g.metres;
+            s.gain = g.weighted;
+            s.people = people.at(s.x, s.y);
+            const std::int64_t near = people.nearest(s.x, s.y, &s.settlement_distance_m);
+            const FeatureLayer* sl = in.inputs->find("settlements");
+            if (near >= 0) s.nearest_settlement = settlement_label(sl, near);
+            // "marks 200 m of HA-0012 (CHA, AP); about 1,240 people live within 2,000 m (nearest settlement Kengerli, 820 m)"
+            std::string what;
+            if (per_hazard.size() == 1) {
+                what = "marks " + metres(g.metres) + " of the unmarked perimeter of " + hazard_words(hz, per_hazard.begin()->first);
+            } else {
+                std::vector<std::string> parts;
+                for (const auto& [h, m] : per_hazard) parts.push_back(hazard_words(hz, h) + " " + metres(m));
+                what = "marks " + metres(g.metres) + " of unmarked perimeter: " + zones::join(parts, ", ");
+            }
+            std::string who = s.people >= 0.5 ? "about " + thousands(s.people) + " people live within " + metres(in.zone_spec.reach)
+                                              : "nobody is recorded living within " + metres(in.zone_spec.reach);
+            if (!s.nearest_settlement.empty()) who += " (nearest settlement " + s.nearest_settlement + ", " + metres(s.settlement_distance_m) + ")";
+            s.reason = what + "; " + who;
+            plan.signs.push_back(std::move(s));
+        }
+        if (plan.signs_to_finish % 256 == 0 &&
+            !progress.report(std::min(0.99, 0.6 + 0.4 * double(plan.signs_to_finish) / double(cands.size() + 1)), "sign plan: placing"))
+            throw Error("cancelled");
+    }
+    plan.weighted_after = std::max(0.0, plan.weighted_before - taken_weighted);
+
+    // After: the measure itself, with the proposed signs beside the existing ones (each covers `cover`).
+    std::vector<Pt> all = signs;
+    all.insert(all.end(), placed.begin(), placed.end());
+    double after = 0;
+    for (std::int64_t h = 0; h < hz->size(); ++h) {
+        if (!counted[static_cast<size_t>(h)] || hazard_unmarked[static_cast<size_t>(h)] <= 0) continue;
+        std::vector<std::vector<Pt>> rings;
+        rings_of(hz->geometry[static_cast<size_t>(h)].get(), rings);
+        const Extent b = hz->bounds[static_cast<size_t>(h)].grown(plan.cover);
+        std::vector<Pt> near;
+        for (const Pt& s : placed)
+            if (s.x >= b.xmin && s.x <= b.xmax && s.y >= b.ymin && s.y <= b.ymax) near.push_back(s);
+        if (near.empty()) {
+            after += hazard_unmarked[static_cast<size_t>(h)];
+            continue;
+        }
+        const BBox q(BPoint(b.xmin, b.ymin), BPoint(b.xmax, b.ymax));
+        for (auto it = sign_tree.qbegin(bgi::intersects(q)); it != sign_tree.qend(); ++it) near.push_back(signs[it->second]);
+        after += zones::uncovered_length(rings, near, plan.cover);
+    }
+    plan.unmarked_after_m = after;
+    progress.report(1.0, "sign plan");
+    return plan;
+}
+
+}  // namespace minerisk::plans
