@@ -354,6 +354,86 @@ void parse_zones(MapReader& top, const YAML::Node& node, Scenario& sc) {
         throw Error("'zones' sets both 'threshold' and 'top_percent'", r.where(), "keep one of them");
 }
 
+// ---- the plans: uncertainty, sign_plan, outreach_plan (docs/uncertainty.md, sign-plan.md, outreach-plan.md) ----
+
+void parse_uncertainty(MapReader& top, const YAML::Node& node, Scenario& sc) {
+    MapReader r(node, "uncertainty", top.file());
+    r.require_map();
+    UncertaintySpec& u = sc.uncertainty;
+    u.where = r.where();
+    if (auto n = r.get("draws")) u.draws = static_cast<int>(integer(r, n, "draws", 0, 1e6));
+    if (auto n = r.get("spread")) u.spread = number(r, n, "spread", 0.0, 10.0);
+    if (auto n = r.get("concentration")) u.concentration = number(r, n, "concentration", 0.01, 1e9);
+    if (auto n = r.get("top_k")) u.top_k = static_cast<int>(integer(r, n, "top_k", 1, 1e6));
+    if (auto n = r.get("seed")) u.seed = static_cast<std::uint64_t>(integer(r, n, "seed", 0, 9e15));
+    if (auto n = r.get("parameters")) {
+        MapReader pr(n, r.child_path("parameters"), r.file());
+        pr.require_map();
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            const std::string key = it->first.as<std::string>("");
+            pr.get(key);  // any name: the run says which it can redraw, once it knows the factors
+            const YAML::Node v = it->second;
+            if (!v.IsSequence() || v.size() != 2 || !v[0].IsScalar() || !v[1].IsScalar())
+                throw Error("'" + pr.child_path(key) + "' must be a range [low, high]", pr.where(v.IsNull() ? it->first : v),
+                            "e.g. " + key + ": [0.8, 1.2]");
+            UncertainParameter p;
+            p.name = key;
+            p.where = pr.where(it->first);
+            p.low = number(pr, v[0], key, -1e12, 1e12);
+            p.high = number(pr, v[1], key, -1e12, 1e12);
+            if (p.low > p.high)
+                throw Error("'" + pr.child_path(key) + "' is [" + v[0].Scalar() + ", " + v[1].Scalar() + "]: its low end is above its high end",
+                            pr.where(v), "write [low, high]");
+            u.parameters.push_back(p);
+        }
+        pr.check_unknown();
+    }
+    r.check_unknown();
+    if (u.concentration && node["spread"])
+        throw Error("'uncertainty' sets both 'spread' and 'concentration'", r.where(), "keep one of them");
+}
+
+void parse_sign_plan(MapReader& top, const YAML::Node& node, Scenario& sc) {
+    MapReader r(node, "sign_plan", top.file());
+    r.require_map();
+    SignPlanSpec& s = sc.sign_plan;
+    s.where = r.where();
+    if (auto n = r.get("signs")) s.signs = static_cast<int>(integer(r, n, "signs", 0, 1e7));
+    if (auto n = r.get("spacing")) s.spacing = number(r, n, "spacing", 1.0, 1e5, "metres");
+    if (auto n = r.get("cover")) s.cover = number(r, n, "cover", 1.0, 1e5, "metres");
+    r.check_unknown();
+}
+
+void parse_outreach_plan(MapReader& top, const YAML::Node& node, Scenario& sc) {
+    MapReader r(node, "outreach_plan", top.file());
+    r.require_map();
+    OutreachPlanSpec& o = sc.outreach_plan;
+    o.where = r.where();
+    if (auto n = r.get("facilitators")) o.facilitators = static_cast<int>(integer(r, n, "facilitators", 0, 1e5));
+    if (auto n = r.get("bases")) {
+        if (n.IsScalar()) {
+            o.bases = {n.Scalar()};
+            o.base_where = {r.where(n)};
+        } else if (n.IsSequence()) {
+            for (const auto& b : n) {
+                if (!b.IsScalar())
+                    throw Error("each of 'outreach_plan.bases' must be a settlement or \"lon,lat\"", r.where(b),
+                                "write bases: [Aghdam, \"46.95,39.87\"]");
+                o.bases.push_back(b.Scalar());
+                o.base_where.push_back(r.where(b));
+            }
+        } else {
+            throw Error("'outreach_plan.bases' must be a base or a list of bases", r.where(n), "write bases: [Aghdam, \"46.95,39.87\"]");
+        }
+    }
+    if (auto n = r.get("sessions_per_week")) o.sessions_per_week = static_cast<int>(integer(r, n, "sessions_per_week", 1, 1000));
+    if (auto n = r.get("weeks")) o.weeks = static_cast<int>(integer(r, n, "weeks", 1, 520));
+    if (auto n = r.get("travel_km")) o.travel_km = number(r, n, "travel_km", 0.01, 1e5, "km");
+    if (auto n = r.get("max_travel_km")) o.max_travel_km = number(r, n, "max_travel_km", 0.01, 1e5, "km");
+    if (auto n = r.get("top")) o.top = static_cast<int>(integer(r, n, "top", 1, 1e7));
+    r.check_unknown();
+}
+
 void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
     MapReader r(node, "outputs", top.file());
     r.require_map();
@@ -572,7 +652,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     MapReader r(root, "", file);
     r.require_map();
     r.allow({"name", "description", "crs", "resolution", "extent", "margin", "as_of", "inputs", "scoring", "zones",
-             "outputs", "run"});
+             "outputs", "run", "uncertainty", "sign_plan", "outreach_plan"});
     r.check_unknown();
     if (auto n = r.get("name")) sc.name = scalar(r, n, "name");
     if (auto n = r.get("description")) sc.description = scalar(r, n, "description");
@@ -651,6 +731,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     if (auto n = r.get("zones")) parse_zones(r, n, sc);
     if (auto n = r.get("outputs")) parse_outputs(r, n, sc);
     if (auto n = r.get("run")) parse_run(r, n, sc);
+    if (auto n = r.get("uncertainty")) parse_uncertainty(r, n, sc);
+    if (auto n = r.get("sign_plan")) parse_sign_plan(r, n, sc);
+    if (auto n = r.get("outreach_plan")) parse_outreach_plan(r, n, sc);
     r.check_unknown();
     // With an explicit extent the grid is known now: refuse a grid that is far too large before any input
     // is read (with 'extent: auto', load_inputs checks it once the inputs' extent is known).

@@ -7,6 +7,7 @@
 
 #include "minerisk/error.hpp"
 #include "minerisk/grid.hpp"
+#include "minerisk/plan_spec.hpp"
 
 namespace minerisk {
 
@@ -97,6 +98,9 @@ struct Scenario {
     ZonesSpec zones;
     OutputsSpec outputs;
     RunSpec run;
+    UncertaintySpec uncertainty;      // rank stability (docs/uncertainty.md); off while draws is 0
+    SignPlanSpec sign_plan;           // where the next signs go (docs/sign-plan.md); off while signs is 0
+    OutreachPlanSpec outreach_plan;   // sessions by week (docs/outreach-plan.md); off while facilitators is 0
 
     const InputSpec* input(const std::string& role) const;
 };
