@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <numeric>
 
 namespace minerisk {
@@ -93,6 +94,34 @@ int cancelled(void* ctx) { return self(ctx)->cancelled() ? 1 : 0; }
 bool is_polygonal(const OGRGeometry& g) {
     const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
     return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface;
+}
+
+// GDAL draws a line cell by cell along its whole length, outside the raster too: a line thousands of kilometres
+// long (a coordinate typo) takes minutes per block. Such a geometry is clipped first to the grid's surroundings
+// (the grid grown by its own size, at least 1024 cells, on every side). The box depends on the grid only, never
+// on the block, so tiles still agree; what lies inside it (all real data) burns exactly as before. Polygons
+// are filled row by row within the raster and need no clipping. Null when nothing needs doing (or GEOS fails:
+// the geometry then burns as it is).
+std::unique_ptr<OGRGeometry> clipped_to_surroundings(const OGRGeometry* g, const GridSpec& grid) {
+    if (!g || g->IsEmpty() || is_polygonal(*g) || wkbFlatten(g->getGeometryType()) == wkbPoint) return nullptr;
+    const double margin = grid.cell_size * static_cast<double>(std::max<std::int64_t>({grid.width, grid.height, 1024}));
+    OGREnvelope box;
+    box.MinX = grid.origin_x - margin;
+    box.MaxX = grid.origin_x + grid.width * grid.cell_size + margin;
+    box.MaxY = grid.origin_y + margin;
+    box.MinY = grid.origin_y - grid.height * grid.cell_size - margin;
+    OGREnvelope env;
+    g->getEnvelope(&env);
+    if (box.Contains(env)) return nullptr;
+    OGRLinearRing ring;
+    ring.addPoint(box.MinX, box.MinY);
+    ring.addPoint(box.MaxX, box.MinY);
+    ring.addPoint(box.MaxX, box.MaxY);
+    ring.addPoint(box.MinX, box.MaxY);
+    ring.addPoint(box.MinX, box.MinY);
+    OGRPolygon rect;
+    rect.addRing(&ring);
+    return std::unique_ptr<OGRGeometry>(g->Intersection(&rect));
 }
 
 // Burns one geometry with GDAL (no options: the cell-centre rule) into the grid's cells
@@ -260,13 +289,19 @@ int Host::rasterize(const char* layer_name, const std::int64_t* features, const 
     std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return values[a] < values[b]; });
     std::vector<OGRGeometryH> geoms;
     std::vector<double> burn;
+    std::vector<std::unique_ptr<OGRGeometry>> clipped;  // lines far larger than the grid, clipped
     for (int64_t k : order) {
         const int64_t f = features[k];
         if (f < 0 || f >= l->size()) {
             write_err(err, err_size, "feature " + std::to_string(f) + " is not in layer " + layer_name);
             return MR_ERROR;
         }
-        geoms.push_back(OGRGeometry::ToHandle(l->geometry[f].get()));
+        OGRGeometry* g = l->geometry[f].get();
+        if (auto c = clipped_to_surroundings(g, grid_)) {
+            clipped.push_back(std::move(c));
+            g = clipped.back().get();
+        }
+        geoms.push_back(OGRGeometry::ToHandle(g));
         burn.push_back(values[k]);
     }
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
