@@ -7,6 +7,12 @@
 #   -DMINERISK_SANITIZE=ON   AddressSanitizer + UndefinedBehaviorSanitizer, g++ or clang++   (make sanitize-test)
 #   -DMINERISK_FUZZ=ON       the libFuzzer targets of tests/fuzz, clang++ only              (make fuzz)
 #
+# Both at once (clang++ only) is one build that serves the test suite and the fuzzers: what `make sanitize-test`
+# and `make fuzz` do by default, in build-asan, so that CI compiles the instrumented tree once, not twice. The
+# coverage instrumentation libFuzzer steers by (-fsanitize=fuzzer-no-link) then goes on the engine library only
+# (the code the fuzzers reach), not on the plugins, the algorithms, the CLI or the tests, which it would only
+# slow down; with MINERISK_FUZZ alone it goes on everything, as before.
+#
 # Neither flag changes what is installed or exported: the installed CMake package (minerisk::plugin_api) carries
 # no sanitizer flag, so a third-party plugin built against an installed sanitizer build is an ordinary library.
 #
@@ -14,11 +20,6 @@
 # into the build folder and CTest reads before running any test (TEST_INCLUDE_FILES of the top folder), so
 # that a plain `ctest` in the build folder uses them; the fuzzers get the same from a shell file beside it.
 # Options already in the environment are kept and win.
-
-if(MINERISK_SANITIZE AND MINERISK_FUZZ)
-  message(FATAL_ERROR "MINERISK_SANITIZE and MINERISK_FUZZ are for two different build folders "
-                      "(build-asan, build-fuzz): turn one of them off")
-endif()
 
 set(MINERISK_SANITIZER_SUPPRESSIONS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tests/sanitizers)
 get_filename_component(MINERISK_SANITIZER_SUPPRESSIONS_DIR ${MINERISK_SANITIZER_SUPPRESSIONS_DIR} ABSOLUTE)
@@ -65,29 +66,60 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   list(APPEND _minerisk_common_flags -fsanitize=float-cast-overflow)
 endif()
 
-if(MINERISK_SANITIZE)
-  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-    message(FATAL_ERROR "MINERISK_SANITIZE needs g++ or clang++ (found ${CMAKE_CXX_COMPILER_ID})")
-  endif()
+if(MINERISK_SANITIZE AND NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  message(FATAL_ERROR "MINERISK_SANITIZE needs g++ or clang++ (found ${CMAKE_CXX_COMPILER_ID})")
+endif()
+if(MINERISK_FUZZ AND (NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang" OR NOT CMAKE_C_COMPILER_ID STREQUAL "Clang"))
+  message(FATAL_ERROR "MINERISK_FUZZ needs clang (libFuzzer): configure with "
+                      "-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 (found ${CMAKE_CXX_COMPILER_ID})")
+endif()
+
+if(MINERISK_SANITIZE OR MINERISK_FUZZ)
   add_compile_options(-fsanitize=address,undefined ${_minerisk_common_flags})
   add_link_options(-fsanitize=address,undefined)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     add_link_options(-fsanitize=float-cast-overflow)
   endif()
   minerisk_write_sanitizer_env()
-  message(STATUS "minerisk: AddressSanitizer + UndefinedBehaviorSanitizer build (MINERISK_SANITIZE)")
 endif()
 
-if(MINERISK_FUZZ)
-  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang" OR NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
-    message(FATAL_ERROR "MINERISK_FUZZ needs clang (libFuzzer): configure with "
-                        "-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 (found ${CMAKE_CXX_COMPILER_ID})")
-  endif()
-  # Every library gets the coverage instrumentation libFuzzer steers by, without libFuzzer's main();
-  # the fuzz targets themselves link -fsanitize=fuzzer (tests/fuzz/CMakeLists.txt).
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined ${_minerisk_common_flags})
-  add_link_options(-fsanitize=address,undefined)
-  minerisk_write_sanitizer_env()
+# libFuzzer's coverage instrumentation, without libFuzzer's main() (the fuzz targets link -fsanitize=fuzzer,
+# tests/fuzz/CMakeLists.txt). With MINERISK_SANITIZE too, tests/fuzz/CMakeLists.txt puts it on the engine
+# library only (MINERISK_FUZZ_COVERAGE_ENGINE_ONLY); alone, on every target.
+set(MINERISK_FUZZ_COVERAGE_ENGINE_ONLY OFF)
+if(MINERISK_FUZZ AND MINERISK_SANITIZE)
+  set(MINERISK_FUZZ_COVERAGE_ENGINE_ONLY ON)
+elseif(MINERISK_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
+# The test programs themselves at -O0: their code mostly drives the engine, whose speed is what the suite's run
+# time depends on, and at -O0 they compile in about half the time (the test sources are the larger half of the
+# tree), which is what CI's sanitizer stage waits for. They keep ASan and UBSan. The exceptions, at -O1, are the
+# test sources that compute a reference by brute force over many cells (tests/unit/test_distance.cpp, ...): at -O0
+# they alone would take longer than the compile time saved. Applied once every target is defined (a deferred
+# call at the end of the top-level CMakeLists.txt); a later -O wins over an earlier one (source options come
+# after the target's).
+function(_minerisk_sanitize_tests_at_O0)
+  foreach(t minerisk_unit_tests minerisk_integration_tests minerisk_oracle_tests)
+    if(TARGET ${t})
+      target_compile_options(${t} PRIVATE -O0)
+    endif()
+  endforeach()
+  set(brute_force tests/unit/test_distance.cpp tests/unit/test_density.cpp tests/unit/test_population_exposure.cpp)
+  list(TRANSFORM brute_force PREPEND ${PROJECT_SOURCE_DIR}/)
+  set_source_files_properties(${brute_force} DIRECTORY ${PROJECT_SOURCE_DIR}/tests PROPERTIES COMPILE_OPTIONS -O1)
+endfunction()
+if(MINERISK_SANITIZE)
+  cmake_language(DEFER CALL _minerisk_sanitize_tests_at_O0)
+endif()
+
+if(MINERISK_SANITIZE AND MINERISK_FUZZ)
+  message(STATUS "minerisk: AddressSanitizer + UndefinedBehaviorSanitizer build with the libFuzzer targets "
+                 "(MINERISK_SANITIZE, MINERISK_FUZZ)")
+elseif(MINERISK_SANITIZE)
+  message(STATUS "minerisk: AddressSanitizer + UndefinedBehaviorSanitizer build (MINERISK_SANITIZE)")
+elseif(MINERISK_FUZZ)
   message(STATUS "minerisk: libFuzzer build (MINERISK_FUZZ)")
 endif()
 unset(_minerisk_common_flags)
