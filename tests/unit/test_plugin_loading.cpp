@@ -5,16 +5,23 @@
 //   wrong_abi, no_entry, incomplete                       refused when loaded
 //   constant                                              well behaved, every parameter type
 //   failing, failing_prepare, throwing                    return MR_ERROR with a message
+//   throwing_unguarded                                    lets an exception escape from score()
 //   out_of_range                                          writes 1.5 at grid cell (column 1, row 2)
+//   unfilled                                              writes nothing and reports success
+//   nan_cells                                             writes NaN (no data) on grid row 0: allowed, warned
+//   crashing                                              SIGSEGV in score(): run only in a child process
 //   shadow/hazard_proximity.so                            a plugin named like a built-in, version 99.0.0-shadow
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -139,7 +146,8 @@ TEST(PluginLoading, EveryBuiltinPluginLoadsWithItsNameAndAVersion) {
     }
     EXPECT_EQ(names.count("hazard_proximity"), 1u);
     // The deliberately broken test plugins never land in the real plugin folder.
-    for (const char* test_only : {"wrong_abi", "no_entry", "incomplete", "failing", "out_of_range", "constant"})
+    for (const char* test_only : {"wrong_abi", "no_entry", "incomplete", "failing", "out_of_range", "constant", "crashing",
+                                  "throwing_unguarded", "unfilled", "nan_cells"})
         EXPECT_EQ(names.count(test_only), 0u) << test_only;
 }
 
@@ -179,8 +187,8 @@ TEST(PluginLoading, ScanRecordsProblemsAndLoadsTheGoodOnes) {
     TempDir tmp;
     PluginRegistry reg;
     reg.scan({kBadDir, (tmp.path / "does-not-exist").string()});  // a missing folder is skipped quietly
-    EXPECT_EQ(names_of(reg), (std::vector<std::string>{"constant", "failing", "failing_prepare", "nan_cells", "out_of_range",
-                                                      "throwing", "unfilled"}));
+    EXPECT_EQ(names_of(reg), (std::vector<std::string>{"constant", "crashing", "failing", "failing_prepare", "nan_cells",
+                                                      "out_of_range", "throwing", "throwing_unguarded", "unfilled"}));
     ASSERT_EQ(reg.problems().size(), 3u);
     // One problem per refused library, each naming its file; sorted by file name.
     EXPECT_CONTAINS(reg.problems()[0], "incomplete.so");
@@ -479,6 +487,17 @@ TEST(PluginRun, AGuardedExceptionStopsTheRunWithItsMessage) {
     EXPECT_FALSE(fs::exists(s.out_dir() / "risk.tif"));
 }
 
+TEST(PluginRun, AnExceptionEscapingAPluginStopsTheRunNamingThePluginAndFunction) {
+    ScenarioRun s;
+    const Error e = error_of([&] { s.run(s.write("throwing_unguarded", {}, 2000, 4)); });  // from worker threads too
+    EXPECT_CONTAINS(e.what(), "plugin 'throwing_unguarded' threw");
+    EXPECT_CONTAINS(e.what(), "deliberate unguarded exception in score");
+    EXPECT_CONTAINS(e.what(), "score()");
+    EXPECT_EQ(e.where().line, kFactorLine);
+    EXPECT_FALSE(fs::exists(s.out_dir() / "risk.tif"));
+    EXPECT_EQ(s.leftovers(), std::vector<std::string>{}) << joined(s.leftovers());
+}
+
 TEST(PluginRun, ARefusedLibraryIsReportedWhenTheScenarioNamesIt) {
     ScenarioRun s;
     const Error e = error_of([&] { s.run(s.write("wrong_abi")); });
@@ -486,6 +505,128 @@ TEST(PluginRun, ARefusedLibraryIsReportedWhenTheScenarioNamesIt) {
     EXPECT_CONTAINS(e.what(), "wrong_abi.so");
     EXPECT_CONTAINS(e.what(), "interface version " + std::to_string(MINERISK_PLUGIN_ABI_VERSION + 1));
     EXPECT_EQ(e.where().line, kFactorLine);
+}
+
+// ---- the command line: what a user sees when a plugin misbehaves -----------------------------------------
+// The minerisk program of this build is run as a child process, as a user runs it: one error line naming the
+// plugin and what it did, exit code 1 (docs/testing.md, "Misbehaving plugins").
+
+// The minerisk command line of this build: beside this test program, in <build>/bin.
+std::string cli_path() {
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string() : (self.parent_path() / "minerisk").string();
+}
+
+struct CliResult {
+    int status = -1;  // as waitpid gives it
+    std::string out, err;
+    bool exited_with(int code) const { return WIFEXITED(status) && WEXITSTATUS(status) == code; }
+};
+
+std::string text_of(const fs::path& p) {
+    std::stringstream ss;
+    ss << std::ifstream(p, std::ios::binary).rdbuf();
+    return ss.str();
+}
+
+CliResult run_cli(const std::string& args, const fs::path& dir) {
+    const fs::path out = dir / "cli-stdout.txt", err = dir / "cli-stderr.txt";
+    const std::string cmd = "'" + cli_path() + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
+    CliResult r;
+    r.status = std::system(cmd.c_str());
+    r.out = text_of(out);
+    r.err = text_of(err);
+    return r;
+}
+
+// Every visible file under `dir` (not the hidden temporaries), relative, with its bytes.
+std::map<std::string, std::string> visible_files(const fs::path& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.')
+            files[fs::relative(e.path(), dir).string()] = text_of(e.path());
+    return files;
+}
+
+std::vector<std::string> temporaries(const fs::path& dir) {
+    std::vector<std::string> found;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.path().filename().string().find(".part") != std::string::npos) found.push_back(e.path().string());
+    return found;
+}
+
+#define SKIP_WITHOUT_CLI()                                                                                   \
+    if (!fs::exists(cli_path())) GTEST_SKIP() << cli_path() << " is not built (cmake --build BUILD --target minerisk)"
+
+TEST(PluginCli, AMisbehavingPluginIsOneErrorLineNamingItAndWhatItDid) {
+    SKIP_WITHOUT_CLI();
+    struct Case {
+        std::string plugin, what;
+    };
+    const std::vector<Case> cases = {
+        {"failing", "failed on the block at column 0, row 0: deliberate failure in block at column 0, row 0"},
+        {"failing_prepare", "could not prepare factor 'failing_prepare': deliberate failure in prepare"},
+        {"throwing", "deliberate exception in score"},
+        {"throwing_unguarded", "threw an exception (deliberate unguarded exception in score) from score()"},
+        {"out_of_range", "outside [0, 1]"},
+        {"unfilled", "left the cell at column 0, row 0 unfilled"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.plugin);
+        ScenarioRun s;
+        const std::string file = s.write(c.plugin);
+        const CliResult r = run_cli("run -q -o '" + s.out_dir().string() + "' '" + file + "'", s.tmp.path);
+        EXPECT_TRUE(r.exited_with(1)) << "status " << r.status << ": " << r.err;
+        EXPECT_EQ(r.err.rfind("minerisk: error: ", 0), 0u) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_CONTAINS(r.err, "plugin '" + c.plugin + "'");
+        EXPECT_CONTAINS(r.err, c.what);
+        EXPECT_CONTAINS(r.err, "scenario.yaml:" + std::to_string(kFactorLine) + ":");
+        EXPECT_EQ(s.leftovers(), std::vector<std::string>{}) << joined(s.leftovers());
+    }
+}
+
+TEST(PluginCli, NoDataFromAPluginIsAWarningNamingItAndTheRunSucceeds) {
+    SKIP_WITHOUT_CLI();
+    ScenarioRun s;
+    const std::string file = s.write("nan_cells");
+    const CliResult r = run_cli("run -q -o '" + s.out_dir().string() + "' '" + file + "'", s.tmp.path);
+    EXPECT_TRUE(r.exited_with(0)) << "status " << r.status << ": " << r.err;
+    EXPECT_CONTAINS(r.out + r.err, "factor 'nan_cells' (plugin nan_cells) gave no data (NaN) for 20 cell(s)");
+    EXPECT_TRUE(fs::exists(s.out_dir() / "risk.tif"));
+}
+
+// A plugin that crashes (SIGSEGV) takes the process down with it: no handler can make that safe to continue
+// from. What the engine does promise still holds: the earlier run's outputs are intact, nothing under an
+// output's name is partial, and the next run removes the dead run's temporary files.
+TEST(PluginCli, APluginThatCrashesTheProcessLeavesEarlierOutputsIntact) {
+    SKIP_WITHOUT_CLI();
+    ScenarioRun s;
+    const fs::path out = s.tmp.path / "out";
+    const std::string good = s.write("constant", {"value: 0.25"});
+    const std::string run_good = "run -q --overwrite -o '" + out.string() + "' '" + good + "'";
+    const CliResult first = run_cli(run_good, s.tmp.path);
+    ASSERT_TRUE(first.exited_with(0)) << first.err;
+    const auto before = visible_files(out);
+    ASSERT_TRUE(before.count("risk.tif"));
+
+    const std::string bad = s.write("crashing");  // the same file as `good`, rewritten
+    const CliResult r = run_cli("run -q --overwrite -o '" + out.string() + "' '" + bad + "'", s.tmp.path);
+    // Killed by SIGSEGV (the shell reports 128 + 11), or, under AddressSanitizer or UBSan, their report and exit 1.
+    EXPECT_FALSE(r.exited_with(0)) << r.err;
+    const auto after = visible_files(out);
+    EXPECT_EQ(after.size(), before.size());
+    for (const auto& [name, bytes] : before) {
+        ASSERT_TRUE(after.count(name)) << name << " is gone";
+        EXPECT_TRUE(after.at(name) == bytes) << name << " changed";
+    }
+    EXPECT_FALSE(temporaries(out).empty()) << "the crashed run had temporary files (else this test proves less)";
+
+    s.write("constant", {"value: 0.25"});  // the same file as `good` again
+    const CliResult next = run_cli(run_good, s.tmp.path);
+    ASSERT_TRUE(next.exited_with(0)) << next.err;
+    EXPECT_EQ(temporaries(out), std::vector<std::string>{}) << "the next run removes a dead run's temporaries";
 }
 
 // ---- parameters: checked against the plugin's declaration, errors at the scenario's line -------------
