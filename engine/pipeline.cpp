@@ -495,6 +495,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         j["risk"] = {{"min", summary.risk_min}, {"mean", summary.risk_mean}, {"max", summary.risk_max}};
         j["zones"]["threshold"] = summary.zones.threshold;
         j["zones"]["count"] = summary.zones.zones.size();
+        j["zones"]["survey_referrals"] = summary.zones.survey_referrals.size();
         for (const auto& z : summary.zones.zones)
             j["zones"]["ranked"].push_back({{"rank", z.rank}, {"zone", z.id}, {"priority", z.priority},
                                             {"area_ha", z.area_m2 / 1e4}, {"mean_risk", z.mean_risk},
