@@ -215,6 +215,12 @@ def run_minerisk(r, exe, scenario, out, threads, tile):
         argv += ["--tile-size", str(tile)]
     res = r.run(os.path.basename(scenario), argv)
     res["stages"] = parse_stages(res["stdout"])
+    # CPU seconds per stage (all threads), from the run record: the cost of each stage whatever the load.
+    try:
+        with open(os.path.join(out, "run.json")) as f:
+            res["stage_cpu"] = {st["name"]: st.get("cpu_seconds") for st in json.load(f).get("stages", [])}
+    except (OSError, ValueError):
+        res["stage_cpu"] = {}
     res["output_mb"] = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(out) for f in fs) / 2**20
     return res
 
@@ -247,6 +253,8 @@ def summarise(runs):
         mr[key] = {k: med([run[key][k] for run in runs]) for k in ("wall", "cpu", "peak_mb", "output_mb")}
         names = list(runs[0][key]["stages"].keys())
         mr[key]["stages"] = {n: med([run[key]["stages"].get(n) for run in runs]) for n in names}
+        cpu_names = list(runs[0][key].get("stage_cpu", {}).keys())
+        mr[key]["stage_cpu"] = {n: med([run[key].get("stage_cpu", {}).get(n) for run in runs]) for n in cpu_names}
     busy = [s[1].get("others_busy", 0) for run in runs for s in run["chain"]]
     busy += [run[k].get("others_busy", 0) for run in runs for k in ("same", "full") if k in run]
     return {"chain": chain, "chain_total": total, "minerisk": mr, "others_busy_max": max(busy or [0])}
@@ -280,6 +288,10 @@ def fmt_table(size, meta, summ, repeats):
         if st:
             lines.append("minerisk %s, time per stage (s): %s" % (
                 key, "; ".join("%s %.2f" % (k, v) for k, v in st.items() if v is not None)))
+        cpu = m.get("stage_cpu") or {}
+        if cpu:
+            lines.append("minerisk %s, CPU per stage, ns per cell (all threads): %s" % (
+                key, "; ".join("%s %.1f" % (k, 1e9 * v / cells) for k, v in cpu.items() if v is not None)))
     if summ.get("others_busy_max", 0) > 0.1:
         lines.append("warning: other processes kept up to %.0f %% of the machine's %d cores busy during a step: wall times"
                      " are inflated; CPU times are the steadier figure" % (100 * summ["others_busy_max"], os.cpu_count()))
