@@ -91,8 +91,8 @@ std::string raster_title(const RasterOutput& r) {
 // Project layer order, top to bottom: zones, survey referrals, ranked settlements, signs, incidents, sessions,
 // hazards, settlements, extra inputs, then the rasters.
 int draw_order(const std::string& role) {
-    static const char* order[] = {"zones",     "survey_referrals", "settlements_ranked", "signs",
-                                  "incidents", "sessions",         "hazards",            "settlements"};
+    static const char* order[] = {"zones",    "survey_referrals", "sign_plan", "outreach_plan", "settlements_ranked",
+                                  "signs",    "incidents",        "sessions",  "hazards",       "settlements"};
     constexpr int n = sizeof order / sizeof order[0];
     for (int i = 0; i < n; ++i)
         if (role == order[i]) return i;
@@ -185,10 +185,11 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
 
 std::vector<OutputFile> write_zones_only(const ExportContext& ctx) {
     if (!ctx.plan) throw Error("the zones export needs the run's plan", file_location(ctx.output_dir));
-    // The zones and the survey referrals: together they are every place the run says to act.
+    // The zones and the survey referrals (and the plans' signs and sessions): every place the run says to act.
     std::vector<qgis::VectorLayerPlan> zones;
     for (auto& p : qgis::plan_vector_layers(ctx))
-        if (p.role == "zones" || p.role == "survey_referrals") zones.push_back(std::move(p));
+        if (p.role == "zones" || p.role == "survey_referrals" || p.role == "sign_plan" || p.role == "outreach_plan")
+            zones.push_back(std::move(p));
     const std::string gpkg = (fs::path(ctx.output_dir) / "zones.gpkg").string();
     qgis::write_geopackage(ctx, zones, gpkg);
     return {{gpkg, "the zones, ranked, with their attributes and actions, and the survey referrals outside them (GeoPackage)"}};

@@ -17,6 +17,7 @@
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/scenario.hpp"
+#include "plans/plan_outputs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -485,6 +486,8 @@ void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPla
             if (l.role == "zones") write_zones(*ds, l, ctx.zones, srs_ptr, path);
             else if (l.role == "survey_referrals") write_survey_referrals(*ds, l, ctx, srs_ptr, path);
             else if (l.role == "settlements_ranked") write_ranked_settlements(*ds, l, ctx.zones, srs_ptr, path);
+            else if (l.role == plans::kSignLayer && ctx.plans) plans::write_sign_layer(*ds, ctx.plans->signs, srs_ptr, path);
+            else if (l.role == plans::kOutreachLayer && ctx.plans) plans::write_outreach_layer(*ds, ctx.plans->outreach, srs_ptr, path);
             else if (l.input) write_input(*ds, l, ctx, srs_ptr, path);
         }
         write_layer_styles(*ds, layers, timestamp, path);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "minerisk/scenario.hpp"
+#include "plans/plan_outputs.hpp"
 
 namespace minerisk::qgis {
 
@@ -170,9 +171,29 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         s.styles.push_back(ranked_settlements_style(max_rank(ranks), GeomKind::point));
         out.push_back(std::move(s));
     }
+    // The plans' layers, when the run made them (docs/sign-plan.md, docs/outreach-plan.md).
+    if (ctx.plans && ctx.plans->signs_done) {
+        VectorLayerPlan p;
+        p.name = p.role = plans::kSignLayer;
+        p.title = "Proposed warning signs (in order)";
+        p.description = "minerisk: proposed warning signs on the unmarked hazard perimeters, in the order to place them";
+        p.kinds = {GeomKind::point};
+        p.styles.push_back(plans::sign_plan_style());
+        out.push_back(std::move(p));
+    }
+    if (ctx.plans && ctx.plans->outreach_done) {
+        VectorLayerPlan p;
+        p.name = p.role = plans::kOutreachLayer;
+        p.title = "Outreach plan: sessions by week";
+        p.description = "minerisk: risk-education sessions proposed by week and facilitator";
+        p.kinds = {GeomKind::point};
+        p.styles.push_back(plans::outreach_plan_style(ctx.plans->outreach.weeks));
+        out.push_back(std::move(p));
+    }
     if (!inputs) return out;
 
-    std::set<std::string> taken = {"zones", "survey_referrals", "settlements_ranked", "layer_styles"};
+    std::set<std::string> taken = {"zones", "survey_referrals", "settlements_ranked", "layer_styles", plans::kSignLayer,
+                                   plans::kOutreachLayer};
     for (const auto& r : standard_layers()) taken.insert(r);
     std::vector<const FeatureLayer*> ordered;
     for (const auto& role : standard_layers())

@@ -12,6 +12,7 @@
 
 #include "export/report_format.hpp"
 #include "export/zone_text.hpp"
+#include "plans/plan_outputs.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/version.hpp"
 
@@ -151,7 +152,8 @@ void write_header(std::ostringstream& o, const ExportContext& ctx, const std::st
     }
     o << "<nav>Contents: <a href=\"#how\">How to read this</a><a href=\"#summary\">Summary</a><a href=\"#map\">Map</a>"
          "<a href=\"#zones\">Zones</a><a href=\"#referrals\">Survey referrals</a><a href=\"#settlements\">Settlements</a>"
-         "<a href=\"#inputs\">Inputs</a>"
+      << (ctx.plans ? plans::plans_nav(*ctx.plans) : std::string())
+      << "<a href=\"#inputs\">Inputs</a>"
          "<a href=\"#warnings\">Warnings</a><a href=\"#parameters\">Parameters</a><a href=\"#timing\">Time per stage</a></nav>\n"
          "</header>\n";
 }
@@ -558,6 +560,7 @@ std::string report_html(const ExportContext& ctx, const std::string& quicklook_p
     write_zones(o, ctx);
     write_referrals(o, ctx);
     write_settlements(o, ctx);
+    if (ctx.plans && ctx.zones) o << plans::plans_html(*ctx.plans, *ctx.zones);  // rank stability, sign and outreach plans
     write_inputs(o, ctx);
     write_warnings(o, ctx);
     write_parameters(o, ctx);

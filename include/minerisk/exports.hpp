@@ -22,6 +22,7 @@ struct ExportContext {
     const RunPlan* plan = nullptr;        // scenario, inputs (as used: reprojected, repaired), grid, factors, as_of
     const RunSummary* summary = nullptr;  // warnings so far, stage times, risk statistics
     const ZoneResult* zones = nullptr;    // ranked zones and settlements
+    const plans::PlansResult* plans = nullptr;  // the plans the run made (rank stability, signs, outreach); may be null
     std::string output_dir;
     std::vector<RasterOutput> rasters;    // risk first, then factors, then extra bands
 };

@@ -7,6 +7,7 @@
 
 #include "minerisk/grid.hpp"
 #include "minerisk/layer.hpp"
+#include "minerisk/plans.hpp"
 #include "minerisk/plugins.hpp"
 #include "minerisk/progress.hpp"
 #include "minerisk/scenario.hpp"
@@ -66,6 +67,7 @@ struct RunSummary {
     std::vector<StageTime> stages;
     double risk_min = 0, risk_mean = 0, risk_max = 0;
     ZoneResult zones;
+    plans::PlansResult plans;  // rank stability, sign plan, outreach plan: those the scenario or the command line asked for
 };
 
 // Asks a running execute_run to stop at the next tile (safe to call from a signal handler). The run then
