@@ -31,13 +31,14 @@ RunOptions options_for(const Common& common) {
 }
 
 int run_scenario_file(const std::string& scenario_path, const std::string& out_dir, bool overwrite, unsigned threads,
-                      int tile_size, const Common& common) {
+                      int tile_size, const Common& common, const PlanFlags* plan_flags) {
     RunOptions o = options_for(common);
     o.output_dir = out_dir;
     o.overwrite = overwrite;
     o.threads = threads;
     o.tile_size = tile_size;
-    const Scenario sc = load_scenario(scenario_path, scenario_vars(common));
+    Scenario sc = load_scenario(scenario_path, scenario_vars(common));
+    if (plan_flags) apply_plan_flags(*plan_flags, sc);
     RunPlan plan = plan_run(sc, o);
     check_free_space(plan, out_dir);
     RunSummary summary = execute_run(plan, o);
@@ -59,8 +60,12 @@ void add_run(CLI::App& app, Common& common) {
     cmd->add_option("-j,--threads", *threads, "threads to use (default: the scenario's run.threads, else all cores)");
     cmd->add_option("--tile-size", *tile, "cells per tile side (default: the scenario's run.tile_size, 1024)")
         ->check(CLI::Range(64, 16384));
+    auto plan_flags = add_plan_flags(cmd);
+    cmd->footer("\nPlans beyond the map: --uncertainty 1000 (rank stability), --signs 60 (where the next signs go), --facilitators 3\n"
+                "--base NAME (sessions by week); or the scenario's uncertainty, sign_plan and outreach_plan sections.\n"
+                "docs/uncertainty.md, docs/sign-plan.md, docs/outreach-plan.md say what each gives and how.");
     cmd->callback([=, &common]() {
-        const int rc = run_scenario_file(*scenario, *out, *overwrite, *threads, *tile, common);
+        const int rc = run_scenario_file(*scenario, *out, *overwrite, *threads, *tile, common, plan_flags.get());
         if (rc) throw CLI::RuntimeError(rc);
     });
 }

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,16 @@ void add_demo(CLI::App& app, Common& common);
 void add_plugins(CLI::App& app, Common& common);
 void add_backtest(CLI::App& app, Common& common);
 
+// The plans' options of run and demo (--uncertainty, --signs, --facilitators, ...: plan_flags.cpp), applied over the
+// scenario's sections; an option without its plan is a usage error. print_plans: their lines of the summary.
+struct PlanFlags;
+std::shared_ptr<PlanFlags> add_plan_flags(CLI::App* cmd);
+void apply_plan_flags(const PlanFlags& flags, Scenario& scenario);
+void print_plans(const RunSummary& summary);
+
 // Shared by run and demo: plans, runs and prints the summary. Returns the exit code.
 int run_scenario_file(const std::string& scenario, const std::string& out_dir, bool overwrite, unsigned threads,
-                      int tile_size, const Common& common);
+                      int tile_size, const Common& common, const PlanFlags* plan_flags = nullptr);
 
 // What the outputs of a run will take on disk, at most: every raster is first written uncompressed
 // (float32) beside its final name, all of them at once, then compressed one at a time.

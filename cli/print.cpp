@@ -65,6 +65,7 @@ void print_summary(const RunPlan& plan, const RunSummary& s) {
                     incidents == 1 ? "" : "s", (long long)r.incidents, r.incidents == 1 ? "" : "s",
                     r.nearest_settlement.empty() ? "" : " near ", r.nearest_settlement.c_str());
     }
+    print_plans(s);
     double total = 0;
     std::printf("time per stage:");
     for (const auto& st : s.stages) {

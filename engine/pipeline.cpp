@@ -28,6 +28,7 @@
 #include "minerisk/dates.hpp"
 #include "minerisk/exports.hpp"
 #include "minerisk/version.hpp"
+#include "plans/plan_outputs.hpp"
 #include "scoring/host.hpp"
 #include "scoring/scoring_run.hpp"
 
@@ -251,6 +252,8 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
     plan.threads = static_cast<unsigned>(std::min<std::int64_t>(plan.threads, plan.tiles));
     plan.memory = estimate_memory(plan, {});
     guard_memory(plan, plan.memory);
+    // The plans' settings that the inputs decide (bases, uncertain parameters), before any work.
+    plans::check_plans(plan, scenario.uncertainty, scenario.sign_plan, scenario.outreach_plan);
     return plan;
 }
 
@@ -451,12 +454,21 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         summary.zones = build_zones(zi, progress);
         for (const auto& w : summary.zones.warnings) summary.warnings.push_back(w);
     }
+    if (plan.scenario.uncertainty.draws > 0 || plan.scenario.sign_plan.signs > 0 || plan.scenario.outreach_plan.facilitators > 0) {
+        StageClock c(summary.stages, "plans", options);  // rank stability, sign plan, outreach plan (engine/plans)
+        std::vector<std::string> factor_paths;
+        for (const auto& f : fouts) factor_paths.push_back(f.score ? f.score->path() : std::string());
+        summary.plans = plans::build_plans(plans::plan_inputs(plan, summary.zones, factor_paths), plan.scenario.uncertainty,
+                                           plan.scenario.sign_plan, plan.scenario.outreach_plan, progress);
+        for (const auto& w : summary.plans.warnings) summary.warnings.push_back(w);
+    }
     {
         StageClock c(summary.stages, "exports", options);
         ExportContext ctx;
         ctx.plan = &plan;
         ctx.summary = &summary;
         ctx.zones = &summary.zones;
+        ctx.plans = &summary.plans;
         ctx.output_dir = fs::absolute(out_dir).lexically_normal().string();
         ctx.rasters = rasters;
         std::vector<OutputFile> files;
@@ -465,6 +477,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         writers_on.push_back(plan.scenario.outputs.qgis ? write_qgis_outputs : write_zones_only);
         for (auto writer : writers_on)
             for (auto& f : writer(ctx)) files.push_back(f);
+        for (auto& f : plans::write_plan_files(summary.plans, ctx.output_dir, plan.scenario.name)) files.push_back(f);
         summary.outputs.insert(summary.outputs.end(), files.begin(), files.end());
     }
     {
@@ -502,6 +515,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
                                             {"action", z.action}});
         for (const auto& st : summary.stages)
             j["stages"].push_back({{"name", st.name}, {"seconds", st.seconds}, {"cpu_seconds", st.cpu_seconds}});
+        if (summary.plans.any()) j["plans"] = plans::plans_record(summary.plans);
         j["warnings"] = summary.warnings;
         j["notes"] = summary.notes;
         for (const auto& o : summary.outputs) j["outputs"].push_back({{"file", fs::relative(o.path, out_dir).string()}, {"what", o.what}});

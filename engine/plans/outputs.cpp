@@ -278,7 +278,7 @@ nlohmann::ordered_json plans_record(const PlansResult& p) {
         j["uncertainty"] = {{"draws", st.draws}, {"top_k", st.top_k}, {"seed", st.seed}, {"concentration", st.concentration},
                             {"spread", st.spread}, {"varied", st.varied}, {"fixed", st.fixed},
                             {"unsettled_zones", st.unsettled_zones}, {"unsettled_settlements", st.unsettled_settlements},
-                            {"seconds", st.seconds_gather + st.seconds_draws}};
+                            {"seconds_gathering", st.seconds_gather}, {"seconds_drawing", st.seconds_draws}};
     }
     if (p.signs_done) {
         const SignPlan& sp = p.signs;
