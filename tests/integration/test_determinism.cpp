@@ -14,7 +14,8 @@
 //     (the zones layer, the settlements, layer_styles) attribute by attribute and geometry by geometry through
 //     OGR: a SQLite file may differ in bytes for reasons of its own, the content must not;
 //   - every other file (the GeoPackage itself, the QGIS project and styles, the report, the quick-look,
-//     run.json) byte for byte, but for two parts of report.html that say how the run went, not what it found:
+//     run.json) byte for byte, but for run.json's "stages" (the seconds and CPU seconds of each stage) and two
+//     parts of report.html that say how the run went, not what it found:
 //     the "Time per stage" section (how long each stage took, which differs from run to run by nature) and the
 //     "Threads, tile size" row (which differs between these runs on purpose). comparable() leaves them out; the
 //     rest of the report is compared byte for byte.
@@ -70,10 +71,16 @@ void cut(std::string& text, const std::string& start, const std::string& end) {
     if (to != std::string::npos) text.erase(from, to + end.size() - from);
 }
 
-// An output's bytes as compared between runs: report.html without its "Time per stage" section and its
-// "Threads, tile size" row; every other file as it is.
+// An output's bytes as compared between runs: run.json without its stage times, report.html without its
+// "Time per stage" section and its "Threads, tile size" row; every other file as it is.
 std::string comparable(const fs::path& file) {
     std::string bytes = file_bytes(file);
+    if (file.filename() == "run.json") {
+        // The time and CPU each stage took: how the run went, not what it found.
+        const size_t from = bytes.find("\"stages\": [");
+        const size_t to = from == std::string::npos ? from : bytes.find("\n  ]", from);
+        if (to != std::string::npos) bytes.erase(from, to + 4 - from);
+    }
     if (file.filename() == "report.html") {
         cut(bytes, "<section id=\"timing\">", "</section>");
         const size_t row = bytes.find("Threads, tile size");
