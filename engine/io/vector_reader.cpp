@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -1000,8 +1001,9 @@ void refuse_layers_far_apart(const std::deque<RawLayer>& raws, const std::vector
 // Step 5: features far from all the data. For each layer with at least kMinFeaturesForFences features,
 // and for all features together, take the interquartile box of the features' positions (km east/north of
 // the data's middle) and grow it on each side by 3 x its width (Tukey's "far out" fence), at least
-// kFarFenceKm. A feature outside every such box is skipped: one mistyped coordinate would otherwise
-// stretch an automatic extent over thousands of kilometres, or the grid guard would refuse the run.
+// kFarFenceKm. A feature outside every such box, with no feature of another layer within kFarFenceKm, is
+// skipped: one mistyped coordinate would otherwise stretch an automatic extent over thousands of
+// kilometres, or the grid guard would refuse the run.
 void skip_far_features(std::deque<RawLayer>& raws, std::vector<std::vector<LonLat>>& where) {
     std::vector<double> all_lon, all_lat;
     for (const auto& layer : where)
@@ -1031,6 +1033,28 @@ void skip_far_features(std::deque<RawLayer>& raws, std::vector<std::vector<LonLa
         if (pts.size() >= kMinFeaturesForFences) boxes.push_back(fenced(pts));
     }
     boxes.push_back(fenced(everything));
+    // Every feature in buckets of kFarFenceKm, by layer: a feature outside the fences is still kept when a
+    // feature of another layer lies within kFarFenceKm of it. A real remote place shows in several kinds of
+    // record (victims near a minefield); a mistyped coordinate does not recur in another layer.
+    std::map<std::pair<long long, long long>, std::vector<std::pair<size_t, const LonLat*>>> buckets;
+    auto bucket_of = [&](const LonLat& p) {
+        return std::make_pair(static_cast<long long>(std::floor(east(p) / kFarFenceKm)),
+                              static_cast<long long>(std::floor(north(p) / kFarFenceKm)));
+    };
+    for (size_t i = 0; i < where.size(); ++i)
+        for (const auto& p : where[i])
+            if (p.ok()) buckets[bucket_of(p)].emplace_back(i, &p);
+    auto near_other_layer = [&](size_t layer, const LonLat& p) {
+        const auto [bx, by] = bucket_of(p);
+        for (long long dx = -1; dx <= 1; ++dx)
+            for (long long dy = -1; dy <= 1; ++dy) {
+                auto it = buckets.find({bx + dx, by + dy});
+                if (it == buckets.end()) continue;
+                for (const auto& [other, q] : it->second)
+                    if (other != layer && std::hypot(east(*q) - east(p), north(*q) - north(p)) <= kFarFenceKm) return true;
+            }
+        return false;
+    };
     auto km = [](double d) { return std::to_string(static_cast<long long>(std::llround(d))); };
     for (size_t i = 0; i < raws.size(); ++i) {
         RawLayer& raw = raws[i];
@@ -1041,7 +1065,7 @@ void skip_far_features(std::deque<RawLayer>& raws, std::vector<std::vector<LonLa
             const double x = east(p), y = north(p);
             bool inside = false;
             for (const auto& b : boxes) inside |= x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1;
-            if (inside) continue;
+            if (inside || near_other_layer(i, p)) continue;
             OGREnvelope env;
             raw.features[k].geom->getEnvelope(&env);
             raw.problems["far"].add(label(raw, raw.features[k]) + " at " + coords_text(raw, env) + ", about " +

@@ -37,6 +37,9 @@ struct BadCase {
     std::vector<std::string> forbidden;  // texts that must not appear ('!' in the manifest)
 };
 
+// GoogleTest prints a parameter in test names and failures: the case's folder, not its bytes.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 std::vector<std::string> split_tabs(const std::string& line) {
     std::vector<std::string> out;
     std::string cell;
@@ -147,7 +150,9 @@ TEST_P(BadInput, Case) {
         EXPECT_EQ(r.err.rfind("minerisk: error: ", 0), 0u) << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line:\n" << r.err;
         for (const auto& e : c.expect) EXPECT_NE(r.err.find(e), std::string::npos) << c.name << ": '" << e << "' not in\n" << r.err;
-        if (c.command == "run") EXPECT_FALSE(fs::exists(out_dir / "risk.tif")) << "a refused run left a risk map";
+        if (c.command == "run") {
+            EXPECT_FALSE(fs::exists(out_dir / "risk.tif")) << "a refused run left a risk map";
+        }
     } else {
         EXPECT_EQ(r.err, "") << c.name;
         for (const auto& e : c.expect) EXPECT_NE(r.out.find(e), std::string::npos) << c.name << ": '" << e << "' not in\n" << r.out;
