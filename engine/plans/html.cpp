@@ -154,8 +154,12 @@ void outreach_section(std::ostringstream& o, const OutreachPlan& p) {
     figure(o, pct(p.top_people > 0 ? p.top_people_reached / p.top_people : 0),
            "of the people of the " + std::to_string(p.top) + " highest-ranked settlements reached by week " + std::to_string(p.weeks));
     o << "</div>\n";
-    o << "<p class=\"small muted\">" << human_int(p.settlements_waiting) << " settlements with people still wait at the end"
-      << (p.out_of_reach ? ", " + human_int(p.out_of_reach) + " lie beyond the maximum travel" : std::string())
+    o << "<p class=\"small muted\">At the end, " << human_int(p.settlements_waiting)
+      << (p.settlements_waiting == 1 ? " settlement with people is due and still waits" : " settlements with people are due and still wait")
+      << " (no slot was left for them); " << human_int(p.settlements_not_due)
+      << " more had a session within the staleness limit and "
+      << (p.settlements_not_due == 1 ? "is" : "are") << " not due before the last week"
+      << (p.out_of_reach ? "; " + human_int(p.out_of_reach) + " lie beyond the maximum travel" : std::string())
       << (p.slots_unused ? "; " + human_int(p.slots_unused) + " session slots found no settlement due" : std::string())
       << ". Files: outreach_plan.csv, the outreach_plan layer of minerisk.gpkg (labels W3 F2: week 3, facilitator 2).</p>\n";
     o << "<table class=\"kv\">\n<thead><tr><th>Facilitator</th><th>Base</th><th class=\"n\">Sessions</th></tr></thead>\n<tbody>\n";

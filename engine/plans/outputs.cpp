@@ -293,6 +293,7 @@ nlohmann::ordered_json plans_record(const PlansResult& p) {
         j["outreach_plan"] = {{"facilitators", op.facilitators.size()}, {"bases", bases}, {"sessions_per_week", op.sessions_per_week},
                               {"weeks", op.weeks}, {"travel_km", op.travel_km}, {"sessions", op.sessions.size()},
                               {"settlements_covered", op.settlements_covered}, {"people_covered", op.people_covered},
+                              {"settlements_waiting", op.settlements_waiting}, {"settlements_not_due", op.settlements_not_due},
                               {"top", op.top}, {"top_people", op.top_people}, {"top_people_reached", op.top_people_reached}};
     }
     return j;

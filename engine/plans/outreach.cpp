@@ -284,7 +284,11 @@ OutreachPlan outreach_plan(const PlanInputs& in, const OutreachPlanSpec& spec, c
         ws.people_cumulative = cumulative;
         if (!progress.report(double(w) / spec.weeks, "outreach plan")) throw Error("cancelled");
     }
-    for (size_t o = 0; o < offers.size(); ++o) plan.settlements_waiting += reachable[o] && !ever[o];
+    for (size_t o = 0; o < offers.size(); ++o) {
+        if (!reachable[o] || ever[o]) continue;
+        if (offers[o].first_week <= spec.weeks) ++plan.settlements_waiting;
+        else ++plan.settlements_not_due;
+    }
 
     // The people of the highest-ranked settlements (with a recorded population), and how many the plan reaches.
     std::vector<char> reached_feature(static_cast<size_t>(L->size()), 0);

@@ -209,7 +209,8 @@ struct OutreachPlan {
     std::vector<WeekSummary> weeks_summary;
     std::int64_t settlements_covered = 0;    // distinct
     double people_covered = 0;
-    std::int64_t settlements_waiting = 0;    // with people and priority > 0, never scheduled
+    std::int64_t settlements_waiting = 0;    // due within the horizon (and within reach) but never scheduled: slots ran out
+    std::int64_t settlements_not_due = 0;    // had a session less than session_stale_days ago: not due within the horizon
     std::int64_t out_of_reach = 0;           // farther than max_travel_km from every base
     std::int64_t slots_unused = 0;           // slots no eligible settlement filled
     int top = 0;                             // the highest-ranked settlements followed

@@ -109,6 +109,10 @@ TEST(PlanOutreach, OneFacilitatorTakesTheSettlementsInOrderOfPriority) {
     EXPECT_DOUBLE_EQ(p.weeks_summary[1].people_cumulative, 1100);
     EXPECT_EQ(p.settlements_waiting, 0);
     EXPECT_EQ(p.slots_unused, 0);
+    // Two weeks are one too few: the smallest still waits, due.
+    const auto short_plan = s.run(spec_of(1, {"B"}, 1, 2));
+    EXPECT_EQ(short_plan.settlements_waiting, 1);
+    EXPECT_EQ(short_plan.settlements_not_due, 0);
 }
 
 TEST(PlanOutreach, TravelHalvesTheValueAtTravelKm) {
@@ -156,6 +160,12 @@ TEST(PlanOutreach, ASettlementVisitedRecentlyWaitsUntilItsLastSessionIsStale) {
     EXPECT_EQ(p.slots_unused, 11);
     // The scheduling value is the full-need priority, not the discounted one.
     EXPECT_NEAR(p.sessions[0].priority, 0.5 * (1 + std::log10(501.0)), 1e-12);
+    // Ten weeks end before it is due: it does not wait for a slot, it is not due.
+    const auto ten = s.run(spec_of(1, {"Base"}, 1, 10));
+    EXPECT_TRUE(ten.sessions.empty());
+    EXPECT_EQ(ten.settlements_waiting, 0);
+    EXPECT_EQ(ten.settlements_not_due, 1);
+    EXPECT_EQ(ten.slots_unused, 10);
 }
 
 TEST(PlanOutreach, RevisitsAfterTheStalenessLimitWithinTheHorizon) {
