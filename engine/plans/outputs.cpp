@@ -277,8 +277,8 @@ nlohmann::ordered_json plans_record(const PlansResult& p) {
         const Stability& st = p.stability;
         j["uncertainty"] = {{"draws", st.draws}, {"top_k", st.top_k}, {"seed", st.seed}, {"concentration", st.concentration},
                             {"spread", st.spread}, {"varied", st.varied}, {"fixed", st.fixed},
-                            {"unsettled_zones", st.unsettled_zones}, {"unsettled_settlements", st.unsettled_settlements},
-                            {"seconds_gathering", st.seconds_gather}, {"seconds_drawing", st.seconds_draws}};
+                            {"unsettled_zones", st.unsettled_zones}, {"unsettled_settlements", st.unsettled_settlements}};
+        // No seconds here: run.json's "stages" holds the time of the "plans" stage, beside every other stage's.
     }
     if (p.signs_done) {
         const SignPlan& sp = p.signs;

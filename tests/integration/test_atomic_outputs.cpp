@@ -92,7 +92,7 @@ Result cli(const std::vector<std::string>& args, const fs::path& scratch) {
 // The stages a run goes through, as engine/pipeline.cpp names them; each is printed on stderr (--progress gdal)
 // when it starts, whatever the progress style.
 const std::vector<std::string> kStages = {"reading inputs", "preparing factors", "scoring and writing",
-                                          "finishing rasters", "zones", "exports", "writing run record"};
+                                          "finishing rasters", "zones", "plans", "exports", "writing run record"};
 
 // A run whose stderr (the progress) is read as it comes: when `stage` first appears, waits `delay`, then sends
 // `sig` (no signal when `stage` is empty). Returns the exit status, the stderr text, when each stage started
@@ -237,7 +237,7 @@ TEST(AtomicOutputs, KilledRunLeavesEarlierOutputsIntact) {
     EXPECT_NE(earlier.at("risk.tif"), complete.at("risk.tif")) << "the two scenarios must give different outputs";
 
     size_t replaced_before_last_kill = 0;
-    for (const std::string stage : {"scoring and writing", "finishing rasters", "zones", "exports"}) {
+    for (const std::string stage : {"scoring and writing", "finishing rasters", "zones", "plans", "exports"}) {
         SCOPED_TRACE("killed in '" + stage + "'");
         ASSERT_TRUE(whole.started.count(stage)) << "the stage never showed on stderr:\n" << whole.err;
         // How long the stage took in the whole run: until the next stage started.
