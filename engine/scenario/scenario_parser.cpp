@@ -309,7 +309,14 @@ void parse_scoring(MapReader& top, const YAML::Node& node, Scenario& sc) {
         if (auto n = fr.get("params")) {
             if (!n.IsMap() && !n.IsNull()) throw Error("'" + path + ".params' must be a mapping", fr.where(n));
             MapReader pr(n, path + ".params", top.file());
-            for (auto it = n.begin(); it != n.end(); ++it) f.params.push_back(parse_param(pr, it->first.as<std::string>(""), it->second));
+            for (auto it = n.begin(); it != n.end(); ++it) {
+                const std::string key = it->first.as<std::string>("");
+                for (const auto& earlier : f.params)
+                    if (earlier.name == key)
+                        throw Error("the parameter '" + key + "' appears twice in '" + path + ".params'", pr.where(it->first),
+                                    "keep one of them (YAML would silently use the first)");
+                f.params.push_back(parse_param(pr, key, it->second));
+            }
         }
         fr.check_unknown();
         for (char c : f.name)
@@ -745,8 +752,32 @@ std::string expand_variables(const std::string& text, const std::map<std::string
                              const std::string& file) {
     std::string out;
     int line = 1, column = 1;
+    // A comment is left as it is: '${X}' in a commented-out line must not need X. A '#' starts a comment at the
+    // start of a line or after a space, outside a quoted scalar (one that opens with a quote after ': ', '- ',
+    // '[', '{' or ','); both end with the line, as in the scenarios we read.
+    bool in_comment = false;
+    char quote = 0;
     for (size_t i = 0; i < text.size();) {
-        if (text.compare(i, 2, "${") == 0) {
+        const char c = text[i];
+        if (c == '\n') {
+            in_comment = false, quote = 0;
+        } else if (!in_comment && quote) {
+            if (c == '\'' && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+                out += text[i++], ++column;  // '' is a quote inside a single-quoted string
+            } else if (c == quote) {
+                quote = 0;
+            } else if (c == '\\' && quote == '"' && i + 1 < text.size() && text[i + 1] != '\n') {
+                out += text[i++], ++column;  // an escaped character cannot close the string
+            }
+        } else if (!in_comment && c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+            in_comment = true;
+        } else if (!in_comment && (c == '"' || c == '\'')) {
+            size_t k = i;
+            while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t')) --k;
+            const char before = k == 0 ? '\n' : text[k - 1];
+            if (before == ':' || before == '-' || before == '[' || before == '{' || before == ',' || before == '\n') quote = c;
+        }
+        if (!in_comment && text.compare(i, 2, "${") == 0) {
             const size_t end = text.find('}', i + 2);
             if (end != std::string::npos && text.find('\n', i) > end) {
                 const std::string name = text.substr(i + 2, end - i - 2);

@@ -1228,3 +1228,25 @@ TEST(ScenarioVariables, ExpandFromGivenValuesThenEnvironment) {
         EXPECT_NE(std::string(e.what()).find("--var NOPE_NOT_SET=VALUE"), std::string::npos);
     }
 }
+
+// A variable in a comment is left alone (a commented-out line must not need its variable), but not a '#' inside
+// a quoted value or glued to a word.
+TEST(ScenarioVariables, CommentsAreLeftAsTheyAre) {
+    const std::map<std::string, std::string> vars = {{"D", "/d"}};
+    EXPECT_EQ(minerisk::expand_variables("# path: ${UNSET_IN_COMMENT}\na: ${D} # or ${UNSET_TOO}\n", vars, "s.yaml"),
+              "# path: ${UNSET_IN_COMMENT}\na: /d # or ${UNSET_TOO}\n");
+    EXPECT_EQ(minerisk::expand_variables("a: \"x # ${D}\"\nb: 'it''s # ${D}'\nc: x#${D}\n", vars, "s.yaml"),
+              "a: \"x # /d\"\nb: 'it''s # /d'\nc: x#/d\n");
+    EXPECT_EQ(minerisk::expand_variables("a: \"q\\\" # ${D}\"\n", vars, "s.yaml"), "a: \"q\\\" # /d\"\n");
+    // The comment ends with its line.
+    EXPECT_THROW(minerisk::expand_variables("# ${D}\nb: ${UNSET_AFTER_COMMENT}\n", vars, "s.yaml"), minerisk::Error);
+}
+
+// YAML keeps the first of two equal keys and drops the second without a word: a parameter given twice is an
+// error at the second, like any other key given twice.
+TEST_F(ScenarioParser, AParameterGivenTwiceIsRefusedAtTheSecond) {
+    expect_error("resolution: 20\n" + kInputs +
+                     "scoring:\n  factors:\n    - plugin: hazard_proximity\n      params:\n        half_distance: 100\n"
+                     "        half_distance: 200\n",
+                 9, 9, {"the parameter 'half_distance' appears twice in 'scoring.factors[1].params'", "keep one of them"});
+}
