@@ -223,7 +223,9 @@ TEST_F(DemoRun, EachFactorBehavesAsTheModelSays) {
     for (size_t i = 0; i < people.v.size(); ++i) {
         max_people = std::max(max_people, people.v[i]);
         zero += people.v[i] == 0.0f;
-        if (people.v[i] == 0.0f) EXPECT_EQ(pop.v[i], 0.0f);
+        if (people.v[i] == 0.0f) {
+            EXPECT_EQ(pop.v[i], 0.0f);
+        }
     }
     EXPECT_GT(max_people, 1000.0f);
     EXPECT_GT(zero, 1000u);
@@ -239,6 +241,47 @@ TEST_F(DemoRun, EachFactorBehavesAsTheModelSays) {
     ASSERT_GT(never, 0u);
     ASSERT_GT(recent, 0u);
     EXPECT_GT(never_sum / never, 2 * recent_sum / recent);
+    // incident_density: the score is a rising function of the density band (a robust normalisation), it is
+    // 1 at the densest cells, zero where no incident lies within the kernel's radius, and positive at the cell
+    // of every incident the run used (the incidents layer of minerisk.gpkg, in the working CRS).
+    Raster id(out / "factors/incident_density.tif"), density(out / "factors/incident_density.density.tif");
+    std::vector<std::pair<float, float>> by_density;
+    for (size_t i = 0; i < id.v.size(); i += 7) by_density.emplace_back(density.v[i], id.v[i]);
+    std::sort(by_density.begin(), by_density.end());
+    size_t no_density = 0;
+    for (size_t k = 0; k < by_density.size(); ++k) {
+        if (by_density[k].first == 0.0f) {
+            ++no_density;
+            EXPECT_EQ(by_density[k].second, 0.0f) << "a score without any incident in reach";
+        }
+        if (k > 0) {
+            EXPECT_GE(by_density[k].second, by_density[k - 1].second - 1e-6f) << "the score fell as the density rose";
+        }
+    }
+    EXPECT_GT(no_density, by_density.size() / 10) << "the demo has land far from every incident";
+    EXPECT_EQ(by_density.back().second, 1.0f);
+    {
+        std::unique_ptr<GDALDataset> gpkg(static_cast<GDALDataset*>(
+            GDALOpenEx((out / "minerisk.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+        ASSERT_TRUE(gpkg);
+        OGRLayer* incidents = gpkg->GetLayerByName("incidents");
+        ASSERT_NE(incidents, nullptr);
+        double gt[6];
+        id.ds->GetGeoTransform(gt);
+        const int w = id.ds->GetRasterXSize(), h = id.ds->GetRasterYSize();
+        size_t at_incident = 0, positive = 0;
+        for (auto& f : *incidents) {
+            const OGRPoint* p = f->GetGeometryRef() ? f->GetGeometryRef()->toPoint() : nullptr;
+            if (!p) continue;
+            const int col = static_cast<int>(std::floor((p->getX() - gt[0]) / gt[1]));
+            const int row = static_cast<int>(std::floor((p->getY() - gt[3]) / gt[5]));
+            if (col < 0 || row < 0 || col >= w || row >= h) continue;
+            ++at_incident;
+            positive += density.v[static_cast<size_t>(row) * w + col] > 0.0f;
+        }
+        EXPECT_GT(at_incident, 900u);
+        EXPECT_EQ(positive, at_incident) << "an incident's own cell has no density";
+    }
     // land_use (raster_factor): only the class scores of the table appear.
     Raster lu(out / "factors/land_use.tif");
     for (size_t i = 0; i < lu.v.size(); i += 101) {
@@ -372,7 +415,9 @@ TEST_F(DemoRun, GeoPackageOpensWithOgrWithEveryLayerAndStyle) {
     for (auto& f : *styles)
         if (f->GetFieldAsInteger("useAsDefault")) styled.insert(f->GetFieldAsString("f_table_name"));
     for (const auto& [name, layer] : layers)
-        if (name != "layer_styles") EXPECT_TRUE(styled.count(name)) << "no default style for " << name;
+        if (name != "layer_styles") {
+            EXPECT_TRUE(styled.count(name)) << "no default style for " << name;
+        }
 }
 
 // ---- the command line itself -------------------------------------------------------------------------------
@@ -489,8 +534,9 @@ TEST(Cli, SummaryListsEveryOutputWithItsAbsolutePath) {
         if (!in_outputs) continue;
         ASSERT_EQ(line.rfind("  /", 0), 0u) << "not an absolute path: " << line;
         ++listed;
-        if (line.find("run.json") != std::string::npos)
+        if (line.find("run.json") != std::string::npos) {
             EXPECT_EQ(line.rfind("  " + (dir / "rel-out" / "run.json").string(), 0), 0u) << line;
+        }
     }
     EXPECT_GE(listed, 5u);
     fs::remove_all(dir);
