@@ -22,6 +22,7 @@ void add_demo(CLI::App& app, Common& common) {
     cmd->add_flag("--overwrite", *overwrite, "write into an existing, non-empty output folder");
     cmd->add_option("-j,--threads", *threads, "threads to use (default: all cores)");
     auto plan_flags = add_plan_flags(cmd);
+    cmd->footer(std::string("\n") + kCommonOptionsHelp);
     cmd->callback([=, &common]() {
         const int rc = run_scenario_file(demo_scenario(), *out, *overwrite, *threads, 0, common, plan_flags.get());
         if (rc) throw CLI::RuntimeError(rc);

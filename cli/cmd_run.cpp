@@ -63,7 +63,8 @@ void add_run(CLI::App& app, Common& common) {
     auto plan_flags = add_plan_flags(cmd);
     cmd->footer("\nPlans beyond the map: --uncertainty 1000 (rank stability), --signs 60 (where the next signs go), --facilitators 3\n"
                 "--base NAME (sessions by week); or the scenario's uncertainty, sign_plan and outreach_plan sections.\n"
-                "docs/uncertainty.md, docs/sign-plan.md, docs/outreach-plan.md say what each gives and how.");
+                "docs/uncertainty.md, docs/sign-plan.md, docs/outreach-plan.md say what each gives and how.\n" +
+                std::string(kCommonOptionsHelp));
     cmd->callback([=, &common]() {
         const int rc = run_scenario_file(*scenario, *out, *overwrite, *threads, *tile, common, plan_flags.get());
         if (rc) throw CLI::RuntimeError(rc);

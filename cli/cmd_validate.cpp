@@ -10,6 +10,7 @@ void add_validate(CLI::App& app, Common& common) {
     auto* cmd = app.add_subcommand("validate", "check a scenario, its plugins and its inputs without computing anything");
     auto scenario = std::make_shared<std::string>();
     cmd->add_option("scenario", *scenario, "scenario file (YAML)")->required()->check(CLI::ExistingFile);
+    cmd->footer(std::string("\n") + kCommonOptionsHelp);
     cmd->callback([=, &common]() {
         RunOptions o = options_for(common);
         const Scenario sc = load_scenario(*scenario, scenario_vars(common));

@@ -11,6 +11,11 @@
 
 namespace minerisk::cli {
 
+// The options every command takes (main.cpp), said again at the foot of each command's --help, where users look.
+inline constexpr const char* kCommonOptionsHelp =
+    "Also, as for every command: -q (no progress, only errors and the summary), --progress auto|bar|gdal|none\n"
+    "(progress on stderr), --var NAME=VALUE (for ${NAME} in the scenario).";
+
 struct Common {
     bool quiet = false;
     std::string progress = "auto";  // --progress: auto | bar | gdal | none

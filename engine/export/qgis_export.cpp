@@ -159,7 +159,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     const auto plans = qgis::plan_vector_layers(ctx);
     const std::string gpkg = (fs::path(ctx.output_dir) / kGpkgName).string();
     qgis::write_geopackage(ctx, plans, gpkg);
-    written.push_back({gpkg, "QGIS GeoPackage: zones, survey referrals, ranked settlements and the inputs as used, styled"});
+    written.push_back({gpkg, "QGIS GeoPackage: zones, survey referrals, ranked settlements, the plans asked for and the inputs as used, styled"});
 
     std::vector<qgis::Style> raster_styles;
     for (const auto& r : ctx.rasters) {

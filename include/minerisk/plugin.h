@@ -132,8 +132,11 @@ struct mr_host {
     double (*attr_date)(void* ctx, const char* layer, int64_t feature, const char* attribute);
 
     /* Burn features into a block: for each listed feature, cells whose centre lies inside it (polygons),
-     * or that it touches (points, lines) get max(current, value). `out` is window.width*window.height
-     * floats, row-major, and is not cleared first. Returns MR_OK or MR_ERROR (message in err). */
+     * or that it touches (points, lines) get max(current, value). A polygon that covers no cell centre of
+     * the grid (smaller than a cell, or a sliver) burns the one cell holding its point on surface, so that
+     * no hazard vanishes from the map; the choice is made once per feature, so tiles agree. `out` is
+     * window.width*window.height floats, row-major, and is not cleared first. Returns MR_OK or MR_ERROR
+     * (message in err). */
     int (*rasterize)(void* ctx, const char* layer, const int64_t* features, const double* values,
                      int64_t count, mr_window window, float* out, char* err, size_t err_size);
 
