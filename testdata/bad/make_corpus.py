@@ -386,6 +386,15 @@ def main():
          files={"incidents.csv": incidents_csv(rows)}, incidents="incidents.csv")
 
     rows = [list(r) for r in INCIDENTS]
+    rows[4][2] = "38.500000"  # 140 km south, but a settlement was recorded beside it: a real remote place
+    remote = (6, {"settlement_id": "ST-06", "name": "Remote Valley", "population": 150, "returnee": False},
+              point(46.772, 38.506))
+    case("far_outside_corroborated", "incident INC-05 lies 140 km from the rest, but a settlement recorded "
+         "beside it makes it a real remote place: it must be kept",
+         files={"incidents.csv": incidents_csv(rows), "settlements.geojson": geojson(settlement_features() + [remote])},
+         incidents="incidents.csv", settlements="settlements.geojson")
+
+    rows = [list(r) for r in INCIDENTS]
     rows[7][1], rows[7][2] = "0", "0"
     case("null_island", "incident INC-08 is at 0, 0 (a missing position written as zeros)",
          files={"incidents.csv": incidents_csv(rows)}, incidents="incidents.csv")

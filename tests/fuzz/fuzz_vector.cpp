@@ -53,7 +53,7 @@ const char* const kDir = "/vsimem/minerisk-fuzz";
 const char* const kJson = "/vsimem/minerisk-fuzz/features.json";
 const char* const kFgb = "/vsimem/minerisk-fuzz/feature.fgb";
 // MINERISK_FUZZ_VERBOSE=1: one line per layer and grid on stderr, to see how far an input gets
-// (e.g. build-fuzz/bin/fuzz_vector tests/fuzz/corpus/vector/seed_bowtie.json).
+// (e.g. build-asan/bin/fuzz_vector tests/fuzz/corpus/vector/seed_bowtie.json).
 const bool kVerbose = std::getenv("MINERISK_FUZZ_VERBOSE") != nullptr;
 
 // Writes the bytes as a JSON file. False when GDAL cannot (never, in memory).
