@@ -564,8 +564,24 @@ void check_quote_at(const std::string& text, size_t open, int line, int column, 
                    : "close the quote on this line (write a ' inside the text as '')");
 }
 
-void check_unclosed_quotes(const YAML::Node& node, const std::string& text, const LineStarts& lines, const std::string& file) {
+// A scenario nests a few levels deep; an alias inside the node it names (`a: &x [*x]`) nests without end.
+constexpr int kMaxNesting = 64;
+
+// `seen` holds the positions of the mappings and sequences already walked: an alias is the node its anchor marks,
+// at the same position, so each is walked once (aliases of aliases would otherwise multiply the walk).
+void check_unclosed_quotes(const YAML::Node& node, const std::string& text, const LineStarts& lines, const std::string& file,
+                           std::set<std::pair<int, int>>& seen, int depth = 0) {
     if (!node) return;
+    if ((node.IsMap() || node.IsSequence()) && !node.Mark().is_null() &&
+        !seen.insert({node.Mark().line, node.Mark().column}).second)
+        return;
+    if (depth > kMaxNesting) {
+        const auto m = node.Mark();
+        throw Error("the scenario nests more than " + std::to_string(kMaxNesting) + " levels deep here",
+                    m.is_null() ? Location{file} : Location{file, m.line + 1, m.column + 1},
+                    "a scenario needs a few levels: check the brackets and the indentation here (an alias *name "
+                    "used inside the block its anchor &name marks would also repeat it without end)");
+    }
     if (node.IsScalar()) {
         const auto m = node.Mark();
         if (m.is_null()) return;
@@ -574,11 +590,11 @@ void check_unclosed_quotes(const YAML::Node& node, const std::string& text, cons
             check_quote_at(text, pos, m.line + 1, m.column + 1, file);
     } else if (node.IsMap()) {
         for (auto it = node.begin(); it != node.end(); ++it) {
-            check_unclosed_quotes(it->first, text, lines, file);
-            check_unclosed_quotes(it->second, text, lines, file);
+            check_unclosed_quotes(it->first, text, lines, file, seen, depth + 1);
+            check_unclosed_quotes(it->second, text, lines, file, seen, depth + 1);
         }
     } else if (node.IsSequence()) {
-        for (const auto& n : node) check_unclosed_quotes(n, text, lines, file);
+        for (const auto& n : node) check_unclosed_quotes(n, text, lines, file, seen, depth + 1);
     }
 }
 
@@ -651,7 +667,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
         loc.column = e.mark.column + 1;
         throw Error("YAML syntax error: " + e.msg, loc, "check indentation (spaces, not tabs) and the ':' after each key");
     }
-    check_unclosed_quotes(root, text, LineStarts(text), file);
+    std::set<std::pair<int, int>> walked;
+    check_unclosed_quotes(root, text, LineStarts(text), file, walked);
     Scenario sc;
     sc.file = file;
     sc.dir = dir;

@@ -1250,3 +1250,15 @@ TEST_F(ScenarioParser, AParameterGivenTwiceIsRefusedAtTheSecond) {
                      "        half_distance: 200\n",
                  9, 9, {"the parameter 'half_distance' appears twice in 'scoring.factors[1].params'", "keep one of them"});
 }
+
+// Found by fuzz_scenario: an alias inside the block its anchor marks made a cycle that the quote check walked
+// until the stack overflowed. Now the walk visits each block once, and plain nesting deeper than any scenario
+// needs is an error at its place.
+TEST_F(ScenarioParser, AnAliasInsideItsOwnAnchorOrDeepNestingIsAnErrorNotACrash) {
+    const Error cyc = error_of("resolution: 20\n" + kInputs + "scoring: &s\n  factors:\n    - plugin: hazard_proximity\n"
+                               "      params: *s\n");
+    EXPECT_CONTAINS(cyc.what(), "must be a value or a table");
+    const Error deep = error_of("resolution: 20\na: " + std::string(100, '[') + std::string(100, ']') + "\n");
+    EXPECT_CONTAINS(deep.what(), "nests more than 64 levels deep");
+    EXPECT_EQ(deep.where().line, 2);
+}
