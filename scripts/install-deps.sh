@@ -36,7 +36,9 @@ fuzz=(
 )
 # the benchmark's comparison chain
 bench=(
-  qgis time
+  qgis time                           # the chain's heatmap (qgis_process); GNU time measures every step
+  python3-gdal                        # gdal_proximity.py, gdal_calc.py, gdal_polygonize.py
+  python3-matplotlib                  # scripts/bench/plot.py draws docs/performance-plot.png
 )
 
 packages=("${build_run[@]}")

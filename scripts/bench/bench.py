@@ -17,13 +17,13 @@ One run:
        gdal_calc.py        zones mask = risk >= 0.5
        gdal_polygonize.py  the zone polygons, GeoPackage
   3. minerisk run on scenario-same.yaml: the same products (distance and density factors, the combined risk,
-     the zones), as the engine writes them today (COGs and every export).
+     the zones), written as the chain writes them (tiled GeoTIFFs, no compression, no extra bands, no report).
   4. minerisk run on scenario-full.yaml: five factors, zones, every export: the "full run".
   The table gives each step, the chain's total (sum of wall and CPU, the largest step's peak memory) and the
   ratios chain / minerisk. With --repeat N each figure is the median of N runs.
 
 Generated data and outputs live in a temporary folder (under $TMPDIR, default /tmp), removed at the end
-unless --keep. An L run writes about 13 GB there.
+unless --keep. An L run needs about 20 GB there while it runs.
 """
 
 import argparse
