@@ -47,7 +47,9 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-demo: build
+# The demo needs the command line and the built-in plugins only: the test programs are built by `make test`.
+demo: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target minerisk minerisk_plugins
 	$(BUILD_DIR)/bin/minerisk demo -o $(DEMO_OUT) --overwrite
 
 test: build

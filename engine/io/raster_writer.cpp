@@ -70,7 +70,7 @@ RasterWriter::~RasterWriter() {
 }
 
 // The finished blocks become a Cloud-Optimized GeoTIFF: internal tiles, overviews (averaged, so that a
-// zoomed-out view shows mean risk), compression with the floating-point predictor. Band description, unit,
+// zoomed-out view shows mean risk), compression (at its fastest level) with the floating-point predictor. Band description, unit,
 // nodata and metadata are copied by GDAL.
 static int translate_progress(double fraction, const char* message, void* user) {
     return static_cast<const Progress*>(user)->report(fraction, message) ? 1 : 0;
@@ -88,6 +88,12 @@ static void translate_to_cog(const std::string& src, const std::string& dst, con
     if (compress != "NONE") {
         argv.AddString("-co");
         argv.AddString("PREDICTOR=YES");
+    }
+    // The fastest level: on float32 risk and distance rasters DEFLATE at level 1 writes about three times as fast
+    // as GDAL's default level 6, for files about 6 % larger; COG writing is most of a large full run.
+    if (compress == "DEFLATE" || compress == "ZSTD") {
+        argv.AddString("-co");
+        argv.AddString("LEVEL=1");
     }
     GDALTranslateOptions* opts = GDALTranslateOptionsNew(argv.List(), nullptr);
     if (progress.active()) GDALTranslateOptionsSetProgress(opts, translate_progress, const_cast<Progress*>(&progress));

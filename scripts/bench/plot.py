@@ -5,7 +5,7 @@
 
 Needs matplotlib (apt-get install python3-matplotlib). Three panels: wall time against grid size, peak memory
 against grid size (the chain's largest step, minerisk's whole run), and minerisk's cost per cell per stage on the
-largest size given, beside the chain's per step.
+largest size the chain ran on, beside the chain's per step.
 """
 
 import argparse
@@ -69,9 +69,11 @@ def main(argv):
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
 
-    # cost per cell on the largest size: the chain's steps and minerisk's stages (ns per cell of wall time)
+    # cost per cell on the largest size the chain ran on (else the largest): the chain's steps and minerisk's
+    # stages (ns per cell of wall time)
     ax = axes[2]
-    d = docs[-1]
+    with_chain = [x for x in docs if x["summary"]["chain_total"]["wall"] > 0]
+    d = with_chain[-1] if with_chain else docs[-1]
     n = d["meta"]["cells"]
     rows = []
     for st in d["summary"]["chain"]:
