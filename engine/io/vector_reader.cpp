@@ -471,6 +471,14 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
             raw.problems["bad"].add(who_f + ": NaN or infinite coordinates");
             return;
         }
+        // No CRS puts a place on Earth beyond 1e10 of its units (Web Mercator ends at 2e7 m, feet at 7e7), and
+        // GEOS's repair can run for minutes on such numbers (found by fuzz_vector: a ring at 1.7e308).
+        constexpr double kFarBeyondEarth = 1e10;
+        if (std::max({std::fabs(env.MinX), std::fabs(env.MaxX), std::fabs(env.MinY), std::fabs(env.MaxY)}) > kFarBeyondEarth) {
+            ++raw.stats.skipped_bad;
+            raw.problems["bad"].add(who_f + ": coordinates beyond 1e10, no place on Earth in any CRS");
+            return;
+        }
         for (size_t i = 0; i < field_index.size(); ++i) {
             const int idx = field_index[i];
             const bool present = idx >= 0 && feat->IsFieldSetAndNotNull(idx);

@@ -374,6 +374,16 @@ def main():
     write_ogr(os.path.join(d, "hazards.fgb"), "FlatGeobuf", "hazards", 4326, HAZARD_FIELDS, rows,
               options=["SPATIAL_INDEX=NO"])
 
+    d = case("coordinates_beyond_earth_fgb", "hazard 9 has vertices at 1.7e308 (finite, but no place on Earth)",
+             hazards="hazards.fgb")
+    huge_ring = rect(46.7800, 39.7700, 0.002, 0.002)
+    huge_ring[1] = [1.7e308, -1.7e308]
+    huge_ring[2] = [-1.7e308, 1.7e308]
+    rows = [(h[0], hazard_props(h), ogr_polygon(rect(*h[5:9]))) for h in HAZARDS]
+    rows.append((9, {"hazard_id": "HA-009", "status": "CHA", "ordnance": "AP", "recorded": "2025-02-02"}, ogr_polygon(huge_ring)))
+    write_ogr(os.path.join(d, "hazards.fgb"), "FlatGeobuf", "hazards", 4326, HAZARD_FIELDS, rows,
+              options=["SPATIAL_INDEX=NO"])
+
     rows = [list(r) for r in INCIDENTS]
     rows[2][1] = "nan"
     rows[6][2] = "inf"
