@@ -1,4 +1,4 @@
-// What the plans share: hazard rings and sign points as the marking measure counts them, a point per settlement,
+// What the plans share (beside the hazard rings and sign points of zones/context.cpp): a point per settlement,
 // and the people living near a point.
 #include <ogr_api.h>
 #include <ogr_geometry.h>
@@ -11,46 +11,6 @@
 namespace minerisk::plans {
 
 using zones::lower_trim;
-
-void rings_of(const OGRGeometry* g, std::vector<std::vector<Pt>>& out) {
-    if (!g || g->IsEmpty()) return;
-    const auto t = wkbFlatten(g->getGeometryType());
-    auto add = [&](const OGRSimpleCurve* c) {
-        if (!c || c->getNumPoints() < 2) return;
-        std::vector<Pt> ring;
-        ring.reserve(static_cast<size_t>(c->getNumPoints()) + 1);
-        for (int i = 0; i < c->getNumPoints(); ++i) ring.push_back({c->getX(i), c->getY(i)});
-        if (ring.front().x != ring.back().x || ring.front().y != ring.back().y) ring.push_back(ring.front());
-        out.push_back(std::move(ring));
-    };
-    if (t == wkbPolygon) {
-        const OGRPolygon* p = g->toPolygon();
-        add(p->getExteriorRing());
-        for (int i = 0; i < p->getNumInteriorRings(); ++i) add(p->getInteriorRing(i));
-    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
-        const OGRGeometryCollection* c = g->toGeometryCollection();
-        for (int i = 0; i < c->getNumGeometries(); ++i) rings_of(c->getGeometryRef(i), out);
-    }
-}
-
-void points_of(const OGRGeometry* g, std::vector<Pt>& out) {
-    if (!g || g->IsEmpty()) return;
-    const auto t = wkbFlatten(g->getGeometryType());
-    if (t == wkbPoint) {
-        const OGRPoint* p = g->toPoint();
-        out.push_back({p->getX(), p->getY()});
-    } else if (t == wkbLineString || t == wkbLinearRing) {
-        const OGRSimpleCurve* c = g->toSimpleCurve();
-        for (int i = 0; i < c->getNumPoints(); ++i) out.push_back({c->getX(i), c->getY(i)});
-    } else if (t == wkbPolygon) {
-        std::vector<std::vector<Pt>> rings;
-        rings_of(g, rings);
-        for (auto& r : rings) out.insert(out.end(), r.begin(), r.end());
-    } else if (OGR_GT_IsSubClassOf(t, wkbGeometryCollection)) {
-        const OGRGeometryCollection* c = g->toGeometryCollection();
-        for (int i = 0; i < c->getNumGeometries(); ++i) points_of(c->getGeometryRef(i), out);
-    }
-}
 
 bool point_of(const OGRGeometry* g, double& x, double& y) {
     if (!g || g->IsEmpty()) return false;

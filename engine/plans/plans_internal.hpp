@@ -22,13 +22,11 @@
 namespace minerisk::plans {
 
 using zones::Pt;
+using zones::points_of;  // the marking measure's own vertices and rings (zones/context.cpp)
+using zones::rings_of;
 
 // ---- common.cpp ----------------------------------------------------------------------------------------------
 
-// Every ring (outer rings and holes) of a polygon geometry, closed (last point = first).
-void rings_of(const OGRGeometry* g, std::vector<std::vector<Pt>>& out);
-// Every vertex of a geometry (a sign recorded as a line or polygon counts at each vertex, as in marking_gap).
-void points_of(const OGRGeometry* g, std::vector<Pt>& out);
 // One point for a feature: the point itself, else a point inside it (GEOS point on surface). False when none.
 bool point_of(const OGRGeometry* g, double& x, double& y);
 

@@ -20,7 +20,6 @@
 #include "zones/zones_internal.hpp"
 
 namespace minerisk::zones {
-namespace {
 
 void rings_of(const OGRGeometry* g, std::vector<std::vector<Pt>>& out) {
     if (!g || g->IsEmpty()) return;
@@ -28,8 +27,9 @@ void rings_of(const OGRGeometry* g, std::vector<std::vector<Pt>>& out) {
     auto add = [&](const OGRSimpleCurve* c) {
         if (!c || c->getNumPoints() < 2) return;
         std::vector<Pt> ring;
-        ring.reserve(static_cast<size_t>(c->getNumPoints()));
+        ring.reserve(static_cast<size_t>(c->getNumPoints()) + 1);
         for (int i = 0; i < c->getNumPoints(); ++i) ring.push_back({c->getX(i), c->getY(i)});
+        if (ring.front().x != ring.back().x || ring.front().y != ring.back().y) ring.push_back(ring.front());
         out.push_back(std::move(ring));
     };
     if (t == wkbPolygon) {
@@ -60,6 +60,8 @@ void points_of(const OGRGeometry* g, std::vector<Pt>& out) {
         for (int i = 0; i < c->getNumGeometries(); ++i) points_of(c->getGeometryRef(i), out);
     }
 }
+
+namespace {
 
 double num(const FeatureLayer* l, const char* role, std::int64_t i) {
     if (!l) return NAN;

@@ -143,6 +143,10 @@ struct Context {
 struct Pt {
     double x, y;
 };
+// Every ring (outer rings and holes) of a polygon geometry, closed (last point = first).
+void rings_of(const OGRGeometry* g, std::vector<std::vector<Pt>>& out);
+// Every vertex of a geometry (a sign recorded as a line or polygon counts at each vertex, as in marking_gap).
+void points_of(const OGRGeometry* g, std::vector<Pt>& out);
 double uncovered_length(const std::vector<std::vector<Pt>>& rings, const std::vector<Pt>& signs, double r);
 
 // ---- attributes.cpp ----------------------------------------------------------------------------------

@@ -26,19 +26,17 @@
 #include <thread>
 #include <vector>
 
+#include "run_outputs.hpp"
+
 namespace fs = std::filesystem;
+using minerisk::test::comparable;  // tests/support/run_outputs.hpp
+using minerisk::test::file_bytes;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << "in: " << (text)
-
-std::string file_bytes(const fs::path& p) {
-    std::stringstream ss;
-    ss << std::ifstream(p, std::ios::binary).rdbuf();
-    return ss.str();
-}
 
 // A fresh folder under the system's temporary folder, removed with everything in it afterwards (made writable
 // again first, for the read-only test).
@@ -156,24 +154,6 @@ WatchedRun run_watched(const std::vector<std::string>& args, const std::string& 
     ::close(fds[0]);
     ::waitpid(pid, &w.status, 0);
     return w;
-}
-
-// An output's bytes as compared between runs: run.json without its "stages" and report.html without its "Time
-// per stage" section (the time each stage took differs from run to run by nature); every other file as it is.
-std::string comparable(const fs::path& file) {
-    std::string bytes = file_bytes(file);
-    if (file.filename() == "run.json") {
-        // The time and CPU each stage took: how the run went, not what it found.
-        const size_t from = bytes.find("\"stages\": [");
-        const size_t to = from == std::string::npos ? from : bytes.find("\n  ]", from);
-        if (to != std::string::npos) bytes.erase(from, to + 4 - from);
-    }
-    if (file.filename() == "report.html") {
-        const size_t from = bytes.find("<section id=\"timing\">");
-        const size_t to = from == std::string::npos ? from : bytes.find("</section>", from);
-        if (to != std::string::npos) bytes.erase(from, to + std::string("</section>").size() - from);
-    }
-    return bytes;
 }
 
 // Every visible file under `dir` (not the hidden temporaries), relative, with its bytes (comparable()).

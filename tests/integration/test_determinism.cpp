@@ -37,7 +37,11 @@
 #include <string>
 #include <vector>
 
+#include "run_outputs.hpp"
+
 namespace fs = std::filesystem;
+using minerisk::test::comparable;  // tests/support/run_outputs.hpp
+using minerisk::test::file_bytes;
 
 namespace {
 
@@ -45,12 +49,6 @@ struct Result {
     int code = -1;
     std::string out, err;
 };
-
-std::string file_bytes(const fs::path& p) {
-    std::stringstream ss;
-    ss << std::ifstream(p, std::ios::binary).rdbuf();
-    return ss.str();
-}
 
 // Runs the CLI with arguments, capturing stdout and stderr.
 Result cli(const std::string& args, const fs::path& scratch) {
@@ -62,35 +60,6 @@ Result cli(const std::string& args, const fs::path& scratch) {
     r.out = file_bytes(out);
     r.err = file_bytes(err);
     return r;
-}
-
-// Removes from `text` the first piece that starts with `start` and ends with `end` (included).
-void cut(std::string& text, const std::string& start, const std::string& end) {
-    const size_t from = text.find(start);
-    const size_t to = from == std::string::npos ? from : text.find(end, from);
-    if (to != std::string::npos) text.erase(from, to + end.size() - from);
-}
-
-// An output's bytes as compared between runs: run.json without its stage times, report.html without its
-// "Time per stage" section and its "Threads, tile size" row; every other file as it is.
-std::string comparable(const fs::path& file) {
-    std::string bytes = file_bytes(file);
-    if (file.filename() == "run.json") {
-        // The time and CPU each stage took: how the run went, not what it found.
-        const size_t from = bytes.find("\"stages\": [");
-        const size_t to = from == std::string::npos ? from : bytes.find("\n  ]", from);
-        if (to != std::string::npos) bytes.erase(from, to + 4 - from);
-    }
-    if (file.filename() == "report.html") {
-        cut(bytes, "<section id=\"timing\">", "</section>");
-        const size_t row = bytes.find("Threads, tile size");
-        const size_t tr = row == std::string::npos ? row : bytes.rfind("<tr", row);
-        if (tr != std::string::npos) {
-            const size_t end = bytes.find("</tr>", row);
-            if (end != std::string::npos) bytes.erase(tr, end + 5 - tr);
-        }
-    }
-    return bytes;
 }
 
 std::set<std::string> files_under(const fs::path& dir) {
@@ -206,7 +175,7 @@ void expect_same_outputs(const fs::path& a, const fs::path& b, const std::string
     for (const auto& f : files) {
         const fs::path pa = a / f, pb = b / f;
         const std::string ext = fs::path(f).extension().string();
-        const bool same = comparable(pa) == comparable(pb);
+        const bool same = comparable(pa, true) == comparable(pb, true);
         if (ext == ".tif") {
             ++rasters;
             EXPECT_TRUE(same) << f << ": " << raster_difference(pa, pb);

@@ -1,0 +1,42 @@
+// Comparing the outputs of two runs (tests/integration: determinism and kill tests). Leaves out what says how a
+// run went, not what it found: the seconds and CPU seconds of each stage in run.json and report.html's "Time per
+// stage" section (they differ from run to run by nature), and, when asked, report.html's "Threads, tile size" row.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace minerisk::test {
+
+inline std::string file_bytes(const std::filesystem::path& p) {
+    std::stringstream ss;
+    ss << std::ifstream(p, std::ios::binary).rdbuf();
+    return ss.str();
+}
+
+// Removes from `text` the first piece that starts with `start` and ends with `end` (included).
+inline void cut(std::string& text, const std::string& start, const std::string& end) {
+    const size_t from = text.find(start);
+    const size_t to = from == std::string::npos ? from : text.find(end, from);
+    if (to != std::string::npos) text.erase(from, to + end.size() - from);
+}
+
+// An output's bytes as compared between runs.
+inline std::string comparable(const std::filesystem::path& file, bool without_threads_row = false) {
+    std::string bytes = file_bytes(file);
+    if (file.filename() == "run.json") cut(bytes, "\"stages\": [", "\n  ]");
+    if (file.filename() == "report.html") {
+        cut(bytes, "<section id=\"timing\">", "</section>");
+        if (without_threads_row) {
+            const size_t row = bytes.find("Threads, tile size");
+            const size_t tr = row == std::string::npos ? row : bytes.rfind("<tr", row);
+            const size_t end = tr == std::string::npos ? tr : bytes.find("</tr>", row);
+            if (end != std::string::npos) bytes.erase(tr, end + 5 - tr);
+        }
+    }
+    return bytes;
+}
+
+}  // namespace minerisk::test
