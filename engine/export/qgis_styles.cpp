@@ -158,14 +158,6 @@ Xml rank_renderer(const std::string& field, GeomKind kind, int max_rank, const L
 
 // ---- labels --------------------------------------------------------------------------------------------------
 
-struct LabelLook {
-    double size = 9;  // points
-    bool bold = false, italic = false;
-    std::string colour = "30,30,30,255";
-    double buffer = 0.8;  // mm of white halo
-    bool show_all = false;  // draw even where labels collide
-    double min_scale = 0;   // > 0: labels only when zoomed in closer than 1:min_scale
-};
 
 Xml simple_labeling(const std::string& field, GeomKind kind, const LabelLook& look) {
     Xml labeling("labeling");
@@ -202,7 +194,7 @@ Xml simple_labeling(const std::string& field, GeomKind kind, const LabelLook& lo
         .attr("distUnits", "MM")
         .attr("centroidInside", "1")
         .attr("centroidWhole", "0")
-        .attr("priority", "5")
+        .attr("priority", look.priority)
         .attr("fitInPolygonOnly", "0");
     settings.child("rendering")
         .attr("obstacle", "1")
@@ -228,6 +220,8 @@ Style vector_style(GeomKind kind, Xml renderer_element) {
     return s;
 }
 
+}  // namespace
+
 void add_labels(Style& s, const std::string& field, const LabelLook& look) {
     if (field.empty()) return;
     s.labels = true;
@@ -239,6 +233,8 @@ void finish_vector(Style& s) {
     s.elements.push_back(Xml("featureBlendMode").text("0"));
     s.elements.push_back(Xml("layerOpacity").text("1"));
 }
+
+namespace {
 
 // ---- colours -------------------------------------------------------------------------------------------------
 

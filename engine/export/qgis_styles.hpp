@@ -27,6 +27,22 @@ struct Style {
 // The whole .qml document.
 std::string to_qml(const Style& style);
 
+// How a layer's labels look (QGIS's "simple" labelling: a text with a white halo, placed around points, along
+// lines, over polygons).
+struct LabelLook {
+    double size = 9;  // points
+    bool bold = false, italic = false;
+    std::string colour = "30,30,30,255";
+    double buffer = 0.8;    // mm of white halo
+    bool show_all = false;  // draw even where labels collide
+    double min_scale = 0;   // > 0: labels only when zoomed in closer than 1:min_scale
+    int priority = 5;       // 0-10: which labels win where they collide
+};
+// Labels from `field` (none when it is empty), and labelsEnabled.
+void add_labels(Style& s, const std::string& field, const LabelLook& look);
+// The blend modes and opacity that end a vector style.
+void finish_vector(Style& s);
+
 // One class of ranks, for the graduated renderers: ranks first..last, coloured `rgb` ("r,g,b").
 struct RankClass {
     int first = 1, last = 1;

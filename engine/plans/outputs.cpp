@@ -118,64 +118,6 @@ Xml renderer(const std::string& type) {
     return r;
 }
 
-Xml labels(const std::string& field, const std::string& colour, double size, bool bold) {
-    Xml labeling("labeling");
-    labeling.attr("type", "simple");
-    Xml& settings = labeling.child("settings");
-    settings.attr("calloutType", "simple");
-    Xml& text = settings.child("text-style");
-    text.attr("fieldName", field)
-        .attr("isExpression", "0")
-        .attr("fontSize", size)
-        .attr("fontSizeUnit", "Point")
-        .attr("fontWeight", bold ? 75 : 50)
-        .attr("fontItalic", "0")
-        .attr("textColor", colour)
-        .attr("textOpacity", "1")
-        .attr("multilineHeight", "1")
-        .attr("blendMode", "0");
-    text.child("text-buffer")
-        .attr("bufferDraw", "1")
-        .attr("bufferSize", 0.8)
-        .attr("bufferSizeUnits", "MM")
-        .attr("bufferColor", "255,255,255,255")
-        .attr("bufferOpacity", "1")
-        .attr("bufferNoFill", "1")
-        .attr("bufferJoinStyle", "128")
-        .attr("bufferBlendMode", "0");
-    settings.child("text-format").attr("wrapChar", "").attr("multilineAlign", "3").attr("formatNumbers", "0").attr("decimals", "0");
-    settings.child("placement")
-        .attr("placement", 6)
-        .attr("placementFlags", "10")
-        .attr("dist", 1.0)
-        .attr("distUnits", "MM")
-        .attr("centroidInside", "1")
-        .attr("centroidWhole", "0")
-        .attr("priority", "6")
-        .attr("fitInPolygonOnly", "0");
-    settings.child("rendering")
-        .attr("obstacle", "1")
-        .attr("obstacleFactor", "1")
-        .attr("obstacleType", "1")
-        .attr("displayAll", "1")
-        .attr("upsidedownLabels", "0")
-        .attr("labelPerPart", "0")
-        .attr("mergeLines", "0")
-        .attr("scaleVisibility", "0")
-        .attr("scaleMax", 0.0)
-        .attr("scaleMin", "0")
-        .attr("drawLabels", "1")
-        .attr("zIndex", "0")
-        .attr("fontLimitPixelSize", "0");
-    return labeling;
-}
-
-void finish(qgis::Style& s) {
-    s.elements.push_back(Xml("blendMode").text("0"));
-    s.elements.push_back(Xml("featureBlendMode").text("0"));
-    s.elements.push_back(Xml("layerOpacity").text("1"));
-}
-
 }  // namespace
 
 // ---- CSV and GPX ---------------------------------------------------------------------------------------------------
@@ -376,9 +318,10 @@ qgis::Style sign_plan_style() {
     r.child("rotation");
     r.child("sizescale");
     s.elements.push_back(std::move(r));
-    s.labels = true;
-    s.elements.push_back(labels("order", "160,0,0,255", 9, true));
-    finish(s);
+    qgis::LabelLook look;
+    look.bold = true, look.colour = "160,0,0,255", look.show_all = true, look.priority = 6;
+    qgis::add_labels(s, "order", look);
+    qgis::finish_vector(s);
     return s;
 }
 
@@ -408,9 +351,10 @@ qgis::Style outreach_plan_style(int weeks) {
     r.child("rotation");
     r.child("sizescale");
     s.elements.push_back(std::move(r));
-    s.labels = true;
-    s.elements.push_back(labels("label", "8,48,107,255", 8, false));
-    finish(s);
+    qgis::LabelLook look;
+    look.size = 8, look.colour = "8,48,107,255", look.show_all = true, look.priority = 6;
+    qgis::add_labels(s, "label", look);
+    qgis::finish_vector(s);
     return s;
 }
 
