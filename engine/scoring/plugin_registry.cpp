@@ -28,10 +28,11 @@ LoadedPlugin load_plugin_file(const std::string& path) {
                     "a plugin exports 'const mr_plugin* minerisk_plugin_v1(void)' with C linkage (see docs/plugin-guide.md)");
     const mr_plugin* api = entry();
     if (!api) throw Error("the plugin's entry point returned no descriptor", where, "fix the plugin");
-    if (api->abi_version != MINERISK_PLUGIN_ABI_VERSION)
+    // Version 1 descriptors lack the trailing fields of later versions, which are then never read.
+    if (api->abi_version < MINERISK_PLUGIN_ABI_OLDEST || api->abi_version > MINERISK_PLUGIN_ABI_VERSION)
         throw Error("plugin '" + std::string(api->name ? api->name : "?") + "' was built for plugin interface version " +
-                        std::to_string(api->abi_version) + ", this minerisk speaks version " +
-                        std::to_string(MINERISK_PLUGIN_ABI_VERSION),
+                        std::to_string(api->abi_version) + ", this minerisk speaks versions " +
+                        std::to_string(MINERISK_PLUGIN_ABI_OLDEST) + " to " + std::to_string(MINERISK_PLUGIN_ABI_VERSION),
                     where, "rebuild the plugin against this minerisk's include/minerisk/plugin.h");
     if (!api->name || !*api->name || !api->version || !api->prepare || !api->score || !api->release || !api->reach)
         throw Error("the plugin's descriptor is incomplete (a name, a version and the prepare, reach, score and release "

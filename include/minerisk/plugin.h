@@ -29,8 +29,10 @@
 extern "C" {
 #endif
 
-/* Bump on any change to the structs or function tables below. */
-#define MINERISK_PLUGIN_ABI_VERSION 1
+/* Bump on any change to the structs or function tables below. Version 2 added mr_plugin::roles at the end; the
+ * engine still loads plugins built for version 1 (it reads no roles from them). */
+#define MINERISK_PLUGIN_ABI_VERSION 2
+#define MINERISK_PLUGIN_ABI_OLDEST 1
 #define MINERISK_PLUGIN_ENTRY_POINT "minerisk_plugin_v1"
 
 #if defined(_WIN32)
@@ -187,6 +189,17 @@ typedef struct mr_plugin {
                  size_t err_size);
 
     void (*release)(void* state);
+
+    /* Since interface version 2: the roles the factor plays beyond its score, '|'-separated, or NULL for none.
+     * The engine never asks for a plugin by name; it asks for a role (docs/plugin-guide.md, "Roles"):
+     *   "baseline"      the backtest scores the factor alone, as a baseline the combined map must beat;
+     *   "hazard_rules"  its class_weights, default_class_weight, ordnance_weights, default_ordnance_weight and
+     *                   excluded_statuses parameters are the run's hazard rules (zones, plans, report, and the
+     *                   defaults of every other factor with such parameters);
+     *   "sign_cover"    its cover_distance is the sign plan's default cover, its ignored_conditions the signs
+     *                   that mark nothing.
+     * A scenario's factor may set its own list with `roles: [...]`, which replaces this one. */
+    const char* roles;
 } mr_plugin;
 
 typedef const mr_plugin* (*mr_plugin_entry_fn)(void);

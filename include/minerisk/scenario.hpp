@@ -40,6 +40,8 @@ struct FactorSpec {
     double weight = 1.0;
     std::string group;       // likelihood | consequence (for method likelihood_consequence)
     std::vector<ParamText> params;
+    std::vector<std::string> roles;  // 'roles: [...]': replaces the roles the plugin's descriptor declares
+    bool roles_given = false;
     Location where;
 };
 

@@ -156,7 +156,7 @@ TEST(PluginLoading, RefusesAnotherInterfaceVersionNamingBothVersions) {
     const std::string msg = e.what();
     EXPECT_CONTAINS(msg, "'wrong_abi'");
     EXPECT_CONTAINS(msg, "version " + std::to_string(MINERISK_PLUGIN_ABI_VERSION + 1));
-    EXPECT_CONTAINS(msg, "speaks version " + std::to_string(MINERISK_PLUGIN_ABI_VERSION));
+    EXPECT_CONTAINS(msg, "speaks versions " + std::to_string(MINERISK_PLUGIN_ABI_OLDEST) + " to " + std::to_string(MINERISK_PLUGIN_ABI_VERSION));
     EXPECT_CONTAINS(msg, "rebuild the plugin");
     EXPECT_EQ(e.where().file, bad_plugin("wrong_abi"));
 }
