@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "commands.hpp"
+#include "minerisk/output_folder.hpp"
 #include "progress.hpp"
 #include "minerisk/backtest.hpp"
 #include "minerisk/dates.hpp"
@@ -35,24 +36,6 @@ double parse_split(const std::string& text) {
     if (t.size() >= 10)
         if (auto d = parse_date(t)) return *d;
     throw Error("--split '" + text + "' is not a date", {}, "write a year (2006: from 1 January), a month (2006-04) or a day (2006-04-15)");
-}
-
-// Checked before any work (a refused folder costs nothing); created only once the scenario is planned, so that a
-// scenario error leaves no empty folder behind.
-void check_output(const std::string& dir, bool overwrite) {
-    std::error_code ec;
-    if (fs::exists(dir, ec)) {
-        if (!fs::is_directory(dir, ec)) throw Error("the output path exists and is not a folder", Location{dir}, "choose another -o");
-        if (!overwrite && !fs::is_empty(dir, ec))
-            throw Error("the output folder exists and is not empty", Location{dir},
-                        "pass --overwrite to replace its outputs, or choose another -o");
-    }
-}
-
-void create_output(const std::string& dir) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw Error("cannot create the output folder: " + ec.message(), Location{dir}, "check permissions");
 }
 
 std::string pct(double v) {
@@ -181,13 +164,15 @@ void add_backtest(CLI::App& app, Common& common) {
             throw Error("say how to hold incidents out", {},
                         "give --split DATE (e.g. --split 2020 or --split 2018,2020,2022), or --blocks K for data without usable dates");
         if (a->horizon_years > 0 && bo.blocks > 0) throw Error("--horizon-years goes with --split, not --blocks");
-        check_output(a->out, a->overwrite);
+        // Checked before any work (a refused folder costs nothing); created only once the scenario is planned, so
+        // that a scenario error leaves no empty folder behind.
+        check_output_folder(a->out, a->overwrite);
 
         RunOptions o = options_for(common);
         o.threads = a->threads;
         const Scenario sc = load_scenario(a->scenario, scenario_vars(common));
         RunPlan plan = plan_run(sc, o);
-        create_output(a->out);
+        prepare_output_folder(a->out, a->overwrite);
         bo.progress = o.progress;
         bo.progress_user = o.progress_user;
         bo.on_stage = o.on_stage;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "minerisk/pipeline.hpp"
+#include "minerisk/resources.hpp"
 
 namespace minerisk::cli {
 
@@ -42,18 +43,6 @@ void print_plans(const RunSummary& summary);
 // Shared by run and demo: plans, runs and prints the summary. Returns the exit code.
 int run_scenario_file(const std::string& scenario, const std::string& out_dir, bool overwrite, unsigned threads,
                       int tile_size, const Common& common, const PlanFlags* plan_flags = nullptr);
-
-// What the outputs of a run will take on disk, at most: every raster is first written uncompressed
-// (float32) beside its final name, all of them at once, then compressed one at a time.
-struct DiskEstimate {
-    std::uint64_t bytes = 0;
-    int rasters = 0;  // risk + factors + extra bands written
-    std::string describe() const;  // "about 1.2 GB (9 float32 rasters of 8.7 M cells)"
-};
-DiskEstimate estimate_disk(const RunPlan& plan);
-// Refuses the run, before any work, when the file system of the output folder has less free space than
-// the estimate. Throws Error.
-void check_free_space(const RunPlan& plan, const std::string& out_dir);
 
 // "sector_north" for a scenario without 'name': the file name.
 std::string scenario_label(const Scenario& sc);

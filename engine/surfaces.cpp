@@ -21,7 +21,8 @@ Surfaces compute_surfaces(RunPlan& plan, double as_of, const Progress& progress,
     s.method = plan.scenario.scoring.method;
     for (const auto& f : plan.factors) {
         s.factor_names.push_back(f.spec.name);
-        s.plugin_names.push_back(f.plugin->name);
+        s.factor_roles.push_back(f.roles);
+        s.factor_meanings.push_back(f.plugin->api->description ? f.plugin->api->description : "");
         s.weights.push_back(f.spec.weight);
         s.groups.push_back(f.spec.group == "consequence" ? 1 : 0);
     }

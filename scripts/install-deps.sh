@@ -20,6 +20,7 @@ build_run=(
   libproj-dev proj-data proj-bin      # coordinate reference systems; projinfo
   libboost-dev                        # Boost.Geometry R-trees
   libyaml-cpp-dev                     # scenario files (keeps line/column for error messages)
+  libzstd-dev                         # the scored tiles kept for the zones and plans (fast lossless compression)
   libcli11-dev                        # command line
   nlohmann-json3-dev                  # run metadata
   libgtest-dev libgmock-dev           # configured by default (the tests are built with the rest)

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "minerisk/backtest.hpp"
+#include "minerisk/cancel.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/surfaces.hpp"
@@ -140,14 +141,14 @@ std::vector<Candidate> candidates(const Surfaces& s) {
     std::vector<Candidate> c;
     c.push_back({"risk", "model", "the scenario's combined risk (" + s.method + " of its factors)", &s.risk});
     c.push_back({"uniform", "baseline", "the same score everywhere: what picking places at random achieves", nullptr});
+    // A factor is a baseline by its role ("baseline", from its plugin's descriptor or the scenario), never by
+    // its plugin's name: a programme's own distance or density plugin is a baseline when it says so.
     for (size_t k = 0; k < s.factors.size(); ++k) {
-        const std::string& plugin = s.plugin_names[k];
-        if (plugin == "hazard_proximity")
-            c.push_back({s.factor_names[k] + " alone", "baseline",
-                         "closeness to the nearest recorded hazard alone (factor '" + s.factor_names[k] + "')", &s.factors[k]});
-        else if (plugin == "incident_density")
-            c.push_back({s.factor_names[k] + " alone", "baseline",
-                         "the density of earlier incidents alone (factor '" + s.factor_names[k] + "')", &s.factors[k]});
+        const auto& roles = s.factor_roles[k];
+        if (std::find(roles.begin(), roles.end(), "baseline") == roles.end()) continue;
+        const std::string& meaning = s.factor_meanings[k];
+        c.push_back({s.factor_names[k] + " alone", "baseline",
+                     "the factor '" + s.factor_names[k] + "' alone" + (meaning.empty() ? "" : ": " + meaning), &s.factors[k]});
     }
     return c;
 }
@@ -273,15 +274,10 @@ Result run(RunPlan& plan, const Options& o) {
                              "). Check their coordinates, or widen the scenario's extent");
     }
 
-    bool have_proximity = false, have_density = false;
-    for (const auto& f : plan.factors) {
-        have_proximity |= f.plugin->name == "hazard_proximity";
-        have_density |= f.plugin->name == "incident_density";
-    }
-    if (!have_proximity)
-        r.baselines_missing.push_back("the scenario has no hazard_proximity factor: no 'distance to hazards alone' baseline");
-    if (!have_density)
-        r.baselines_missing.push_back("the scenario has no incident_density factor: no 'incident density alone' baseline");
+    if (!plan.factor_with_role("baseline"))
+        r.baselines_missing.push_back("no factor has the 'baseline' role: the combined map is compared with the uniform "
+                                      "surface only (give a simple factor, e.g. the distance to hazards or the incident "
+                                      "density, 'roles: [baseline]' in the scenario)");
 
     const Progress progress(o.progress, o.progress_user);  // one bar per round, as a run shows one per stage
     auto stage = [&](const std::string& s) {

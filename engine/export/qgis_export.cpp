@@ -13,6 +13,7 @@
 #include "io/raster_writer.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/exports.hpp"
+#include "minerisk/output_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,24 +30,6 @@ Location file_location(const std::string& path) {
 constexpr const char* kGpkgName = "minerisk.gpkg";
 constexpr const char* kProjectName = "minerisk.qgs";
 
-void write_text_file(const std::string& path, const std::string& text) {
-    const std::string tmp = temporary_path_for(path);
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.close();
-        if (!out) {
-            std::remove(tmp.c_str());
-            throw Error("cannot write the file", file_location(path), "check the free space in the output folder");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error("cannot move the file into place: " + ec.message(), file_location(path));
-    }
-}
 
 // "./risk.tif", "./factors/x.tif": a path relative to the output folder when the file is inside it.
 std::string project_path(const std::string& file, const std::string& output_dir) {
@@ -76,8 +59,8 @@ bool raster_min_max(const std::string& path, double& min, double& max) {
 
 qgis::Style raster_style(const RasterOutput& r) {
     if (r.kind != "extra") return qgis::score_raster_style();
-    double min = 0, max = 1;
-    if (!raster_min_max(r.path, min, max)) min = 0, max = 1;
+    double min = r.min, max = r.max;  // gathered as the run wrote it
+    if (!(std::isfinite(min) && std::isfinite(max)) && !raster_min_max(r.path, min, max)) min = 0, max = 1;
     return qgis::range_raster_style(min, max, r.unit);
 }
 
@@ -165,7 +148,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     for (const auto& r : ctx.rasters) {
         raster_styles.push_back(raster_style(r));
         const std::string qml = qml_path_for(r.path);
-        write_text_file(qml, qgis::to_qml(raster_styles.back()));
+        write_file_atomically(qml, qgis::to_qml(raster_styles.back()));
         written.push_back({qml, "QGIS style of " + fs::path(r.path).filename().string()});
     }
 
@@ -178,7 +161,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     info.layers = vector_project_layers(plans);
     for (auto& l : raster_project_layers(ctx, raster_styles)) info.layers.push_back(std::move(l));
     const std::string qgs = (fs::path(ctx.output_dir) / kProjectName).string();
-    write_text_file(qgs, qgis::project_xml(info));
+    write_file_atomically(qgs, qgis::project_xml(info));
     written.push_back({qgs, "QGIS project: every layer styled, in order, in the working CRS"});
     return written;
 }

@@ -12,12 +12,14 @@
 #include <memory>
 #include <set>
 
+#include "crs/lon_lat.hpp"
 #include "export/zone_text.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
+#include "minerisk/output_folder.hpp"
 #include "minerisk/scenario.hpp"
-#include "plans/plan_outputs.hpp"
+#include "export/plan_outputs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -276,11 +278,11 @@ void write_survey_referrals(GDALDataset& ds, const VectorLayerPlan& plan, const 
                    {"settlement_distance_m", OFTReal}, {"lon", OFTReal}, {"lat", OFTReal}, {"incident_fids", OFTString},
                    {"reason", OFTString}},
                   path);
-    if (!ctx.zones) return;
+    if (!ctx.zones()) return;
     const FeatureLayer* incidents = ctx.plan ? ctx.plan->inputs.find("incidents") : nullptr;
-    const exports::LonLat lon_lat(ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "");
+    const LonLat lon_lat(ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "");
     in_transaction(ds, path, [&] {
-        for (const auto& r : ctx.zones->survey_referrals) {
+        for (const auto& r : ctx.zones()->survey_referrals) {
             OGRFeature f(layer->GetLayerDefn());
             if (std::isfinite(r.x) && std::isfinite(r.y)) f.SetGeometryDirectly(new OGRPoint(r.x, r.y));
             double lon = NAN, lat = NAN;
@@ -388,7 +390,7 @@ void write_input(GDALDataset& ds, const VectorLayerPlan& plan, const ExportConte
     }
     // Incidents: whether each lies farther than zones.survey_distance from every counted hazard (NULL: not judged,
     // e.g. dated after the as-of date), so that QGIS can show and select them.
-    const std::vector<signed char>* far = has_far_field(ctx, in) ? &ctx.zones->incident_far_from_hazard : nullptr;
+    const std::vector<signed char>* far = has_far_field(ctx, in) ? &ctx.zones()->incident_far_from_hazard : nullptr;
     if (far) fields.push_back({names.claim("far_from_hazard"), OFTInteger, OFSTBoolean});
     create_fields(*layer, fields, path);
     in_transaction(ds, path, [&] {
@@ -483,11 +485,11 @@ void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPla
         DatasetPtr ds(driver->Create(tmp.path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) fail("cannot create the GeoPackage", path);
         for (const auto& l : layers) {
-            if (l.role == "zones") write_zones(*ds, l, ctx.zones, srs_ptr, path);
+            if (l.role == "zones") write_zones(*ds, l, ctx.zones(), srs_ptr, path);
             else if (l.role == "survey_referrals") write_survey_referrals(*ds, l, ctx, srs_ptr, path);
-            else if (l.role == "settlements_ranked") write_ranked_settlements(*ds, l, ctx.zones, srs_ptr, path);
-            else if (l.role == plans::kSignLayer && ctx.plans) plans::write_sign_layer(*ds, ctx.plans->signs, srs_ptr, path);
-            else if (l.role == plans::kOutreachLayer && ctx.plans) plans::write_outreach_layer(*ds, ctx.plans->outreach, srs_ptr, path);
+            else if (l.role == "settlements_ranked") write_ranked_settlements(*ds, l, ctx.zones(), srs_ptr, path);
+            else if (l.role == exports::kSignLayer && ctx.plans()) exports::write_sign_layer(*ds, ctx.plans()->signs, srs_ptr, path);
+            else if (l.role == exports::kOutreachLayer && ctx.plans()) exports::write_outreach_layer(*ds, ctx.plans()->outreach, srs_ptr, path);
             else if (l.input) write_input(*ds, l, ctx, srs_ptr, path);
         }
         write_layer_styles(*ds, layers, timestamp, path);

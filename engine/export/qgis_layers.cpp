@@ -8,7 +8,7 @@
 #include <set>
 
 #include "minerisk/scenario.hpp"
-#include "plans/plan_outputs.hpp"
+#include "export/plan_outputs.hpp"
 
 namespace minerisk::qgis {
 
@@ -109,8 +109,8 @@ int max_rank(const std::vector<int>& ranks) {
 }  // namespace
 
 bool has_far_field(const ExportContext& ctx, const FeatureLayer& layer) {
-    return layer.role == "incidents" && ctx.zones && !ctx.zones->incident_far_from_hazard.empty() &&
-           static_cast<std::int64_t>(ctx.zones->incident_far_from_hazard.size()) == layer.size();
+    return layer.role == "incidents" && ctx.zones() && !ctx.zones()->incident_far_from_hazard.empty() &&
+           static_cast<std::int64_t>(ctx.zones()->incident_far_from_hazard.size()) == layer.size();
 }
 
 GeomKind kind_of(const OGRGeometry& geometry) {
@@ -142,8 +142,8 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         z.description = "minerisk: prioritised outreach zones, ranked (1 = act here first)";
         z.kinds = {GeomKind::polygon};
         std::vector<int> ranks;
-        if (ctx.zones)
-            for (const auto& zone : ctx.zones->zones) ranks.push_back(zone.rank);
+        if (ctx.zones())
+            for (const auto& zone : ctx.zones()->zones) ranks.push_back(zone.rank);
         z.styles.push_back(zones_style(max_rank(ranks)));
         out.push_back(std::move(z));
     }
@@ -165,35 +165,35 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         s.description = "minerisk: settlements ranked for risk-awareness sessions (1 = first); polygons as a point inside";
         s.input = settlements;
         std::vector<int> ranks;
-        if (ctx.zones)
-            for (const auto& rs : ctx.zones->settlements) ranks.push_back(rs.rank);
+        if (ctx.zones())
+            for (const auto& rs : ctx.zones()->settlements) ranks.push_back(rs.rank);
         s.kinds = {GeomKind::point};
         s.styles.push_back(ranked_settlements_style(max_rank(ranks), GeomKind::point));
         out.push_back(std::move(s));
     }
     // The plans' layers, when the run made them (docs/sign-plan.md, docs/outreach-plan.md).
-    if (ctx.plans && ctx.plans->signs_done) {
+    if (ctx.plans() && ctx.plans()->signs_done) {
         VectorLayerPlan p;
-        p.name = p.role = plans::kSignLayer;
+        p.name = p.role = exports::kSignLayer;
         p.title = "Proposed warning signs (in order)";
         p.description = "minerisk: proposed warning signs on the unmarked hazard perimeters, in the order to place them";
         p.kinds = {GeomKind::point};
-        p.styles.push_back(plans::sign_plan_style());
+        p.styles.push_back(exports::sign_plan_style());
         out.push_back(std::move(p));
     }
-    if (ctx.plans && ctx.plans->outreach_done) {
+    if (ctx.plans() && ctx.plans()->outreach_done) {
         VectorLayerPlan p;
-        p.name = p.role = plans::kOutreachLayer;
+        p.name = p.role = exports::kOutreachLayer;
         p.title = "Outreach plan: sessions by week";
         p.description = "minerisk: risk-education sessions proposed by week and facilitator";
         p.kinds = {GeomKind::point};
-        p.styles.push_back(plans::outreach_plan_style(ctx.plans->outreach.weeks));
+        p.styles.push_back(exports::outreach_plan_style(ctx.plans()->outreach.weeks));
         out.push_back(std::move(p));
     }
     if (!inputs) return out;
 
-    std::set<std::string> taken = {"zones", "survey_referrals", "settlements_ranked", "layer_styles", plans::kSignLayer,
-                                   plans::kOutreachLayer};
+    std::set<std::string> taken = {"zones", "survey_referrals", "settlements_ranked", "layer_styles", exports::kSignLayer,
+                                   exports::kOutreachLayer};
     for (const auto& r : standard_layers()) taken.insert(r);
     std::vector<const FeatureLayer*> ordered;
     for (const auto& role : standard_layers())

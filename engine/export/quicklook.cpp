@@ -10,6 +10,7 @@
 #include <ogr_geometry.h>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +19,8 @@
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
+#include "minerisk/output_folder.hpp"
+#include "io/scored_tiles.hpp"
 #include "minerisk/exports.hpp"
 
 namespace fs = std::filesystem;
@@ -133,10 +136,10 @@ private:
 
 // The risk averaged into the map's pixels: each pixel the mean of the non-NaN cells it covers (NaN if none);
 // when the grid is smaller than the map, each cell becomes a block of pixels.
-std::vector<float> sample_risk(GDALRasterBand* band, int grid_w, int grid_h, int map_w, int map_h, const std::string& path) {
-    int has_nodata = 0;
-    const double nodata = band->GetNoDataValue(&has_nodata);
-    const bool nodata_is_value = has_nodata && !std::isnan(nodata);
+// `read_rows(r0, n, out)` gives rows r0 .. r0 + n - 1 of the risk, NaN for no data.
+using RowReader = std::function<void(int r0, int n, float* out)>;
+
+std::vector<float> sample_risk(const RowReader& read_rows, int grid_w, int grid_h, int map_w, int map_h) {
     std::vector<int> c0(static_cast<size_t>(map_w)), c1(static_cast<size_t>(map_w));
     for (int c = 0; c < map_w; ++c) {
         c0[static_cast<size_t>(c)] = static_cast<int>(static_cast<std::int64_t>(c) * grid_w / map_w);
@@ -151,12 +154,7 @@ std::vector<float> sample_risk(GDALRasterBand* band, int grid_w, int grid_h, int
         const int n = std::min(r1, grid_h) - r0;
         if (r0 != have_r0 || n != have_n) {
             rows.resize(static_cast<size_t>(n) * static_cast<size_t>(grid_w));
-            if (band->RasterIO(GF_Read, 0, r0, grid_w, n, rows.data(), grid_w, n, GDT_Float32, 0, 0) != CE_None)
-                throw Error(std::string("cannot read the risk raster: ") + CPLGetLastErrorMsg(), at(path),
-                            "check that the run finished writing it");
-            if (nodata_is_value)
-                for (float& v : rows)
-                    if (v == static_cast<float>(nodata)) v = NAN;
+            read_rows(r0, n, rows.data());
             have_r0 = r0;
             have_n = n;
         }
@@ -494,16 +492,41 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
     if (!risk && !ctx.rasters.empty()) risk = &ctx.rasters.front();
     if (!risk) throw Error("no risk raster to draw the quick-look from", at(ctx.output_dir));
 
-    DatasetPtr src(static_cast<GDALDataset*>(GDALOpenEx(risk->path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!src) throw Error(std::string("cannot open the risk raster: ") + CPLGetLastErrorMsg(), at(risk->path));
-    const int gw = src->GetRasterXSize(), gh = src->GetRasterYSize();
+    // A run's risk comes from its scored tiles; the raster is read only when there are none (a quick-look of a
+    // raster written before).
+    DatasetPtr src;
+    int gw = 0, gh = 0;
     double gt[6] = {0, 1, 0, 0, 0, -1};
-    if (src->GetGeoTransform(gt) != CE_None && ctx.plan) {
-        const auto g = ctx.plan->grid.geotransform();
-        std::copy(g.begin(), g.end(), gt);
+    RowReader read_rows;
+    if (ctx.scored) {
+        const GridSpec& g = ctx.scored->grid();
+        gw = static_cast<int>(g.width), gh = static_cast<int>(g.height);
+        const auto t = g.geotransform();
+        std::copy(t.begin(), t.end(), gt);
+        read_rows = [&](int r0, int n, float* out) { ctx.scored->read(0, Window{0, r0, gw, n}, out); };
+    } else {
+        src.reset(static_cast<GDALDataset*>(GDALOpenEx(risk->path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+        if (!src) throw Error(std::string("cannot open the risk raster: ") + CPLGetLastErrorMsg(), at(risk->path));
+        gw = src->GetRasterXSize(), gh = src->GetRasterYSize();
+        if (src->GetGeoTransform(gt) != CE_None && ctx.plan) {
+            const auto g = ctx.plan->grid.geotransform();
+            std::copy(g.begin(), g.end(), gt);
+        }
+        GDALRasterBand* band = src->GetRasterBand(1);
+        int has_nodata = 0;
+        const double nodata = band->GetNoDataValue(&has_nodata);
+        const bool nodata_is_value = has_nodata && !std::isnan(nodata);
+        read_rows = [&, band, nodata, nodata_is_value](int r0, int n, float* out) {
+            if (band->RasterIO(GF_Read, 0, r0, gw, n, out, gw, n, GDT_Float32, 0, 0) != CE_None)
+                throw Error(std::string("cannot read the risk raster: ") + CPLGetLastErrorMsg(), at(risk->path),
+                            "check that the run finished writing it");
+            if (nodata_is_value)
+                for (float* v = out; v < out + static_cast<std::int64_t>(n) * gw; ++v)
+                    if (*v == static_cast<float>(nodata)) *v = NAN;
+        };
     }
     const Layout l = layout_for(gw, gh);
-    const std::vector<float> risk_px = sample_risk(src->GetRasterBand(1), gw, gh, l.map_width, l.map_height, risk->path);
+    const std::vector<float> risk_px = sample_risk(read_rows, gw, gh, l.map_width, l.map_height);
     src.reset();
 
     Canvas cv(l.width, l.height);
@@ -514,9 +537,9 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
 
     // The map's own geotransform: the grid's extent over the map's pixels.
     const double map_gt[6] = {gt[0], gt[1] * gw / l.map_width, 0, gt[3], 0, gt[5] * gh / l.map_height};
-    if (ctx.zones && !ctx.zones->zones.empty()) {
+    if (ctx.zones() && !ctx.zones()->zones.empty()) {
         std::vector<std::unique_ptr<OGRGeometry>> geoms;
-        for (const auto& z : ctx.zones->zones) geoms.push_back(zone_geometry(z));
+        for (const auto& z : ctx.zones()->zones) geoms.push_back(zone_geometry(z));
         const auto mask = outline_mask(geoms, map_gt, l.map_width, l.map_height);
         for (int r = 0; r < l.map_height; ++r)
             for (int c = 0; c < l.map_width; ++c)
@@ -526,12 +549,12 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
         // Numbers of the ten first zones, rank 1 placed first; a label that would cover another moves aside.
         std::vector<std::pair<Box, std::string>> placed;
         const Box map_box{l.map_x, l.map_y, l.map_x + l.map_width, l.map_y + l.map_height};
-        std::vector<size_t> order(ctx.zones->zones.size());
+        std::vector<size_t> order(ctx.zones()->zones.size());
         for (size_t i = 0; i < order.size(); ++i) order[i] = i;
         std::stable_sort(order.begin(), order.end(),
-                         [&](size_t a, size_t b) { return ctx.zones->zones[a].rank < ctx.zones->zones[b].rank; });
+                         [&](size_t a, size_t b) { return ctx.zones()->zones[a].rank < ctx.zones()->zones[b].rank; });
         for (size_t i : order) {
-            const Zone& z = ctx.zones->zones[i];
+            const Zone& z = ctx.zones()->zones[i];
             if (z.rank < 1 || z.rank > 10 || !geoms[i]) continue;
             double gx = 0, gy = 0;
             if (!label_point(*geoms[i], gx, gy)) continue;

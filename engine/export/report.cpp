@@ -12,6 +12,7 @@
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
+#include "minerisk/output_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -139,25 +140,6 @@ std::string base64(const std::string& bytes) {
     return out;
 }
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = temporary_path_for(path);
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw Error("cannot write the file", at(path), "check the free space in the output folder");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Error("cannot move the file into place: " + ec.message(), at(path));
-    }
-}
 
 bool read_file(const std::string& path, std::string& out) {
     std::ifstream in(path, std::ios::binary);
@@ -183,7 +165,7 @@ std::vector<std::string> all_warnings(const ExportContext& ctx) {
             if (seen.insert(w).second) out.push_back(w);
     };
     if (ctx.summary) add(ctx.summary->warnings);
-    if (ctx.zones) add(ctx.zones->warnings);
+    if (ctx.zones()) add(ctx.zones()->warnings);
     return out;
 }
 

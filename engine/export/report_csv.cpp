@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "export/report_format.hpp"
+#include "crs/lon_lat.hpp"
 #include "export/zone_text.hpp"
 
 namespace minerisk::report {
@@ -22,8 +23,8 @@ std::string zones_csv(const ExportContext& ctx) {
     std::string out = csv_record({"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor", "population_in_reach",
                                   "settlements", "hazards", "hazard_status", "incidents", "incidents_recent", "incidents_far",
                                   "unmarked_m", "last_session", "action", "reason"});
-    if (!ctx.zones) return out;
-    for (const Zone& z : ctx.zones->zones) {
+    if (!ctx.zones()) return out;
+    for (const Zone& z : ctx.zones()->zones) {
         std::vector<std::string> hazards;
         for (const auto& h : z.hazards) hazards.push_back(exports::hazard_name(h));
         out += csv_record({std::to_string(z.rank), std::to_string(z.id), fixed(z.priority, 4), fixed(z.area_m2 / 10000.0, 2),
@@ -39,9 +40,9 @@ std::string zones_csv(const ExportContext& ctx) {
 std::string settlements_csv(const ExportContext& ctx) {
     std::string out = csv_record({"rank", "priority", "id", "name", "population", "returnee", "risk_mean", "risk_max",
                                   "dist_hazard_m", "incidents_nearby", "last_session", "zone_rank"});
-    if (!ctx.zones) return out;
-    for (const RankedSettlement& s : ctx.zones->settlements) {
-        const int zone_rank = zone_rank_of(*ctx.zones, s.zone_id);
+    if (!ctx.zones()) return out;
+    for (const RankedSettlement& s : ctx.zones()->settlements) {
+        const int zone_rank = zone_rank_of(*ctx.zones(), s.zone_id);
         out += csv_record({std::to_string(s.rank), fixed(s.priority, 4), s.id, s.name, fixed(s.population, 0),
                            s.returnee ? "yes" : "no", fixed(s.risk_mean, 3), fixed(s.risk_max, 3),
                            fixed(s.distance_to_hazard_m, 0), std::to_string(s.incidents_nearby), date_or(s.last_session, ""),
@@ -53,11 +54,11 @@ std::string settlements_csv(const ExportContext& ctx) {
 std::string survey_referrals_csv(const ExportContext& ctx) {
     std::string out = csv_record({"id", "incidents", "first_date", "last_date", "x", "y", "lon", "lat", "spread_m", "max_risk",
                                   "nearest_settlement", "settlement_distance_m", "incident_fids", "reason"});
-    if (!ctx.zones) return out;
+    if (!ctx.zones()) return out;
     const std::string wkt = ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "";
-    const exports::LonLat lon_lat(wkt);
+    const LonLat lon_lat(wkt);
     const FeatureLayer* incidents = ctx.plan ? ctx.plan->inputs.find("incidents") : nullptr;
-    for (const SurveyReferral& r : ctx.zones->survey_referrals) {
+    for (const SurveyReferral& r : ctx.zones()->survey_referrals) {
         double lon = NAN, lat = NAN;
         lon_lat(r.x, r.y, lon, lat);
         std::vector<std::string> fids;

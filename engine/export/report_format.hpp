@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "minerisk/exports.hpp"
+#include "minerisk/output_folder.hpp"
 
 namespace minerisk::report {
 
@@ -33,8 +34,8 @@ std::string csv_record(const std::vector<std::string>& fields);
 // Standard base64 (RFC 4648) with padding.
 std::string base64(const std::string& bytes);
 
-// Writes `text` to a temporary file beside `path`, then renames it into place. Throws Error.
-void write_file_atomically(const std::string& path, const std::string& text);
+// The one atomic write of every output (output_folder.hpp), under the name the report code has always used.
+using ::minerisk::write_file_atomically;
 // The whole content of a file; false when it cannot be read.
 bool read_file(const std::string& path, std::string& out);
 

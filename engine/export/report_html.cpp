@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "export/report_format.hpp"
+#include "crs/lon_lat.hpp"
 #include "export/zone_text.hpp"
-#include "plans/plan_outputs.hpp"
+#include "export/plan_outputs.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/version.hpp"
 
@@ -152,15 +153,15 @@ void write_header(std::ostringstream& o, const ExportContext& ctx, const std::st
     }
     o << "<nav>Contents: <a href=\"#how\">How to read this</a><a href=\"#summary\">Summary</a><a href=\"#map\">Map</a>"
          "<a href=\"#zones\">Zones</a><a href=\"#referrals\">Survey referrals</a><a href=\"#settlements\">Settlements</a>"
-      << (ctx.plans ? plans::plans_nav(*ctx.plans) : std::string())
+      << (ctx.plans() ? exports::plans_nav(*ctx.plans()) : std::string())
       << "<a href=\"#inputs\">Inputs</a>"
          "<a href=\"#warnings\">Warnings</a><a href=\"#parameters\">Parameters</a><a href=\"#timing\">Time per stage</a></nav>\n"
          "</header>\n";
 }
 
 std::string threshold_text(const ExportContext& ctx) {
-    if (!ctx.zones) return "";
-    std::string t = "a combined risk of " + human_trim(ctx.zones->threshold, 3) + " or more";
+    if (!ctx.zones()) return "";
+    std::string t = "a combined risk of " + human_trim(ctx.zones()->threshold, 3) + " or more";
     if (ctx.plan && ctx.plan->scenario.zones.top_percent)
         t += " (the riskiest " + human_trim(*ctx.plan->scenario.zones.top_percent, 2) + " % of the area)";
     return t;
@@ -172,7 +173,7 @@ void write_how(std::ostringstream& o, const ExportContext& ctx) {
          "<a href=\"#parameters\">Parameters</a> (closeness to recorded hazards, incidents, people living nearby, missing "
          "marking, outreach not done recently, as the scenario chose them). The map shows it from light yellow (low) to "
          "dark red (high). <strong>Zones</strong> are connected areas with "
-      << (ctx.zones ? esc(threshold_text(ctx)) : std::string("a high combined risk"));
+      << (ctx.zones() ? esc(threshold_text(ctx)) : std::string("a high combined risk"));
     if (ctx.plan)
         o << "; zones smaller than " << human_trim(ctx.plan->scenario.zones.min_area / 10000.0, 2)
           << " ha are left out and holes smaller than " << human_trim(ctx.plan->scenario.zones.fill_holes / 10000.0, 2)
@@ -187,7 +188,7 @@ void write_how(std::ostringstream& o, const ExportContext& ctx) {
 void write_summary(std::ostringstream& o, const ExportContext& ctx) {
     o << "<section id=\"summary\">\n<h2>Summary</h2>\n";
     const std::vector<Zone> none;
-    const auto& zones = ctx.zones ? ctx.zones->zones : none;
+    const auto& zones = ctx.zones() ? ctx.zones()->zones : none;
     double area = 0;
     long long incidents = 0;
     std::map<std::string, double> people;  // unique settlements in reach of any zone
@@ -201,7 +202,7 @@ void write_summary(std::ostringstream& o, const ExportContext& ctx) {
             (h.released ? released : active).insert(h.feature >= 0 ? "#" + std::to_string(h.feature) : "id:" + h.id);
     }
     const std::vector<SurveyReferral> no_referrals;
-    const auto& referrals = ctx.zones ? ctx.zones->survey_referrals : no_referrals;
+    const auto& referrals = ctx.zones() ? ctx.zones()->survey_referrals : no_referrals;
     long long referred = 0;
     for (const auto& r : referrals) referred += r.incidents;
     double population = 0;
@@ -231,7 +232,7 @@ void write_summary(std::ostringstream& o, const ExportContext& ctx) {
           << " of a zone, each counted once even when near several zones.</p>\n";
 
     if (zones.empty()) {
-        o << "<p><strong>No zone.</strong> No area reached " << (ctx.zones ? esc(threshold_text(ctx)) : "the zone threshold")
+        o << "<p><strong>No zone.</strong> No area reached " << (ctx.zones() ? esc(threshold_text(ctx)) : "the zone threshold")
           << " over the minimum zone size. See the map for the combined risk, and the warnings below.</p>\n";
     } else {
         o << "<h3>What to do first</h3>\n<ol class=\"first\">\n";
@@ -293,7 +294,7 @@ void write_map(std::ostringstream& o, const std::string& png) {
 
 void write_zones(std::ostringstream& o, const ExportContext& ctx) {
     const std::vector<Zone> none;
-    const auto& zones = ctx.zones ? ctx.zones->zones : none;
+    const auto& zones = ctx.zones() ? ctx.zones()->zones : none;
     o << "<section id=\"zones\">\n<h2>All zones by rank (" << human_int(static_cast<long long>(zones.size())) << ")</h2>\n"
       << "<p class=\"small muted\">Zones are named by rank (Zone 1 is where to act first); the zone id under it is the "
          "zone's number in the GeoPackage and zones.csv, the same for the same inputs. "
@@ -352,7 +353,7 @@ std::string date_span(double first, double last) {
 
 void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
     const std::vector<SurveyReferral> none;
-    const auto& list = ctx.zones ? ctx.zones->survey_referrals : none;
+    const auto& list = ctx.zones() ? ctx.zones()->survey_referrals : none;
     const std::string survey = ctx.plan ? human_metres(ctx.plan->scenario.zones.survey_distance) : std::string("500 m");
     o << "<section id=\"referrals\">\n<h2>Survey referrals outside zones (" << human_int(static_cast<long long>(list.size()))
       << ")</h2>\n<p class=\"small muted\">Incidents more than " << survey
@@ -367,7 +368,7 @@ void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
         return;
     }
     const std::string wkt = ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "";
-    const exports::LonLat lon_lat(wkt);
+    const LonLat lon_lat(wkt);
     o << "<div class=\"wide\">\n<table class=\"referrals\">\n<thead><tr><th>No.</th><th class=\"n\">Incidents</th><th>Dates</th>"
          "<th>Where (centre)</th><th class=\"n\">Spread</th><th>Nearest settlement</th><th class=\"n\">Risk<br>at most</th>"
          "<th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
@@ -390,7 +391,7 @@ void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
 
 void write_settlements(std::ostringstream& o, const ExportContext& ctx) {
     const std::vector<RankedSettlement> none;
-    const auto& list = ctx.zones ? ctx.zones->settlements : none;
+    const auto& list = ctx.zones() ? ctx.zones()->settlements : none;
     o << "<section id=\"settlements\">\n<h2>Settlements for risk-awareness sessions</h2>\n";
     if (list.empty()) {
         o << "<p class=\"muted\">No settlement ranked.</p>\n";
@@ -408,7 +409,7 @@ void write_settlements(std::ostringstream& o, const ExportContext& ctx) {
          "<th class=\"n\">Incidents nearby</th><th>Last session</th><th>Zone</th></tr></thead>\n<tbody>\n";
     for (size_t i = 0; i < list.size() && i < kSettlementRows; ++i) {
         const RankedSettlement& s = list[i];
-        const int zr = ctx.zones ? zone_rank_of(*ctx.zones, s.zone_id) : 0;
+        const int zr = ctx.zones() ? zone_rank_of(*ctx.zones(), s.zone_id) : 0;
         o << "<tr class=\"settlement-row\"><td class=\"n\">" << s.rank << "</td><td>" << esc(s.name.empty() ? s.id : s.name);
         if (!s.id.empty() && !s.name.empty()) o << " <span class=\"list\">(" << esc(s.id) << ")</span>";
         o << "</td><td class=\"n\">" << (s.population > 0 ? human(s.population, 0) : "unknown") << "</td>"
@@ -504,7 +505,7 @@ void write_parameters(std::ostringstream& o, const ExportContext& ctx) {
         row("top_percent", human_trim(*z.top_percent, 2) + " %", "zones cover the riskiest share of the area");
     else
         row("threshold", human_trim(z.threshold.value_or(0.5), 3), "combined risk at or above which a cell can be in a zone");
-    if (ctx.zones) row("threshold used", human_trim(ctx.zones->threshold, 3), "the risk threshold actually applied");
+    if (ctx.zones()) row("threshold used", human_trim(ctx.zones()->threshold, 3), "the risk threshold actually applied");
     row("min_area", human_trim(z.min_area / 10000.0, 2) + " ha", "smaller zones are dropped");
     row("fill_holes", human_trim(z.fill_holes / 10000.0, 2) + " ha", "smaller holes inside a zone are filled");
     row("reach", human_metres(z.reach), "settlements this close to a zone are in reach of it");
@@ -560,7 +561,7 @@ std::string report_html(const ExportContext& ctx, const std::string& quicklook_p
     write_zones(o, ctx);
     write_referrals(o, ctx);
     write_settlements(o, ctx);
-    if (ctx.plans && ctx.zones) o << plans::plans_html(*ctx.plans, *ctx.zones);  // rank stability, sign and outreach plans
+    if (ctx.plans() && ctx.zones()) o << exports::plans_html(*ctx.plans(), *ctx.zones());  // rank stability, sign and outreach plans
     write_inputs(o, ctx);
     write_warnings(o, ctx);
     write_parameters(o, ctx);

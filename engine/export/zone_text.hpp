@@ -26,18 +26,4 @@ std::string settlement_with_population(const ZoneSettlement& s, bool grouped);
 // for the GeoPackage and zones.csv).
 std::string settlements_with_population(const Zone& z);
 
-// Longitude and latitude (WGS 84, degrees) of points in the working CRS, for field teams with a GPS.
-class LonLat {
-public:
-    explicit LonLat(const std::string& working_crs_wkt);  // no transformation possible: every point gives false
-    ~LonLat();
-    LonLat(const LonLat&) = delete;
-    LonLat& operator=(const LonLat&) = delete;
-    bool operator()(double x, double y, double& lon, double& lat) const;
-
-private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-};
-
 }  // namespace minerisk::exports

@@ -9,15 +9,11 @@
 #include <filesystem>
 
 #include "minerisk/error.hpp"
+#include "minerisk/output_folder.hpp"
 
 namespace fs = std::filesystem;
 
 namespace minerisk {
-
-std::string temporary_path_for(const std::string& final_path) {
-    const fs::path p(final_path);
-    return (p.parent_path() / ("." + p.filename().string() + "." + std::to_string(getpid()) + ".part")).string();
-}
 
 RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, const RasterInfo& info)
     : final_path_(final_path),

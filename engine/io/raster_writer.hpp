@@ -44,7 +44,4 @@ private:
     std::mutex mutex_;
 };
 
-// The temporary name used for a final path: same folder, hidden, ".part" suffix.
-std::string temporary_path_for(const std::string& final_path);
-
 }  // namespace minerisk

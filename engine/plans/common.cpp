@@ -62,7 +62,7 @@ std::vector<char> counted_hazards(const PlanInputs& in, std::int64_t* later) {
     std::vector<char> out(static_cast<size_t>(h ? h->size() : 0), 0);
     if (later) *later = 0;
     for (std::int64_t i = 0; h && i < h->size(); ++i) {
-        if (listed(in.excluded_statuses, text_of(h, "status", i))) continue;
+        if (!in.rules.counts(text_of(h, "status", i))) continue;
         const double recorded = number_of(h, "date", i);
         if (std::isfinite(recorded) && recorded > in.as_of) {
             if (later) ++*later;
@@ -77,7 +77,7 @@ std::vector<Pt> counted_sign_points(const PlanInputs& in) {
     std::vector<Pt> out;
     const FeatureLayer* s = in.inputs ? in.inputs->find("signs") : nullptr;
     for (std::int64_t i = 0; s && i < s->size(); ++i) {
-        if (listed(in.ignored_conditions, text_of(s, "condition", i))) continue;
+        if (!in.rules.sign_marks(text_of(s, "condition", i))) continue;
         const double placed = number_of(s, "date", i);
         if (std::isfinite(placed) && placed > in.as_of) continue;
         points_of(s->geometry[static_cast<size_t>(i)].get(), out);

@@ -19,7 +19,7 @@
 #include <queue>
 #include <regex>
 
-#include "export/zone_text.hpp"
+#include "crs/lon_lat.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "plans/plans_internal.hpp"
@@ -175,7 +175,7 @@ OutreachPlan outreach_plan(const PlanInputs& in, const OutreachPlanSpec& spec, c
         int first_week = 1;
     };
     std::vector<Offer> offers;
-    const exports::LonLat lon_lat(in.grid.crs_wkt.empty() ? in.inputs->crs_wkt : in.grid.crs_wkt);
+    const LonLat lon_lat(in.grid.crs_wkt.empty() ? in.inputs->crs_wkt : in.grid.crs_wkt);
     for (size_t i = 0; i < zr.settlements.size(); ++i) {
         const RankedSettlement& s = zr.settlements[i];
         const double pop = number_of(L, "population", s.feature);

@@ -25,7 +25,7 @@
 #include <queue>
 #include <sstream>
 
-#include "export/zone_text.hpp"
+#include "crs/lon_lat.hpp"
 #include "minerisk/error.hpp"
 #include "plans/plans_internal.hpp"
 
@@ -195,8 +195,8 @@ SignPlan sign_plan(const PlanInputs& in, const SignPlanSpec& spec, const Progres
         rings_of(hz->geometry[static_cast<size_t>(h)].get(), rings);
         if (rings.empty()) continue;
         ++plan.hazards_counted;
-        const double class_w = lookup(in.class_weights, text_of(hz, "status", h), in.default_class_weight);
-        const double ord_w = lookup(in.ordnance_weights, text_of(hz, "ordnance", h), in.default_ordnance_weight);
+        const double class_w = in.rules.class_weight(text_of(hz, "status", h));
+        const double ord_w = in.rules.ordnance_weight(text_of(hz, "ordnance", h));
         const Extent hb = hz->bounds[static_cast<size_t>(h)].grown(plan.cover);
         std::vector<Pt> near;
         const BBox q(BPoint(hb.xmin, hb.ymin), BPoint(hb.xmax, hb.ymax));
@@ -307,7 +307,7 @@ SignPlan sign_plan(const PlanInputs& in, const SignPlanSpec& spec, const Progres
         if (i % 1024 == 1023 && !progress.report(0.3 + 0.3 * double(i + 1) / double(cands.size()), "sign plan: candidates"))
             throw Error("cancelled");
     }
-    const exports::LonLat lon_lat(in.grid.crs_wkt.empty() ? in.inputs->crs_wkt : in.grid.crs_wkt);
+    const LonLat lon_lat(in.grid.crs_wkt.empty() ? in.inputs->crs_wkt : in.grid.crs_wkt);
     double taken_weighted = 0;
     std::vector<Pt> placed;
     while (!queue.empty()) {

@@ -67,11 +67,16 @@ private:
 std::vector<std::unique_ptr<zones::RiskReader>> open_factors(const PlanInputs& in) {
     std::vector<std::unique_ptr<zones::RiskReader>> out;
     for (size_t k = 0; k < in.factor_names.size(); ++k) {
+        if (in.scored) {
+            out.push_back(std::make_unique<zones::RiskReader>(*in.scored, static_cast<int>(k) + 1,
+                                                              "the factor '" + in.factor_names[k] + "'"));
+            continue;
+        }
         const std::string path = k < in.factor_paths.size() ? in.factor_paths[k] : std::string();
         if (path.empty())
-            throw Error("rank stability recombines the factor rasters, and the factor '" + in.factor_names[k] +
-                            "' has none (outputs.factors is off)",
-                        Location{in.scenario_file}, "set 'outputs: {factors: true}', or leave out the uncertainty analysis");
+            throw Error("rank stability recombines the factors' scores, and the factor '" + in.factor_names[k] +
+                            "' has no raster to read them from",
+                        Location{in.scenario_file}, "give PlanInputs the run's scored tiles, or one raster per factor");
         try {
             out.push_back(std::make_unique<zones::RiskReader>(path, in.grid));
         } catch (const Error& e) {

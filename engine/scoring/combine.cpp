@@ -53,4 +53,18 @@ void combine(const CombineSpec& spec, const std::vector<const float*>& f, long l
     }
 }
 
+std::vector<double> normalised_weights(const CombineSpec& spec) {
+    std::vector<double> out(spec.weights.size(), 0.0);
+    const bool lxc = spec.method == "likelihood_consequence";
+    for (int group = 0; group < (lxc ? 2 : 1); ++group) {
+        double sum = 0, mx = 0;
+        for (size_t k = 0; k < spec.weights.size(); ++k)
+            if (!lxc || spec.group[k] == group) sum += spec.weights[k], mx = std::max(mx, spec.weights[k]);
+        for (size_t k = 0; k < spec.weights.size(); ++k)
+            if (!lxc || spec.group[k] == group)
+                out[k] = spec.method == "maximum" ? (mx > 0 ? spec.weights[k] / mx : 0) : (sum > 0 ? spec.weights[k] / sum : 0);
+    }
+    return out;
+}
+
 }  // namespace minerisk

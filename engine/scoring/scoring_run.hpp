@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "minerisk/cancel.hpp"
 #include "minerisk/combine.hpp"
-#include "minerisk/pipeline.hpp"
+#include "minerisk/run_plan.hpp"
 #include "scoring/host.hpp"
 
 namespace minerisk {

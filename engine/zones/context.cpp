@@ -1,13 +1,13 @@
 // What the attribute steps share, computed once per run: which hazards, incidents, signs and sessions count,
 // which settlement each session belongs to, and (on demand, cached) each hazard's unmarked perimeter.
 //
-// - A hazard counts (for distances, "far from hazards" and marking) unless its status is cleared or cancelled
-//   (case-insensitive), as in hazard_proximity and marking_gap. Every hazard is still reported where it touches
-//   a zone, with its status as recorded.
+// - A hazard counts (for distances, "far from hazards" and marking) unless the run's HazardRules exclude its
+//   status (cleared or cancelled by default; a scenario's excluded_statuses, as the factors use it). Every hazard
+//   is still reported where it touches a zone, with its status as recorded.
 // - Incidents dated after as_of are left out (as incident_density does); undated incidents count, but are
 //   never recent.
-// - A sign covers the perimeter unless its condition is "missing" or it was placed after as_of (marking_gap's
-//   defaults).
+// - A sign covers the perimeter unless the rules ignore its condition ("missing" by default) or it was placed
+//   after as_of.
 // - A session counts when it is dated on or before as_of and its `reached`, if known, is not 0 (as outreach_gap).
 //   It belongs to the settlement whose id equals its `settlement` value (trimmed, case-insensitive) when both
 //   roles are mapped; otherwise, or when the value names no settlement, to the nearest settlement within
@@ -137,8 +137,7 @@ Context::Context(const ZoneInputs& zin, const Inputs& inputs)
     hazard_counted.assign(static_cast<size_t>(nh), 1);
     hazard_unmarked.assign(static_cast<size_t>(nh), NAN);
     for (std::int64_t i = 0; i < nh; ++i) {
-        const std::string s = lower_trim(text(hazards, "status", i));
-        if (s == "cleared" || s == "cancelled" || s == "canceled") hazard_counted[static_cast<size_t>(i)] = 0;
+        if (!zin.rules.counts(text(hazards, "status", i))) hazard_counted[static_cast<size_t>(i)] = 0;
     }
 
     const std::int64_t ni = incidents ? incidents->size() : 0;
@@ -273,7 +272,7 @@ double Context::unmarked(std::int64_t i) {
     if (signs) {
         const Extent b = hazards->bounds[static_cast<size_t>(i)].grown(spec.sign_cover);
         for (std::int64_t s : signs->query(b)) {
-            if (lower_trim(text(signs, "condition", s)) == "missing") continue;
+            if (!in.rules.sign_marks(text(signs, "condition", s))) continue;
             if (num(signs, "date", s) > as_of) continue;
             points_of(signs->geometry[static_cast<size_t>(s)].get(), pts);
         }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "io/scored_tiles.hpp"
 #include "minerisk/error.hpp"
 
 namespace minerisk::zones {
@@ -82,24 +83,48 @@ RiskReader::RiskReader(const std::string& path, const GridSpec& expected) : path
     nodata_ = static_cast<float>(nd);
 }
 
+RiskReader::RiskReader(const ScoredTiles& tiles, int band, const std::string& name)
+    : tiles_(&tiles), band_(band), path_(name), grid_(tiles.grid()) {}
+
 RiskReader::~RiskReader() {
     if (ds_) GDALClose(ds_);
+}
+
+void RiskReader::block_size(std::int64_t& bw, std::int64_t& bh) const {
+    if (tiles_) {
+        bw = bh = 512;
+        return;
+    }
+    int bx = 0, by = 0;
+    ds_->GetRasterBand(1)->GetBlockSize(&bx, &by);
+    bw = std::max(1, bx);
+    bh = std::max(1, by);
+}
+
+void RiskReader::read(const Window& w, float* dst, std::int64_t stride) const {
+    if (tiles_) {
+        tiles_->read(band_, w, dst, stride);
+        return;
+    }
+    if (ds_->GetRasterBand(1)->RasterIO(GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                                        static_cast<int>(w.width), static_cast<int>(w.height), dst,
+                                        static_cast<int>(w.width), static_cast<int>(w.height), GDT_Float32, sizeof(float),
+                                        static_cast<GSpacing>(stride) * static_cast<GSpacing>(sizeof(float))) != CE_None)
+        throw Error("reading the raster failed: " + std::string(CPLGetLastErrorMsg()), file_location(path_));
+    if (has_nodata_)
+        for (std::int64_t r = 0; r < w.height; ++r)
+            for (float* v = dst + r * stride; v < dst + r * stride + w.width; ++v)
+                if (*v == nodata_) *v = NAN;
 }
 
 void RiskReader::for_each_rows(const Progress& progress, const char* what,
                                const std::function<void(std::int64_t, std::int64_t, const float*)>& fn) const {
     const std::int64_t w = grid_.width, h = grid_.height;
     std::vector<float> buf;
-    GDALRasterBand* band = ds_->GetRasterBand(1);
     for (std::int64_t r0 = 0; r0 < h; r0 += kRowsPerBlock) {
         const std::int64_t n = std::min(kRowsPerBlock, h - r0);
         buf.resize(static_cast<size_t>(n * w));
-        if (band->RasterIO(GF_Read, 0, static_cast<int>(r0), static_cast<int>(w), static_cast<int>(n), buf.data(),
-                           static_cast<int>(w), static_cast<int>(n), GDT_Float32, 0, 0) != CE_None)
-            throw Error("reading the risk raster failed: " + std::string(CPLGetLastErrorMsg()), file_location(path_));
-        if (has_nodata_)
-            for (float& v : buf)
-                if (v == nodata_) v = NAN;
+        read(Window{0, r0, w, n}, buf.data(), w);
         fn(r0, n, buf.data());
         if (!progress.report(double(r0 + n) / double(h), what)) throw Error("cancelled");
     }
@@ -108,10 +133,8 @@ void RiskReader::for_each_rows(const Progress& progress, const char* what,
 void RiskReader::for_each_rows_covering(const RowRuns& runs, const Progress& progress, const char* what,
                                         const std::function<void(std::int64_t, std::int64_t, const float*)>& fn) const {
     const std::int64_t w = grid_.width, h = grid_.height;
-    GDALRasterBand* band = ds_->GetRasterBand(1);
-    int bx = 0, by = 0;
-    band->GetBlockSize(&bx, &by);
-    const std::int64_t bw = std::max(1, bx), bh = std::max(1, by);
+    std::int64_t bw = 1, bh = 1;
+    block_size(bw, bh);
     const std::int64_t strip = std::max<std::int64_t>(1, (kRowsPerBlock + bh - 1) / bh) * bh;  // whole blocks
     const std::int64_t nblocks = (w + bw - 1) / bw;
     std::vector<float> buf;
@@ -135,15 +158,9 @@ void RiskReader::for_each_rows_covering(const RowRuns& runs, const Progress& pro
                 std::int64_t b1 = b0;
                 while (b1 < nblocks && needed[static_cast<size_t>(b1)]) ++b1;
                 const std::int64_t c0 = b0 * bw, c1 = std::min(w, b1 * bw);
-                if (band->RasterIO(GF_Read, static_cast<int>(c0), static_cast<int>(r0), static_cast<int>(c1 - c0),
-                                   static_cast<int>(n), buf.data() + c0, static_cast<int>(c1 - c0), static_cast<int>(n),
-                                   GDT_Float32, sizeof(float), static_cast<GSpacing>(w) * static_cast<GSpacing>(sizeof(float))) != CE_None)
-                    throw Error("reading the raster failed: " + std::string(CPLGetLastErrorMsg()), file_location(path_));
+                read(Window{c0, r0, c1 - c0, n}, buf.data() + c0, w);
                 b0 = b1;
             }
-            if (has_nodata_)
-                for (float& v : buf)
-                    if (v == nodata_) v = NAN;
             fn(r0, n, buf.data());
         }
         if (!progress.report(double(r0 + n) / double(h), what)) throw Error("cancelled");
@@ -153,13 +170,7 @@ void RiskReader::for_each_rows_covering(const RowRuns& runs, const Progress& pro
 std::vector<float> RiskReader::window(const Window& w) const {
     std::vector<float> buf(static_cast<size_t>(std::max<std::int64_t>(0, w.cells())));
     if (buf.empty()) return buf;
-    if (ds_->GetRasterBand(1)->RasterIO(GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0), static_cast<int>(w.width),
-                                        static_cast<int>(w.height), buf.data(), static_cast<int>(w.width),
-                                        static_cast<int>(w.height), GDT_Float32, 0, 0) != CE_None)
-        throw Error("reading the risk raster failed: " + std::string(CPLGetLastErrorMsg()), file_location(path_));
-    if (has_nodata_)
-        for (float& v : buf)
-            if (v == nodata_) v = NAN;
+    read(w, buf.data(), w.width);
     return buf;
 }
 

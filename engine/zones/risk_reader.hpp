@@ -1,5 +1,7 @@
-// The combined risk as the zone stage reads it: streamed by blocks of rows from the GeoTIFF the scoring
-// stage wrote, never whole. Memory: one block of rows (256 rows x width x 4 bytes).
+// A band of the scored grid as the zone stage and the plans read it, streamed by blocks of rows, never whole:
+// from the run's scored tiles (io/scored_tiles.hpp: what a run uses, so that no stage re-reads an output), or
+// from a GeoTIFF (the zone stage on its own, over a risk raster written before). Memory: one block of rows
+// (256 rows x width x 4 bytes).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -13,6 +15,10 @@
 
 class GDALDataset;
 
+namespace minerisk {
+class ScoredTiles;
+}
+
 namespace minerisk::zones {
 
 class RiskReader {
@@ -20,6 +26,8 @@ public:
     // Opens the raster. `expected` (when its width is not 0) must match its size and geotransform, and its
     // CRS is kept; otherwise the grid is read from the file (north-up, square cells). Throws Error.
     RiskReader(const std::string& path, const GridSpec& expected);
+    // Band `band` of the run's scored tiles; `name` says which in messages ("the combined risk").
+    RiskReader(const ScoredTiles& tiles, int band, const std::string& name);
     ~RiskReader();
     RiskReader(const RiskReader&) = delete;
     RiskReader& operator=(const RiskReader&) = delete;
@@ -41,6 +49,13 @@ public:
     std::vector<float> window(const Window& w) const;
 
 private:
+    // Cells [c0, c0 + width) x [r0, r0 + rows) into dst (rows `stride` floats apart), NaN for no data. Throws Error.
+    void read(const Window& w, float* dst, std::int64_t stride) const;
+    // The block layout reads are aligned to: the raster's blocks, or 512 x 512 for the scored tiles (the COG's).
+    void block_size(std::int64_t& bw, std::int64_t& bh) const;
+
+    const ScoredTiles* tiles_ = nullptr;
+    int band_ = 0;
     std::string path_;
     GridSpec grid_;
     GDALDataset* ds_ = nullptr;

@@ -11,9 +11,10 @@
 namespace minerisk::zones {
 
 std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, const RiskReader& risk,
-                                   const std::vector<std::string>& factor_names, const std::vector<std::string>& factor_paths,
-                                   std::vector<std::string>& warnings, const Progress& progress) {
-    const size_t nf = factor_paths.size();
+                                   const std::vector<std::string>& factor_names, const ScoredTiles* scored,
+                                   const std::vector<std::string>& factor_paths, std::vector<std::string>& warnings,
+                                   const Progress& progress) {
+    const size_t nf = scored ? factor_names.size() : factor_paths.size();
     std::vector<ZoneStats> st(static_cast<size_t>(count) + 1);  // [0] unused
     for (auto& s : st) s.factor_sum.assign(nf, 0.0), s.factor_n.assign(nf, 0);
     const std::int64_t w = risk.grid().width;
@@ -44,13 +45,14 @@ std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, con
             warnings.push_back("factor '" + name + "': " + why + "; its zone means are left empty (NaN) and it cannot be the top factor");
             for (auto& s : st) s.factor_n[k] = 0, s.factor_sum[k] = NAN;
         };
-        if (factor_paths[k].empty()) {
+        if (!scored && factor_paths[k].empty()) {
             no_factor("no raster (outputs.factors is off?)");
             continue;
         }
         std::unique_ptr<RiskReader> f;
         try {
-            f = std::make_unique<RiskReader>(factor_paths[k], risk.grid());
+            f = scored ? std::make_unique<RiskReader>(*scored, static_cast<int>(k) + 1, "the factor '" + name + "'")
+                       : std::make_unique<RiskReader>(factor_paths[k], risk.grid());
         } catch (const Error&) {
             no_factor("cannot read " + factor_paths[k] + " on the risk raster's grid (" + CPLGetLastErrorMsg() + ")");
             continue;
@@ -70,7 +72,7 @@ std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, con
                              });
         } catch (const Error& e) {
             if (e.problem() == "cancelled") throw;
-            no_factor("reading " + factor_paths[k] + " failed: " + e.problem());
+            no_factor("reading " + (scored ? "its scores" : factor_paths[k]) + " failed: " + e.problem());
         }
     }
     return st;

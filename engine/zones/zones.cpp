@@ -1,4 +1,5 @@
 // build_zones: the order of the zone stage. Each step lives in its own file (see zones_internal.hpp).
+#include <memory>
 #include <algorithm>
 
 #include "minerisk/error.hpp"
@@ -64,7 +65,7 @@ std::string far_outside_warning(const Context& ctx, const std::vector<SurveyRefe
 
 ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
     if (!in.scenario) throw Error("the zone stage needs the scenario", Location{}, "pass ZoneInputs::scenario");
-    if (in.factor_paths.size() != in.factor_names.size() || in.factor_weights.size() != in.factor_names.size())
+    if ((!in.scored && in.factor_paths.size() != in.factor_names.size()) || in.factor_weights.size() != in.factor_names.size())
         throw Error("the zone stage got " + std::to_string(in.factor_names.size()) + " factor name(s), " +
                         std::to_string(in.factor_paths.size()) + " raster(s) and " + std::to_string(in.factor_weights.size()) +
                         " weight(s)",
@@ -76,7 +77,9 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
     res.factor_names = in.factor_names;
 
     // 1. The risk, streamed from its raster, and the threshold.
-    const RiskReader risk(in.risk_path, in.grid);
+    const std::unique_ptr<RiskReader> risk_source = in.scored ? std::make_unique<RiskReader>(*in.scored, 0, "the combined risk")
+                                                              : std::make_unique<RiskReader>(in.risk_path, in.grid);
+    const RiskReader& risk = *risk_source;
     const GridSpec& grid = risk.grid();
     // What the scoring stage gathered while it computed the risk, when it saw every tile (collector.cpp).
     ZoneCellCollector::State* collected = in.collected ? &in.collected->state() : nullptr;
@@ -126,7 +129,7 @@ ZoneResult build_zones(const ZoneInputs& in, const Progress& progress) {
     std::vector<Zone> zs(static_cast<size_t>(clean.count));
     auto wkbs = polygonize_runs(clean.zones, clean.count, grid.origin_x, grid.origin_y, grid.cell_size);
     if (!progress.report(0.30, "polygonizing")) throw Error("cancelled");
-    auto st = zonal_stats(clean.zones, clean.count, risk, in.factor_names, in.factor_paths, res.warnings,
+    auto st = zonal_stats(clean.zones, clean.count, risk, in.factor_names, in.scored, in.factor_paths, res.warnings,
                           progress.sub(0.30, 0.6));
     for (std::int32_t k = 0; k < clean.count; ++k) {
         Zone& z = zs[static_cast<size_t>(k)];

@@ -28,6 +28,10 @@
 #include "minerisk/scenario.hpp"
 #include "minerisk/zones.hpp"
 
+namespace minerisk {
+class ScoredTiles;
+}
+
 namespace minerisk::zones {
 
 // ---- risk_reader.hpp, runs.hpp ---------------------------------------------------------------------
@@ -49,11 +53,13 @@ class RowRuns;
 class RiskReader;
 
 // Zonal statistics from the zone runs: cells, risk sum / count / maximum, and each factor's sum and count,
-// streaming the risk and each factor raster once by blocks of rows. A factor raster that cannot be read
-// gives NaN means and a warning.
+// streaming the risk and each factor once by blocks of rows: factor k is band k + 1 of the run's scored tiles
+// when `scored` is given, else the raster factor_paths[k]. A factor raster that cannot be read gives NaN means
+// and a warning.
 std::vector<ZoneStats> zonal_stats(const RowRuns& zones, std::int32_t count, const RiskReader& risk,
-                                   const std::vector<std::string>& factor_names, const std::vector<std::string>& factor_paths,
-                                   std::vector<std::string>& warnings, const Progress& progress);
+                                   const std::vector<std::string>& factor_names, const ScoredTiles* scored,
+                                   const std::vector<std::string>& factor_paths, std::vector<std::string>& warnings,
+                                   const Progress& progress);
 
 // ---- geos.cpp ----------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "minerisk/pipeline.hpp"
+#include "minerisk/run_results.hpp"
 
 namespace minerisk {
 namespace backtest {

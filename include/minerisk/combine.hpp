@@ -16,6 +16,11 @@ struct CombineSpec {
 //   weighted_product:       prod f_k ^ (w_k / sum w)
 //   maximum:                max_k (w_k / max w) f_k
 //   likelihood_consequence: L * C, with L and C the weighted sums of each group's factors
+// Each factor's weight as the method uses it (docs/scenario.md, scoring.method): divided by the sum of the
+// weights (of its group, for likelihood_consequence), or by the largest weight for maximum. The one place this
+// normalisation is written: the rasters' metadata, run.json and the report all show these.
+std::vector<double> normalised_weights(const CombineSpec& spec);
+
 void combine(const CombineSpec& spec, const std::vector<const float*>& factors, long long cells, float* risk);
 
 }  // namespace minerisk

@@ -8,7 +8,7 @@
 //   outreach plan   which settlement gets a session in which week from which facilitator (docs/outreach-plan.md)
 //
 // Each is off unless asked for (scenario sections or command-line flags). They read what the zone stage found and
-// the factor rasters the run wrote; none of them changes the zones.
+// the run's scored tiles (never the rasters it wrote); none of them changes the zones.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "minerisk/grid.hpp"
+#include "minerisk/hazard_rules.hpp"
 #include "minerisk/layer.hpp"
 #include "minerisk/plan_spec.hpp"
 #include "minerisk/progress.hpp"
@@ -25,6 +26,7 @@
 namespace minerisk {
 
 struct RunPlan;
+class ScoredTiles;
 
 namespace plans {
 
@@ -41,27 +43,23 @@ struct PlanInputs {
     // The scoring, as the run combined it (rank stability).
     std::string method = "weighted_sum";
     std::vector<std::string> factor_names;
-    std::vector<std::string> factor_paths;     // one GeoTIFF per factor score; "" where not written
+    // Factor k's scores: band k + 1 of the run's scored tiles, or (without them) the GeoTIFF factor_paths[k].
+    const ScoredTiles* scored = nullptr;
+    std::vector<std::string> factor_paths;
     std::vector<double> weights;               // as written in the scenario (not normalised)
     std::vector<int> groups;                   // 0 likelihood, 1 consequence (likelihood_consequence)
-    std::vector<std::string> factor_plugins;   // plugin of each factor
     std::vector<std::vector<std::string>> factor_params;  // each factor's parameter names (rank stability refuses them)
 
-    // Hazards and signs, as the factors count them (sign plan).
-    std::map<std::string, double> class_weights{{"CHA", 1.0}, {"SHA", 0.7}};
-    double default_class_weight = 0.7;
-    std::map<std::string, double> ordnance_weights{{"AP", 1.0}, {"AT", 0.8}, {"CM", 1.0}, {"UXO", 0.7}, {"MIXED", 1.0}};
-    double default_ordnance_weight = 1.0;
-    std::vector<std::string> excluded_statuses{"cleared", "cancelled", "canceled"};
-    std::vector<std::string> ignored_conditions{"missing"};
+    // Which hazards count and how much, which signs mark: the run's HazardRules.
+    HazardRules rules;
     double cover = 100;                        // metres: a sign covers the perimeter within this distance
     std::string cover_from = "zones.sign_cover";  // where `cover` comes from, for the outputs
     double returnee_weight = 1.5;              // settlement priority's up-weight of returnee settlements
 };
 
-// The plan inputs of a run: the zone result, the scoring and the factors' parameters (hazard_proximity's class and
-// ordnance weights, marking_gap's cover distance and conditions) as the run used them.
-PlanInputs plan_inputs(const RunPlan& plan, const ZoneResult& zones, const std::vector<std::string>& factor_paths);
+// The plan inputs of a run: the zone result, the scoring, the scored tiles, the HazardRules and the sign plan's
+// cover (from the factor with the "sign_cover" role) as the run used them.
+PlanInputs plan_inputs(const RunPlan& plan, const ZoneResult& zones, const ScoredTiles* scored);
 
 // ---- rank stability ---------------------------------------------------------------------------------------
 

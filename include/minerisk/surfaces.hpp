@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "minerisk/pipeline.hpp"
+#include "minerisk/run_plan.hpp"
 
 namespace minerisk {
 
@@ -13,7 +13,8 @@ struct Surfaces {
     double as_of = 0;                       // the date the surfaces were built for
     std::string method;                     // how `risk` combines the factors
     std::vector<std::string> factor_names;  // in scenario order
-    std::vector<std::string> plugin_names;
+    std::vector<std::vector<std::string>> factor_roles;  // each factor's roles (run_plan.hpp, BoundFactor)
+    std::vector<std::string> factor_meanings;          // each factor's plugin description
     std::vector<double> weights;
     std::vector<int> groups;                // 0 likelihood, 1 consequence (likelihood_consequence only)
     std::vector<std::vector<float>> factors;  // each grid.cells() floats, row-major, NaN = no data

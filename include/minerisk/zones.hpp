@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "minerisk/grid.hpp"
+#include "minerisk/hazard_rules.hpp"
 #include "minerisk/layer.hpp"
 #include "minerisk/progress.hpp"
 #include "minerisk/scenario.hpp"
@@ -118,8 +119,13 @@ private:
     std::unique_ptr<State> state_;
 };
 
+class ScoredTiles;
+
 struct ZoneInputs {
     ZoneCellCollector* collected = nullptr;  // optional: filled by the scoring stage for this risk raster
+    // The run's scored tiles (band 0 the risk, band k + 1 factor k's score): what a run reads. Without them the
+    // zone stage reads risk_path and factor_paths (zones over rasters written before).
+    const ScoredTiles* scored = nullptr;
     const Scenario* scenario = nullptr;
     const Inputs* inputs = nullptr;
     GridSpec grid;
@@ -128,6 +134,9 @@ struct ZoneInputs {
     std::vector<std::string> factor_names;   // in scenario order
     std::vector<std::string> factor_paths;   // one GeoTIFF per factor score (same grid)
     std::vector<double> factor_weights;
+    // Which hazards count and which signs mark: the run's one set of rules (a scenario's excluded_statuses and
+    // ignored sign conditions reach the zones as they reach the factors).
+    HazardRules rules;
 };
 
 // Threshold (or top percent), clean (min area, hole filling), polygonize, zonal statistics, attributes,

@@ -172,6 +172,7 @@ const mr_plugin kPlugin = {
     reach,
     score,
     release,
+    "baseline|hazard_rules",  // roles (docs/plugin-guide.md, "Roles")
 };
 
 }  // namespace

@@ -184,6 +184,7 @@ const mr_plugin kPlugin = {
     reach,
     score,
     release,
+    "baseline",  // roles (docs/plugin-guide.md, "Roles")
 };
 
 }  // namespace

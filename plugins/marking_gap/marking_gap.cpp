@@ -447,6 +447,7 @@ const mr_plugin kPlugin = {
     reach,
     score,
     release,
+    "sign_cover",  // roles (docs/plugin-guide.md, "Roles")
 };
 
 }  // namespace

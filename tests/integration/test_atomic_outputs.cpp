@@ -90,7 +90,7 @@ Result cli(const std::vector<std::string>& args, const fs::path& scratch) {
 // The stages a run goes through, as engine/pipeline.cpp names them; each is printed on stderr (--progress gdal)
 // when it starts, whatever the progress style.
 const std::vector<std::string> kStages = {"reading inputs", "preparing factors", "scoring and writing",
-                                          "finishing rasters", "zones", "plans", "exports", "writing run record"};
+                                          "zones", "plans", "finishing rasters", "exports", "writing run record"};
 
 // A run whose stderr (the progress) is read as it comes: when `stage` first appears, waits `delay`, then sends
 // `sig` (no signal when `stage` is empty). Returns the exit status, the stderr text, when each stage started

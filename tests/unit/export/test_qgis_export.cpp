@@ -324,7 +324,8 @@ std::vector<unsigned char> wkb_of(const std::string& wkt) {
 struct HandRun {
     fs::path dir;
     RunPlan plan;
-    ZoneResult zones;
+    RunSummary summary;
+    ZoneResult& zones = summary.zones;
     ExportContext ctx;
     std::vector<OutputFile> outputs;
 
@@ -460,7 +461,7 @@ struct HandRun {
         write_raster(dir / "factors" / "hazard_proximity.distance.tif", g, dist, "m");
 
         ctx.plan = &plan;
-        ctx.zones = with_zones ? &zones : nullptr;
+        ctx.summary = with_zones ? &summary : nullptr;
         ctx.output_dir = dir.string();
         ctx.rasters = {{(dir / "risk.tif").string(), "risk", "combined risk (weighted_sum)", "", "risk"},
                        {(dir / "factors" / "hazard_proximity.tif").string(), "hazard_proximity", "hazard_proximity score", "", "factor"},

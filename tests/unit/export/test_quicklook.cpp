@@ -118,7 +118,7 @@ struct Scene {
     GridSpec grid = test::make_grid(300, 200, 10.0, 400000.0, 4500000.0);
     RunPlan plan;
     RunSummary summary;
-    ZoneResult zones;
+    ZoneResult& zones = summary.zones;
     ExportContext ctx;
 
     Scene() {
@@ -136,7 +136,6 @@ struct Scene {
         zones.zones.push_back(make_zone(3, 3, "MULTIPOLYGON((" + cell_rect(grid, 120, 130, 150, 160) + "),(" + cell_rect(grid, 160, 130, 180, 150) + "))"));
         ctx.plan = &plan;
         ctx.summary = &summary;
-        ctx.zones = &zones;
         ctx.output_dir = dir.path.string();
         ctx.rasters.push_back({risk, "risk", "combined risk", "", "risk"});
     }
@@ -347,7 +346,9 @@ TEST(Quicklook, LargeGridIsAveragedDownQuickly) {
         zones.zones.push_back(make_zone(i + 1, i + 1, "POLYGON(" + cell_rect(g, 100 + i * 200, 500, 180 + i * 200, 600) + ")"));
     ExportContext ctx;
     ctx.plan = &plan;
-    ctx.zones = &zones;
+    RunSummary summary;
+    summary.zones = zones;
+    ctx.summary = &summary;
     ctx.output_dir = dir.path.string();
     ctx.rasters.push_back({(dir.path / "risk.tif").string(), "risk", "", "", "risk"});
     const auto t0 = std::chrono::steady_clock::now();

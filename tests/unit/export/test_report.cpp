@@ -153,7 +153,7 @@ struct HandRun {
     LoadedPlugin fake;
     RunPlan plan;
     RunSummary summary;
-    ZoneResult zones;
+    ZoneResult& zones = summary.zones;
     ExportContext ctx;
 
     explicit HandRun(const std::string& name) : dir(name) {
@@ -295,7 +295,6 @@ struct HandRun {
 
         ctx.plan = &plan;
         ctx.summary = &summary;
-        ctx.zones = &zones;
         ctx.output_dir = dir.path.string();
         ctx.rasters.push_back({(dir.path / "risk.tif").string(), "risk", "combined risk", "", "risk"});
     }
@@ -570,7 +569,6 @@ TEST(Report, NoZonesGivesHeadersAndAnEmptyTable) {
     EXPECT_EQ(count(html, "class=\"zone-row\""), 0u);
     EXPECT_NE(html.find("No zone."), std::string::npos);
 
-    r.ctx.zones = nullptr;  // the zone stage did not run
     r.ctx.summary = nullptr;
     write_reports(r.ctx);
     ASSERT_TRUE(parse_csv(slurp(r.dir.path / "settlements.csv"), rows));
@@ -658,7 +656,7 @@ TEST(Report, SurveyReferralsCsvParsesBack) {
     EXPECT_EQ(rows[2][10], "");
     EXPECT_EQ(rows[2][11], "");
 
-    r.ctx.zones = nullptr;
+    r.zones = ZoneResult{};  // no referrals
     write_reports(r.ctx);
     ASSERT_TRUE(parse_csv(slurp(r.dir.path / "survey_referrals.csv"), rows));
     EXPECT_EQ(rows.size(), 1u);  // the header alone

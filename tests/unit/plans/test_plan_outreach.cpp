@@ -12,7 +12,7 @@
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/plans.hpp"
-#include "plans/plan_outputs.hpp"
+#include "export/plan_outputs.hpp"
 #include "plans/plans_internal.hpp"
 #include "test_plan_harness.hpp"
 
@@ -232,7 +232,7 @@ TEST(PlanOutreachOutputs, CsvAndGeoPackageLayer) {
     Scene s({{"B", "Base", X0, Y0, "0", 0.5, ""}, {"S1", "One, \"quoted\"", X0 + 1000, Y0, "10", 0.5, ""}, {"S2", "Two", X0, Y0 + 1000, "1000", 0.5, "2024-01-10", true}});
     const auto p = s.run(spec_of(1, {"B"}, 1, 4));
     ASSERT_EQ(p.sessions.size(), 2u);
-    const std::string csv = plans::outreach_plan_csv(p);
+    const std::string csv = exports::outreach_plan_csv(p);
     EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
               "week,week_start,facilitator,base,settlement_id,settlement,settlement_rank,population,returnee,priority,distance_km,"
               "last_session,lon,lat,reason");
@@ -244,7 +244,7 @@ TEST(PlanOutreachOutputs, CsvAndGeoPackageLayer) {
     {
         GDALDataset* ds = GetGDALDriverManager()->GetDriverByName("GPKG")->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
         ASSERT_NE(ds, nullptr);
-        plans::write_outreach_layer(*ds, p, nullptr, path);
+        exports::write_outreach_layer(*ds, p, nullptr, path);
         GDALClose(ds);
     }
     GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
@@ -258,7 +258,7 @@ TEST(PlanOutreachOutputs, CsvAndGeoPackageLayer) {
     EXPECT_EQ(f->GetFieldAsInteger("returnee"), 1);
     OGRFeature::DestroyFeature(f);
     GDALClose(ds);
-    const std::string qml = qgis::to_qml(plans::outreach_plan_style(12));
+    const std::string qml = qgis::to_qml(exports::outreach_plan_style(12));
     EXPECT_NE(qml.find("graduatedSymbol"), std::string::npos);
     EXPECT_NE(qml.find("label=\"weeks 2\u20133\""), std::string::npos);  // 12 weeks in 8 classes: 1, 2-3, 4, 5-6, ...
     EXPECT_NE(qml.find("fieldName=\"label\""), std::string::npos);

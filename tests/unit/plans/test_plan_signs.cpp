@@ -15,7 +15,7 @@
 #include "export/report_format.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/plans.hpp"
-#include "plans/plan_outputs.hpp"
+#include "export/plan_outputs.hpp"
 #include "plans/plans_internal.hpp"
 #include "test_plan_harness.hpp"
 
@@ -216,7 +216,7 @@ TEST(PlanSignOutputs, GpxWaypointsInWgs84NamedInOrderOpenWithOgr) {
     plans::PlansResult r;
     r.signs = p;
     r.signs_done = true;
-    const auto files = plans::write_plan_files(r, tmp.path.string(), "Demo & test");
+    const auto files = exports::write_plan_files(r, tmp.path.string(), "Demo & test");
     ASSERT_EQ(files.size(), 2u);
     GDALAllRegister();
     GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(tmp.file("sign_plan.gpx").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
@@ -265,7 +265,7 @@ TEST(PlanSignOutputs, GeoPackageLayerWithItsStyle) {
         ASSERT_NE(ds, nullptr);
         OGRSpatialReference srs;
         srs.importFromEPSG(32638);
-        plans::write_sign_layer(*ds, p, &srs, path);
+        exports::write_sign_layer(*ds, p, &srs, path);
         GDALClose(ds);
     }
     GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
@@ -281,7 +281,7 @@ TEST(PlanSignOutputs, GeoPackageLayerWithItsStyle) {
     EXPECT_NEAR(f->GetFieldAsDouble("marks_m"), 200, 1e-6);
     OGRFeature::DestroyFeature(f);
     GDALClose(ds);
-    const std::string qml = qgis::to_qml(plans::sign_plan_style());
+    const std::string qml = qgis::to_qml(exports::sign_plan_style());
     EXPECT_NE(qml.find("labelsEnabled=\"1\""), std::string::npos);
     EXPECT_NE(qml.find("value=\"triangle\""), std::string::npos);
     EXPECT_NE(qml.find("fieldName=\"order\""), std::string::npos);

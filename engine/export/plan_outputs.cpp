@@ -13,11 +13,11 @@
 #include "export/report_format.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
-#include "plans/plan_outputs.hpp"
+#include "export/plan_outputs.hpp"
 
 namespace fs = std::filesystem;
 
-namespace minerisk::plans {
+namespace minerisk::exports {
 
 namespace {
 
@@ -358,4 +358,4 @@ qgis::Style outreach_plan_style(int weeks) {
     return s;
 }
 
-}  // namespace minerisk::plans
+}  // namespace minerisk::exports

@@ -5,9 +5,9 @@
 
 #include "export/report_format.hpp"
 #include "minerisk/dates.hpp"
-#include "plans/plan_outputs.hpp"
+#include "export/plan_outputs.hpp"
 
-namespace minerisk::plans {
+namespace minerisk::exports {
 
 namespace {
 
@@ -214,4 +214,4 @@ std::string plans_html(const PlansResult& p, const ZoneResult& zr) {
     return o.str();
 }
 
-}  // namespace minerisk::plans
+}  // namespace minerisk::exports

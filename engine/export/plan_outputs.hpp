@@ -6,13 +6,21 @@
 #include <vector>
 
 #include "export/qgis_styles.hpp"
-#include "minerisk/pipeline.hpp"
+#include "minerisk/run_results.hpp"
 #include "minerisk/plans.hpp"
 
 class GDALDataset;
 class OGRSpatialReference;
 
-namespace minerisk::plans {
+namespace minerisk::exports {
+
+using plans::OutreachPlan;
+using plans::ProposedSign;
+using plans::RankSpread;
+using plans::ScheduledSession;
+using plans::PlansResult;
+using plans::SignPlan;
+using plans::Stability;
 
 // rank_stability.csv: one row per zone, then one per settlement, by base rank.
 std::string stability_csv(const Stability& st);
@@ -46,4 +54,4 @@ nlohmann::ordered_json plans_record(const PlansResult& plans);
 std::string plans_html(const PlansResult& plans, const ZoneResult& zones);
 std::string plans_nav(const PlansResult& plans);
 
-}  // namespace minerisk::plans
+}  // namespace minerisk::exports

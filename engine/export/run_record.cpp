@@ -1,0 +1,87 @@
+// run.json: what made the outputs (scenario and its digest, plugin versions and libraries, weights as given and as
+// used, inputs and what was kept of them), what the run found (risk range, ranked zones, plans), its stage times,
+// warnings and the list of every output. Written last, so that it lists them all.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "export/plan_outputs.hpp"
+#include "minerisk/combine.hpp"
+#include "minerisk/dates.hpp"
+#include "minerisk/exports.hpp"
+#include "minerisk/output_folder.hpp"
+#include "minerisk/version.hpp"
+#include "scoring/scoring_run.hpp"
+
+namespace fs = std::filesystem;
+
+namespace minerisk {
+
+namespace {
+
+nlohmann::ordered_json factors_record(const RunPlan& plan) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
+    const std::vector<double> normalised = normalised_weights(combine_spec(plan));
+    for (size_t k = 0; k < plan.factors.size(); ++k) {
+        const auto& f = plan.factors[k];
+        j.push_back({{"name", f.spec.name}, {"plugin", f.plugin->name}, {"version", f.plugin->version},
+                     {"library", f.plugin->path}, {"weight", f.spec.weight}, {"normalised_weight", normalised[k]},
+                     {"group", f.spec.group}, {"params", f.params.describe()}});
+    }
+    return j;
+}
+
+nlohmann::ordered_json inputs_record(const Inputs& inputs) {
+    nlohmann::ordered_json j;
+    for (const auto& l : inputs.layers)
+        j.push_back({{"role", l.role}, {"source", l.stats.source}, {"layer", l.stats.layer_name},
+                     {"crs", l.stats.source_crs}, {"read", l.stats.read}, {"loaded", l.stats.loaded},
+                     {"repaired", l.stats.repaired}, {"buffered", l.stats.buffered},
+                     {"skipped_null", l.stats.skipped_null}, {"skipped_empty", l.stats.skipped_empty},
+                     {"skipped_bad", l.stats.skipped_bad}});
+    return j;
+}
+
+nlohmann::ordered_json zones_record(const ZoneResult& zones) {
+    nlohmann::ordered_json j;
+    j["threshold"] = zones.threshold;
+    j["count"] = zones.zones.size();
+    j["survey_referrals"] = zones.survey_referrals.size();
+    for (const auto& z : zones.zones)
+        j["ranked"].push_back({{"rank", z.rank}, {"zone", z.id}, {"priority", z.priority}, {"area_ha", z.area_m2 / 1e4},
+                               {"mean_risk", z.mean_risk}, {"action", z.action}});
+    return j;
+}
+
+}  // namespace
+
+std::vector<OutputFile> write_run_record(const ExportContext& ctx) {
+    const RunPlan& plan = *ctx.plan;
+    const RunSummary& summary = *ctx.summary;
+    const GridSpec& grid = plan.grid;
+    nlohmann::ordered_json j;
+    j["minerisk_version"] = MINERISK_VERSION_STRING;
+    j["scenario"] = {{"name", plan.scenario.name}, {"file", fs::absolute(plan.scenario.file).string()},
+                     {"digest", plan.scenario_digest}};
+    j["as_of"] = {{"date", date_to_string(plan.as_of)}, {"reason", plan.as_of_reason}};
+    j["crs"] = {{"name", plan.inputs.crs_name}, {"reason", plan.inputs.crs_reason}};
+    j["grid"] = {{"width", grid.width}, {"height", grid.height}, {"cell_size", grid.cell_size},
+                 {"geotransform", grid.geotransform()}};
+    j["scoring"]["method"] = plan.scenario.scoring.method;
+    j["scoring"]["factors"] = factors_record(plan);
+    if (j["scoring"]["factors"].empty()) j["scoring"].erase("factors");
+    if (!plan.inputs.layers.empty()) j["inputs"] = inputs_record(plan.inputs);
+    j["risk"] = {{"min", summary.risk_min}, {"mean", summary.risk_mean}, {"max", summary.risk_max}};
+    j["zones"] = zones_record(summary.zones);
+    for (const auto& st : summary.stages)
+        j["stages"].push_back({{"name", st.name}, {"seconds", st.seconds}, {"cpu_seconds", st.cpu_seconds}});
+    if (summary.plans.any()) j["plans"] = exports::plans_record(summary.plans);
+    j["warnings"] = summary.warnings;
+    j["notes"] = summary.notes;
+    for (const auto& o : summary.outputs)
+        j["outputs"].push_back({{"file", fs::relative(o.path, ctx.output_dir).string()}, {"what", o.what}});
+    const std::string path = (fs::path(ctx.output_dir) / "run.json").string();
+    write_file_atomically(path, j.dump(2) + "\n");
+    return {{path, "the run's scenario, plugin versions, weights, inputs and warnings"}};
+}
+
+}  // namespace minerisk

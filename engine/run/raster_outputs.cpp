@@ -1,0 +1,117 @@
+// The run's rasters, their metadata (MINERISK_* items: what made them), and their ranges.
+#include "run/raster_outputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "minerisk/dates.hpp"
+#include "minerisk/version.hpp"
+#include "scoring/scoring_run.hpp"
+
+namespace fs = std::filesystem;
+
+namespace minerisk {
+
+namespace {
+
+std::string plain(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+// The dataset metadata every raster of the run carries: enough to tell which scenario, version and weights made it.
+std::map<std::string, std::string> run_metadata(const RunPlan& plan) {
+    std::map<std::string, std::string> meta;
+    meta["MINERISK_VERSION"] = MINERISK_VERSION_STRING;
+    meta["MINERISK_SCENARIO"] = plan.scenario.name;
+    meta["MINERISK_SCENARIO_FILE"] = fs::absolute(plan.scenario.file).string();
+    meta["MINERISK_METHOD"] = plan.scenario.scoring.method;
+    meta["MINERISK_AS_OF"] = date_to_string(plan.as_of);
+    meta["MINERISK_SCENARIO_DIGEST"] = plan.scenario_digest;
+    const std::vector<double> normalised = normalised_weights(combine_spec(plan));
+    std::string factor_list;
+    for (size_t k = 0; k < plan.factors.size(); ++k) {
+        const auto& f = plan.factors[k];
+        factor_list += (factor_list.empty() ? "" : "; ") + f.spec.name + "=" + f.plugin->name + " " + f.plugin->version +
+                       " weight " + plain(f.spec.weight) + " (normalised " + plain(normalised[k]) + ")" +
+                       (f.spec.group.empty() ? "" : " group " + f.spec.group) + " (" + f.params.describe() + ")";
+    }
+    meta["MINERISK_FACTORS"] = factor_list;
+    return meta;
+}
+
+}  // namespace
+
+RunRasters::RunRasters(const RunPlan& plan, const std::string& out_dir, std::vector<OutputFile>& outputs)
+    : out_dir_(out_dir), metadata_(run_metadata(plan)) {
+    sources_.emplace_back(-1, 0);
+    add(plan, "risk.tif", "risk", "combined risk (" + plan.scenario.scoring.method + ")", "", "risk", "combined risk, 0 to 1",
+        outputs);
+    extra_written_.resize(plan.factors.size());
+    for (size_t k = 0; k < plan.factors.size(); ++k) {
+        const auto& f = plan.factors[k];
+        const mr_plugin* api = f.plugin->api;
+        if (plan.scenario.outputs.factors) {
+            sources_.emplace_back(static_cast<int>(k), 0);
+            add(plan, (fs::path("factors") / (f.spec.name + ".tif")).string(), f.spec.name,
+                f.spec.name + " score (" + f.plugin->name + ")", "", "factor", f.spec.name + " score, 0 to 1", outputs);
+        }
+        for (int b = 0; b < api->extra_band_count; ++b) {
+            const auto& bs = api->extra_bands[b];
+            extra_written_[k].push_back(plan.scenario.outputs.extra_bands);
+            if (!plan.scenario.outputs.extra_bands) continue;
+            sources_.emplace_back(static_cast<int>(k), b + 1);
+            add(plan, (fs::path("factors") / (f.spec.name + "." + bs.name + ".tif")).string(), f.spec.name + "." + bs.name,
+                bs.description, bs.unit ? bs.unit : "", "extra", bs.description, outputs);
+        }
+    }
+    range_.assign(writers_.size(), {NAN, NAN});
+}
+
+RasterWriter* RunRasters::add(const RunPlan& plan, const std::string& relative, const std::string& name,
+                              const std::string& description, const std::string& unit, const std::string& kind,
+                              const std::string& what, std::vector<OutputFile>& outputs) {
+    const std::string path = fs::absolute(fs::path(out_dir_) / relative).lexically_normal().string();
+    RasterInfo info;
+    info.description = description;
+    info.unit = unit;
+    info.compress = plan.scenario.outputs.compress;
+    info.cog = plan.scenario.outputs.format == "COG";
+    info.metadata = metadata_;
+    writers_.push_back(std::make_unique<RasterWriter>(path, plan.grid, info));
+    presented_.push_back({path, name, description, unit, kind});
+    outputs.push_back({path, what});
+    return writers_.back().get();
+}
+
+bool RunRasters::wants_extra(size_t factor, int band) const {
+    return extra_written_[factor][static_cast<size_t>(band - 1)] != 0;
+}
+
+void RunRasters::write(const Window& tile, const std::vector<std::vector<float>>& bufs) {
+    for (size_t i = 0; i < writers_.size(); ++i) {
+        writers_[i]->write(tile, bufs[i].data());
+        auto& [lo, hi] = range_[i];
+        for (const float v : bufs[i])
+            if (!std::isnan(v)) {
+                if (!(v >= lo)) lo = v;
+                if (!(v <= hi)) hi = v;
+            }
+    }
+}
+
+void RunRasters::commit(const Progress& progress) {
+    for (size_t i = 0; i < writers_.size(); ++i)
+        writers_[i]->commit(progress.sub(double(i) / writers_.size(), double(i + 1) / writers_.size()));
+}
+
+std::vector<RasterOutput> RunRasters::presented() const {
+    std::vector<RasterOutput> out = presented_;
+    for (size_t i = 0; i < out.size(); ++i) out[i].min = range_[i].first, out[i].max = range_[i].second;
+    return out;
+}
+
+}  // namespace minerisk

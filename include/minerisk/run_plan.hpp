@@ -1,0 +1,69 @@
+// A run checked and loaded but not yet computed: the plan every stage reads. Plain types only; this header
+// includes no stage, so that scoring, zones, plans and exports can take a plan without knowing the order of a run.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "minerisk/grid.hpp"
+#include "minerisk/hazard_rules.hpp"
+#include "minerisk/layer.hpp"
+#include "minerisk/plugins.hpp"
+#include "minerisk/progress.hpp"
+#include "minerisk/scenario.hpp"
+
+namespace minerisk {
+
+struct RunOptions {
+    std::string output_dir;
+    bool overwrite = false;   // write into an existing, non-empty output folder
+    unsigned threads = 0;     // 0: the scenario's run.threads, else all cores
+    int tile_size = 0;        // 0: the scenario's run.tile_size
+    ProgressFn progress = nullptr;  // GDAL-style; e.g. GDALTermProgress
+    void* progress_user = nullptr;
+    std::function<void(const std::string&)> on_stage;  // told when each stage starts
+};
+
+// A factor of the scenario, bound to its plugin and checked parameters, with the roles it plays beyond its score
+// (docs/plugin-guide.md, "Roles"): e.g. "baseline" (the backtest scores it alone), "hazard_rules" (its class and
+// ordnance weights and excluded statuses are the run's HazardRules), "sign_cover" (its cover distance and ignored
+// sign conditions are the sign plan's).
+struct BoundFactor {
+    FactorSpec spec;
+    const LoadedPlugin* plugin = nullptr;
+    ParamSet params;
+    std::vector<std::string> roles;  // from the plugin's descriptor, or the scenario's 'roles:' (which wins)
+    bool has_role(const std::string& role) const;
+    const std::string& plugin_name() const;  // the plugin's name, or the scenario's when not bound
+};
+
+struct StageTime {
+    std::string name;
+    double seconds = 0;      // wall clock
+    double cpu_seconds = 0;  // CPU time of the whole process (all threads) during the stage; 0 = not measured
+};
+
+// Everything checked and loaded, nothing computed: what `minerisk validate` reports.
+struct RunPlan {
+    Scenario scenario;
+    std::string scenario_digest;  // "fnv1a64:..." of the scenario file's text: which version of it made the outputs
+    PluginRegistry registry;
+    std::vector<BoundFactor> factors;
+    HazardRules hazard_rules;  // built once from the factors (run/factor_binding.cpp); every stage reads this one
+    Inputs inputs;
+    GridSpec grid;
+    double as_of = 0;          // days since 1970-01-01
+    std::string as_of_reason;  // "from the scenario" / "latest date in the inputs"
+    unsigned threads = 1;
+    int tile_size = 1024;
+    std::int64_t tiles = 0;
+    MemoryEstimate memory;
+    std::vector<StageTime> stages;
+    std::vector<std::string> warnings;
+
+    // The first factor with the role, nullptr when none has it.
+    const BoundFactor* factor_with_role(const std::string& role) const;
+};
+
+}  // namespace minerisk
