@@ -1,4 +1,4 @@
-// `scoring:`: the combination method, extra plugin folders, and each factor with its weight, group and
+// `scoring:`: the combination method, extra plugin folders, and each factor with its weight, group, roles and
 // parameters (checked against the plugin later, by resolve_params).
 #include <algorithm>
 #include <cctype>
@@ -10,6 +10,12 @@ namespace minerisk::sections {
 namespace {
 
 using namespace yaml;
+
+// What a factor may be asked to do beyond its score (`roles:`); plugin.h's descriptor says what each means.
+const std::vector<std::string>& factor_roles() {
+    static const std::vector<std::string> roles = {"baseline", "hazard_rules", "sign_cover"};
+    return roles;
+}
 
 ParamText parse_param(MapReader& r, const std::string& key, const YAML::Node& n) {
     ParamText p;
@@ -47,10 +53,31 @@ void parse_params(MapReader& fr, const YAML::Node& n, const std::string& path, F
     }
 }
 
+// `roles:` of a factor: a list of the known roles (or one role); `[]` for none. It replaces the roles the
+// plugin's descriptor declares.
+void parse_roles(MapReader& fr, const YAML::Node& n, FactorSpec& f) {
+    const std::string example = "'roles: [baseline]'";
+    const std::vector<std::string> written = scalar_list(fr, n, "roles", "role", example);
+    const std::vector<std::string>& known = factor_roles();
+    for (size_t i = 0; i < written.size(); ++i) {
+        const std::string& role = written[i];
+        const Location at = fr.where(n.IsSequence() ? n[i] : n);
+        if (std::find(known.begin(), known.end(), role) == known.end()) {
+            const std::string near = closest(role, known);
+            throw Error("'" + fr.child_path("roles") + "' has the unknown role '" + role + "'", at,
+                        (near.empty() ? std::string() : "did you mean '" + near + "'? ") + "the roles are: " + join(known));
+        }
+        if (std::find(f.roles.begin(), f.roles.end(), role) != f.roles.end())
+            throw Error("the role '" + role + "' appears twice in '" + fr.child_path("roles") + "'", at, "keep one of them");
+        f.roles.push_back(role);
+    }
+    f.roles_given = true;
+}
+
 FactorSpec parse_factor(const YAML::Node& node, const std::string& path, const std::string& file) {
     MapReader fr(node, path, file);
     fr.require_map();
-    fr.allow({"plugin", "name", "weight", "group", "params"});
+    fr.allow({"plugin", "name", "weight", "group", "roles", "params"});
     fr.check_unknown();
     FactorSpec f;
     f.where = fr.where();
@@ -62,6 +89,7 @@ FactorSpec parse_factor(const YAML::Node& node, const std::string& path, const s
     if (f.name.empty()) throw Error("'" + path + ".name' is empty", fr.where(), "name the factor, or leave 'name' out");
     if (auto n = fr.get("weight")) f.weight = number(fr, n, "weight", 0.0, 1e6);
     if (auto n = fr.get("group")) f.group = choice(fr, n, "group", {"likelihood", "consequence"});
+    if (auto n = fr.get("roles")) parse_roles(fr, n, f);
     if (auto n = fr.get("params")) parse_params(fr, n, path, f);
     fr.check_unknown();
     for (char c : f.name)

@@ -156,4 +156,22 @@ std::string choice(MapReader& r, const YAML::Node& n, const std::string& key, co
     return s;
 }
 
+std::vector<std::string> scalar_list(MapReader& r, const YAML::Node& n, const std::string& key, const std::string& what,
+                                     const std::string& example) {
+    if (n.IsNull())
+        throw Error("'" + r.child_path(key) + "' has no value", r.key_where(key),
+                    "write a list after '" + key + ": ', e.g. " + example + ", or '" + key + ": []' for none");
+    if (n.IsScalar()) return {n.Scalar()};
+    if (!n.IsSequence())
+        throw Error("'" + r.child_path(key) + "' must be a " + what + " or a list of " + what + "s", r.where(n),
+                    "write e.g. " + example);
+    std::vector<std::string> out;
+    for (const auto& item : n) {
+        if (!item.IsScalar())
+            throw Error("each of '" + r.child_path(key) + "' must be a single " + what, r.where(item), "write e.g. " + example);
+        out.push_back(item.Scalar());
+    }
+    return out;
+}
+
 }  // namespace minerisk::yaml

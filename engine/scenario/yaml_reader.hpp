@@ -73,4 +73,9 @@ bool boolean(MapReader& r, const YAML::Node& n, const std::string& key);
 // One of the words in `ok`, exactly as written there.
 std::string choice(MapReader& r, const YAML::Node& n, const std::string& key, const std::vector<std::string>& ok);
 
+// A list of single values, or one value standing for a list of one; `[]` is an empty list. `what` names one
+// element in errors ("role"), `example` shows the list written right.
+std::vector<std::string> scalar_list(MapReader& r, const YAML::Node& n, const std::string& key, const std::string& what,
+                                     const std::string& example);
+
 }  // namespace minerisk::yaml

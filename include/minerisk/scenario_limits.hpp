@@ -37,7 +37,7 @@ inline constexpr Limit seed{"seed", 0, 9e15, 1, ""};
 namespace sign_plan {
 inline constexpr Limit signs{"signs", 0, 1e7, 0, ""};
 inline constexpr Limit spacing{"spacing", 1.0, 1e5, kNone, "metres"};  // none: 2 x the cover
-inline constexpr Limit cover{"cover", 1.0, 1e5, kNone, "metres"};      // none: the sign_cover factor's, else zones.sign_cover
+inline constexpr Limit cover{"cover", 1.0, 1e5, kNone, "metres"};      // none: the sign_cover factor's cover_distance, else zones.sign_cover
 }  // namespace sign_plan
 
 // `outreach_plan:` (docs/outreach-plan.md); off while facilitators is 0.
