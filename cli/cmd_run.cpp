@@ -6,6 +6,7 @@
 #include "progress.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/scenario.hpp"
+#include "minerisk/scenario_limits.hpp"
 
 namespace minerisk::cli {
 
@@ -58,8 +59,11 @@ void add_run(CLI::App& app, Common& common) {
     cmd->add_option("-o,--output", *out, "output folder (created if missing)")->required();
     cmd->add_flag("--overwrite", *overwrite, "write into an existing, non-empty output folder");
     cmd->add_option("-j,--threads", *threads, "threads to use (default: the scenario's run.threads, else all cores)");
-    cmd->add_option("--tile-size", *tile, "cells per tile side (default: the scenario's run.tile_size, 1024)")
-        ->check(CLI::Range(64, 16384));
+    const limits::Limit& tile_size = limits::run::tile_size;  // the scenario key's range and default
+    cmd->add_option("--tile-size", *tile,
+                    "cells per tile side (default: the scenario's run.tile_size, " +
+                        std::to_string(static_cast<int>(tile_size.default_value)) + ")")
+        ->check(CLI::Range(static_cast<int>(tile_size.min), static_cast<int>(tile_size.max)));
     auto plan_flags = add_plan_flags(cmd);
     cmd->footer("\nPlans beyond the map: --uncertainty 1000 (rank stability), --signs 60 (where the next signs go), --facilitators 3\n"
                 "--base NAME (sessions by week); or the scenario's uncertainty, sign_plan and outreach_plan sections.\n"

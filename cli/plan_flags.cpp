@@ -4,8 +4,29 @@
 
 #include "commands.hpp"
 #include "minerisk/scenario.hpp"
+#include "minerisk/scenario_limits.hpp"
 
 namespace minerisk::cli {
+
+namespace {
+
+namespace lim = limits;
+
+// The options' ranges are the scenario keys' (minerisk/scenario_limits.hpp), in the option's own type so that
+// CLI11 words them as before ("INT in [1 - 520]", "FLOAT in [0.01 - 100000]"). A plan's switch (--uncertainty,
+// --signs, --facilitators) starts at 1: its 0, the scenario's "off", is leaving the option out.
+CLI::Range int_range(const lim::Limit& l) { return CLI::Range(static_cast<int>(l.min), static_cast<int>(l.max)); }
+CLI::Range switch_range(const lim::Limit& l) { return CLI::Range(1, static_cast<int>(l.max)); }
+CLI::Range real_range(const lim::Limit& l) { return CLI::Range(l.min, l.max); }
+
+// "default 12", from the same table.
+std::string default_of(const lim::Limit& l) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "default %g", l.default_value);
+    return buf;
+}
+
+}  // namespace
 
 struct PlanFlags {
     int draws = 0, top_k = 0, signs = 0, facilitators = 0, per_week = 0, weeks = 0;
@@ -24,39 +45,48 @@ std::shared_ptr<PlanFlags> add_plan_flags(CLI::App* cmd) {
                                "rank stability: redraw the weights (and the scenario's uncertain parameters) N times and give "
                                "each zone and settlement its chance of being in the top k and its 5th-95th percentile rank "
                                "(docs/uncertainty.md)")
-                     ->check(CLI::Range(1, 1000000));
-    f->o_top_k = g->add_option("--top-k", f->top_k, "with --uncertainty: the k of \"in the top k\" (default 10)")->check(CLI::Range(1, 1000000));
-    f->o_seed = g->add_option("--seed", f->seed, "with --uncertainty: the seed of the draws (same seed, same figures; default 1)");
+                     ->check(switch_range(lim::uncertainty::draws));
+    f->o_top_k = g->add_option("--top-k", f->top_k,
+                               "with --uncertainty: the k of \"in the top k\" (" + default_of(lim::uncertainty::top_k) + ")")
+                     ->check(int_range(lim::uncertainty::top_k));
+    f->o_seed = g->add_option("--seed", f->seed,
+                              "with --uncertainty: the seed of the draws (same seed, same figures; " +
+                                  default_of(lim::uncertainty::seed) + ")");
     f->o_signs = g->add_option("--signs", f->signs,
                                "sign plan: a stock of N signs to place on the unmarked hazard perimeters, in order of the "
                                "exposure-weighted perimeter each marks; writes sign_plan.csv and sign_plan.gpx (docs/sign-plan.md)")
-                     ->check(CLI::Range(1, 10000000));
+                     ->check(switch_range(lim::sign_plan::signs));
     f->o_spacing = g->add_option("--sign-spacing", f->spacing,
                                  "with --signs: metres of perimeter between neighbouring new signs, in sight of the next "
                                  "(default: 2 x the cover distance)")
-                       ->check(CLI::Range(1.0, 100000.0));
+                       ->check(real_range(lim::sign_plan::spacing));
     f->o_cover = g->add_option("--sign-cover", f->cover,
                                "with --signs: metres of perimeter a sign covers either side (default: the marking_gap "
                                "factor's cover_distance, else zones.sign_cover)")
-                     ->check(CLI::Range(1.0, 100000.0));
+                     ->check(real_range(lim::sign_plan::cover));
     f->o_fac = g->add_option("--facilitators", f->facilitators,
                              "outreach plan: N risk-education facilitators; writes outreach_plan.csv (docs/outreach-plan.md)")
-                   ->check(CLI::Range(1, 100000));
+                   ->check(switch_range(lim::outreach_plan::facilitators));
     f->o_bases = g->add_option("--base", f->bases,
                                "with --facilitators: a home base, one for all or one per facilitator (repeat): a settlement's "
                                "id or name, or \"lon,lat\" in WGS 84 degrees")
                      ->expected(1)
                      ->allow_extra_args(false)
                      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    f->o_per_week = g->add_option("--sessions-per-week", f->per_week, "with --facilitators: sessions per facilitator per week (default 3)")
-                        ->check(CLI::Range(1, 1000));
-    f->o_weeks = g->add_option("--weeks", f->weeks, "with --facilitators: the horizon in weeks (default 12)")->check(CLI::Range(1, 520));
+    f->o_per_week = g->add_option("--sessions-per-week", f->per_week,
+                                  "with --facilitators: sessions per facilitator per week (" +
+                                      default_of(lim::outreach_plan::sessions_per_week) + ")")
+                        ->check(int_range(lim::outreach_plan::sessions_per_week));
+    f->o_weeks = g->add_option("--weeks", f->weeks,
+                               "with --facilitators: the horizon in weeks (" + default_of(lim::outreach_plan::weeks) + ")")
+                     ->check(int_range(lim::outreach_plan::weeks));
     f->o_travel = g->add_option("--travel-km", f->travel_km,
-                                "with --facilitators: a settlement this far from the base counts half (default 20)")
-                      ->check(CLI::Range(0.01, 100000.0));
+                                "with --facilitators: a settlement this far from the base counts half (" +
+                                    default_of(lim::outreach_plan::travel_km) + ")")
+                      ->check(real_range(lim::outreach_plan::travel_km));
     f->o_max_travel = g->add_option("--max-travel-km", f->max_travel_km,
                                     "with --facilitators: leave out settlements farther than this from every base (default: none)")
-                          ->check(CLI::Range(0.01, 100000.0));
+                          ->check(real_range(lim::outreach_plan::max_travel_km));
     return f;
 }
 

@@ -8,6 +8,7 @@
 #include "minerisk/error.hpp"
 #include "minerisk/grid.hpp"
 #include "minerisk/plan_spec.hpp"
+#include "minerisk/scenario_limits.hpp"
 
 namespace minerisk {
 
@@ -74,11 +75,12 @@ struct OutputsSpec {
                               // when false the zones still go to zones.gpkg
 };
 
+// The defaults (and ranges) are those of minerisk/scenario_limits.hpp, which the command line shares.
 struct RunSpec {
-    unsigned threads = 0;        // 0 = all cores
-    int tile_size = 1024;        // cells per tile side
-    double max_memory_mb = 4096; // refuse runs estimated above this
-    double max_cells = 4e9;      // refuse grids larger than this (a typo in resolution or extent)
+    unsigned threads = static_cast<unsigned>(limits::run::threads.default_value);  // 0 = all cores
+    int tile_size = static_cast<int>(limits::run::tile_size.default_value);        // cells per tile side
+    double max_memory_mb = limits::run::max_memory_mb.default_value;  // refuse runs estimated above this
+    double max_cells = limits::run::max_cells.default_value;  // refuse grids larger than this (a typo in resolution or extent)
 };
 
 struct Scenario {

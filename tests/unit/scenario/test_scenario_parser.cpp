@@ -1,4 +1,4 @@
-// The scenario file parser (engine/scenario/scenario_parser.cpp) and the date parser (engine/core/dates.cpp).
+// The scenario file parser (engine/scenario/) and the date parser (engine/core/dates.cpp).
 //
 // What is checked: the bundled demo scenario parses into the expected values; every default of
 // docs/scenario.md; every accepted form (shorthand inputs, extra layers, connection strings, parameter
@@ -1000,19 +1000,24 @@ TEST_F(ScenarioParser, WhereTheGridKeysAreWritten) {
 
 // ---- the documentation keeps up with the parser ------------------------------------------------------------
 
-// Every key the parser accepts (each get("KEY") and allow({...}) in engine/scenario/scenario_parser.cpp) has a
-// row in a table of docs/scenario.md, "| `KEY` | type | default ...": a new key cannot go undocumented.
+// Every key the parser accepts (each get("KEY") and allow({...}) in engine/scenario/*.cpp, and each Limit of
+// minerisk/scenario_limits.hpp) has a row in a table of docs/scenario.md, "| `KEY` | type | default ...": a new key cannot go undocumented.
 TEST(ScenarioDocs, EveryKeyTheParserAcceptsIsDocumentedWithItsDefault) {
+    // The parser's sources (engine/scenario/*.cpp) and the table of ranges they share with the command line.
     const fs::path root = fs::path(MINERISK_TESTDATA) / "..";
-    std::ifstream src_in(root / "engine" / "scenario" / "scenario_parser.cpp"), doc_in(root / "docs" / "scenario.md");
-    ASSERT_TRUE(src_in && doc_in);
     std::stringstream src, doc;
-    src << src_in.rdbuf();
+    for (const auto& entry : fs::directory_iterator(root / "engine" / "scenario"))
+        if (entry.path().extension() == ".cpp") src << std::ifstream(entry.path()).rdbuf();
+    std::ifstream limits_in(root / "include" / "minerisk" / "scenario_limits.hpp"), doc_in(root / "docs" / "scenario.md");
+    ASSERT_TRUE(limits_in && doc_in);
+    src << limits_in.rdbuf();
     doc << doc_in.rdbuf();
     std::set<std::string> keys;
-    const std::regex get(R"re(\.get\("([a-z_]+)"\))re"), allow(R"re(allow\(\{([^}]*)\}\))re"), quoted(R"re("([a-z_]+)")re");
+    const std::regex get(R"re(\.get\("([a-z_]+)"\))re"), allow(R"re(allow\(\{([^}]*)\}\))re"), quoted(R"re("([a-z_]+)")re"),
+        limit(R"re(Limit [a-z_]+\{"([a-z_]+)")re");
     const std::string text = src.str();
     for (std::sregex_iterator it(text.begin(), text.end(), get), end; it != end; ++it) keys.insert((*it)[1]);
+    for (std::sregex_iterator it(text.begin(), text.end(), limit), end; it != end; ++it) keys.insert((*it)[1]);
     for (std::sregex_iterator it(text.begin(), text.end(), allow), end; it != end; ++it) {
         const std::string list = (*it)[1];
         for (std::sregex_iterator q(list.begin(), list.end(), quoted); q != end; ++q) keys.insert((*q)[1]);

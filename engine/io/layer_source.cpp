@@ -1,0 +1,57 @@
+// Opening an input's data source and finding its layer; the errors say whether a file is damaged or a
+// database cannot be reached.
+#include "io/layer_source.hpp"
+
+#include <cstring>
+
+namespace minerisk::reader {
+namespace {
+void close_dataset(GDALDataset* ds) { GDALClose(ds); }
+}  // namespace
+
+bool is_database(const std::string& source) {
+    auto starts = [&](const char* p) { return source.size() >= std::strlen(p) && EQUALN(source.c_str(), p, std::strlen(p)); };
+    return starts("PG:") || starts("postgresql://") || starts("postgres://") || starts("MYSQL:") || starts("OCI:") ||
+           starts("MSSQL:") || starts("ODBC:");
+}
+
+DatasetPtr open_source(const InputSpec& in, const GdalMessages& gdal, size_t open_mark, const Location& where) {
+    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(in.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                                        nullptr, nullptr, nullptr)),
+                  close_dataset);
+    if (!ds && is_database(in.source)) {
+        std::string why = gdal.failures_since(open_mark);
+        if (why.empty()) why = "no reason given";
+        throw Error("cannot connect to the database for the " + in.role + " input: " + why, where,
+                    "check that the database server is running and reachable from this machine, and the host, port, "
+                    "dbname and user of the connection string; keep the password in ~/.pgpass or the PGPASSWORD "
+                    "environment variable, not in the scenario (ogrinfo '" + in.source + "' tries the same connection)");
+    }
+    if (!ds) {
+        std::string why = gdal.failures_since(open_mark);
+        if (why.empty())
+            why = "no vector format GDAL knows recognises it (a damaged or truncated file, or not the format its name says)";
+        throw Error("cannot open the " + in.role + " input: " + why, where,
+                    "check that the file is complete and in a format GDAL/OGR reads (ogrinfo '" + in.source +
+                        "' tells); if it is damaged, export it again from the source");
+    }
+    return ds;
+}
+
+OGRLayer* find_layer(GDALDataset& ds, const InputSpec& in, Location& where) {
+    if (!in.layer.empty()) {
+        OGRLayer* layer = ds.GetLayerByName(in.layer.c_str());
+        if (!layer) {
+            std::string names;
+            for (int i = 0; i < ds.GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
+            throw Error("there is no layer '" + in.layer + "'", where, "layers in this source: " + (names.empty() ? "(none)" : names));
+        }
+        return layer;
+    }
+    if (ds.GetLayerCount() == 0) throw Error("the source has no vector layer", where, "check the file (ogrinfo '" + in.source + "')");
+    OGRLayer* layer = ds.GetLayer(0);
+    where.layer = layer->GetName();
+    return layer;
+}
+
+}  // namespace minerisk::reader

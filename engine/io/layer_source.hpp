@@ -1,0 +1,29 @@
+// Opening an input's data source (a file or a database) and finding its layer.
+#pragma once
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "io/gdal_messages.hpp"
+#include "minerisk/error.hpp"
+#include "minerisk/scenario.hpp"
+
+namespace minerisk::reader {
+
+using DatasetPtr = std::unique_ptr<GDALDataset, void (*)(GDALDataset*)>;
+
+// A database rather than a file: a connection failure is not a damaged file.
+bool is_database(const std::string& source);
+
+// Opens the input's source read-only. A source that does not open is an Error with GDAL's reason (what
+// GDAL said since `open_mark`): for a database, why the connection failed; for a file, why it is not read.
+DatasetPtr open_source(const InputSpec& in, const GdalMessages& gdal, size_t open_mark, const Location& where);
+
+// The input's layer: the one named by 'layer:', else the source's first. Names the first layer in `where`
+// when 'layer:' is not given. Throws Error when there is no such layer.
+OGRLayer* find_layer(GDALDataset& ds, const InputSpec& in, Location& where);
+
+}  // namespace minerisk::reader
