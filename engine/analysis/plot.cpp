@@ -1,27 +1,21 @@
-// capture.png: the capture curves of a backtest, one panel per split or fold, one line per surface, drawn with the
-// quick-look's 5x7 font and written as PNG through GDAL (MEM -> PNG in /vsimem/), no plotting library.
-#include <cpl_conv.h>
-#include <cpl_vsi.h>
-#include <gdal_priv.h>
-
+// capture.png: the capture curves of a backtest, one panel per split or fold, one line per surface, drawn on the
+// engine's canvas (its 5x7 font, PNG through GDAL), no plotting library.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <memory>
 
+#include "core/canvas.hpp"
 #include "export/quicklook.hpp"
 #include "minerisk/backtest.hpp"
-#include "minerisk/error.hpp"
 
 namespace minerisk::backtest {
 
 namespace {
 
-using quicklook::Rgb;
-using quicklook::kGlyphAdvance;
-using quicklook::kGlyphHeight;
-using quicklook::kGlyphWidth;
+using canvas::Canvas;
+using canvas::Rgb;
+using canvas::text_width;
 using quicklook::kInk;
 
 constexpr Rgb kAxis{90, 90, 90};
@@ -32,65 +26,6 @@ constexpr Rgb kGuide{200, 204, 214};
 constexpr Rgb kModelColour{16, 32, 112};
 constexpr Rgb kUniformColour{150, 150, 150};
 const Rgb kPalette[] = {{230, 120, 0}, {0, 140, 70}, {150, 50, 160}, {0, 140, 170}, {160, 90, 40}, {200, 30, 60}};
-
-class Canvas {
-public:
-    Canvas(int w, int h) : w_(w), h_(h), px_(static_cast<size_t>(w) * static_cast<size_t>(h) * 3, 255) {}
-    int width() const { return w_; }
-    int height() const { return h_; }
-    unsigned char* data() { return px_.data(); }
-    void set(int x, int y, const Rgb& c) {
-        if (x < 0 || y < 0 || x >= w_ || y >= h_) return;
-        unsigned char* p = &px_[(static_cast<size_t>(y) * static_cast<size_t>(w_) + static_cast<size_t>(x)) * 3];
-        p[0] = c[0];
-        p[1] = c[1];
-        p[2] = c[2];
-    }
-    void fill(int x0, int y0, int x1, int y1, const Rgb& c) {
-        for (int y = std::max(0, y0); y < std::min(h_, y1); ++y)
-            for (int x = std::max(0, x0); x < std::min(w_, x1); ++x) set(x, y, c);
-    }
-    // A line of `t` pixels' thickness between two points (pixel coordinates, may be fractional).
-    void line(double x0, double y0, double x1, double y1, const Rgb& c, int t = 1, int dash = 0) {
-        const double len = std::max(std::abs(x1 - x0), std::abs(y1 - y0));
-        const int steps = std::max(1, static_cast<int>(std::ceil(len)));
-        for (int i = 0; i <= steps; ++i) {
-            if (dash > 0 && (i / dash) % 2 == 1) continue;
-            const double f = static_cast<double>(i) / steps;
-            const int x = static_cast<int>(std::lround(x0 + f * (x1 - x0))) - (t - 1) / 2;
-            const int y = static_cast<int>(std::lround(y0 + f * (y1 - y0))) - (t - 1) / 2;
-            fill(x, y, x + t, y + t, c);
-        }
-    }
-    // Text with its top-left corner at (x, y), in the quick-look's font; returns the x after it.
-    int text(int x, int y, const std::string& s, int scale, const Rgb& c) {
-        for (unsigned char ch : s) {
-            if (ch >= 0x80 && ch < 0xC0) continue;
-            const unsigned char* g = quicklook::glyph(ch);
-            for (int r = 0; r < kGlyphHeight; ++r)
-                for (int col = 0; col < kGlyphWidth; ++col)
-                    if (g[r] & (0x10 >> col)) fill(x + col * scale, y + r * scale, x + (col + 1) * scale, y + (r + 1) * scale, c);
-            x += kGlyphAdvance * scale;
-        }
-        return x;
-    }
-    // Text turned a quarter left (read from bottom to top), starting at its bottom-left corner (x, y).
-    void text_up(int x, int y, const std::string& s, int scale, const Rgb& c) {
-        for (unsigned char ch : s) {
-            if (ch >= 0x80 && ch < 0xC0) continue;
-            const unsigned char* g = quicklook::glyph(ch);
-            for (int r = 0; r < kGlyphHeight; ++r)
-                for (int col = 0; col < kGlyphWidth; ++col)
-                    if (g[r] & (0x10 >> col))
-                        fill(x + r * scale, y - (col + 1) * scale, x + (r + 1) * scale, y - col * scale, c);
-            y -= kGlyphAdvance * scale;
-        }
-    }
-
-private:
-    int w_, h_;
-    std::vector<unsigned char> px_;
-};
 
 std::string pct(double share) {
     char b[32];
@@ -144,13 +79,13 @@ void draw_panel(Canvas& cv, int px, int py, const Round& round, const std::map<s
         cv.line(X(v), y1, X(v), y1 + 4, kAxis);
         cv.line(x0 - 4, Y(v), x0, Y(v), kAxis);
         const std::string t = pct(v);
-        cv.text(static_cast<int>(X(v)) - quicklook::text_width(t, 1) / 2, y1 + 8, t, 1, kInk);
-        cv.text(x0 - 8 - quicklook::text_width(t, 1), static_cast<int>(Y(v)) - 3, t, 1, kInk);
+        cv.text(static_cast<int>(X(v)) - text_width(t, 1) / 2, y1 + 8, t, 1, kInk);
+        cv.text(x0 - 8 - text_width(t, 1), static_cast<int>(Y(v)) - 3, t, 1, kInk);
     }
     const std::string xl = "share of the area, riskiest first";
-    cv.text(x0 + static_cast<int>(w) / 2 - quicklook::text_width(xl, 1) / 2, y1 + 24, xl, 1, kInk);
+    cv.text(x0 + static_cast<int>(w) / 2 - text_width(xl, 1) / 2, y1 + 24, xl, 1, kInk);
     const std::string yl = blocks ? "share of held-out incidents captured" : "share of later incidents captured";
-    cv.text_up(px + 14, y0 + static_cast<int>(h) / 2 + quicklook::text_width(yl, 1) / 2, yl, 1, kInk);
+    cv.text_up(px + 14, y0 + static_cast<int>(h) / 2 + text_width(yl, 1) / 2, yl, 1, kInk);
     if (round.models.empty() || round.models.front().score.incidents == 0) {
         cv.text(x0 + 20, y0 + 20, "no incidents to score", 2, kAxis);
         return;
@@ -173,34 +108,9 @@ void draw_panel(Canvas& cv, int px, int py, const Round& round, const std::map<s
     for (const auto& m : round.models)
         if (m.kind == "model" && std::isfinite(m.score.auc.value)) {
             const std::string a = "AUC " + fmt("%.3f", m.score.auc.value) + " (" + m.name + ")";
-            cv.fill(x1 - quicklook::text_width(a, 1) - 10, y1 - 22, x1 - 2, y1 - 6, quicklook::kPaper);
-            cv.text(x1 - quicklook::text_width(a, 1) - 6, y1 - 18, a, 1, kInk);
+            cv.fill(x1 - text_width(a, 1) - 10, y1 - 22, x1 - 2, y1 - 6, quicklook::kPaper);
+            cv.text(x1 - text_width(a, 1) - 6, y1 - 18, a, 1, kInk);
         }
-}
-
-std::string encode_png(Canvas& cv) {
-    GDALAllRegister();
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
-    if (!mem || !png) throw Error("GDAL has no PNG driver", {}, "install a GDAL built with PNG support");
-    std::unique_ptr<GDALDataset> ds(mem->Create("", cv.width(), cv.height(), 3, GDT_Byte, nullptr));
-    if (!ds) throw Error(std::string("cannot compose the capture plot: ") + CPLGetLastErrorMsg());
-    if (ds->RasterIO(GF_Write, 0, 0, cv.width(), cv.height(), cv.data(), cv.width(), cv.height(), GDT_Byte, 3, nullptr, 3,
-                     static_cast<GSpacing>(cv.width()) * 3, 1, nullptr) != CE_None)
-        throw Error(std::string("cannot compose the capture plot: ") + CPLGetLastErrorMsg());
-    char name[96];
-    std::snprintf(name, sizeof name, "/vsimem/minerisk_capture_%p.png", static_cast<void*>(ds.get()));
-    CPLStringList opts;
-    opts.SetNameValue("ZLEVEL", "6");
-    GDALDataset* out = png->CreateCopy(name, ds.get(), FALSE, opts.List(), nullptr, nullptr);
-    if (!out) throw Error(std::string("cannot encode the capture plot: ") + CPLGetLastErrorMsg());
-    GDALClose(out);
-    vsi_l_offset size = 0;
-    GByte* buf = VSIGetMemFileBuffer(name, &size, FALSE);
-    std::string bytes(reinterpret_cast<const char*>(buf), static_cast<size_t>(size));
-    VSIUnlink(name);
-    VSIUnlink((std::string(name) + ".aux.xml").c_str());
-    return bytes;
 }
 
 }  // namespace
@@ -213,7 +123,7 @@ std::string capture_png(const Result& r) {
     const int header = 44;
     const int panels_w = kPad + cols * kPanelW + kPad;
     int widest = 0;
-    for (const auto& sr : series) widest = std::max(widest, 44 + quicklook::text_width(sr.first, 2) + 20);
+    for (const auto& sr : series) widest = std::max(widest, 44 + text_width(sr.first, 2) + 20);
     const int legend_cols = 2 * widest <= panels_w - 2 * kPad ? 2 : 1;
     const int legend_rows = static_cast<int>(series.size() + legend_cols - 1) / legend_cols + 1;
     const int legend_h = 14 + legend_rows * 22;
@@ -221,7 +131,7 @@ std::string capture_png(const Result& r) {
     Canvas cv(W, H);
     std::string title = "Capture curves";
     if (!r.scenario_name.empty()) title += ": " + r.scenario_name;
-    while (title.size() > 8 && quicklook::text_width(title, 2) > W - 2 * kPad) title = title.substr(0, title.size() - 4) + "...";
+    while (title.size() > 8 && text_width(title, 2) > W - 2 * kPad) title = title.substr(0, title.size() - 4) + "...";
     cv.text(kPad, 12, title, 2, kInk);
     cv.text(kPad, 32, r.mode + "; dotted lines: the capture levels", 1, {110, 110, 110});
     for (size_t i = 0; i < r.rounds.size(); ++i) {
@@ -240,7 +150,7 @@ std::string capture_png(const Result& r) {
         cv.line(lx, y + 7, lx + 34, y + 7, series[i].second, t);
         cv.text(lx + 44, y, series[i].first, 2, kInk);
     }
-    return encode_png(cv);
+    return canvas::png_bytes(cv, "the capture plot");
 }
 
 }  // namespace minerisk::backtest

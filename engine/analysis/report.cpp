@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "export/report_format.hpp"
+#include "export/report_style.hpp"
 #include "minerisk/backtest.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/version.hpp"
@@ -42,57 +43,6 @@ std::string round_heading(const Result& r, const Round& round) {
     return "Split " + round.label + ": surfaces as known on " + date_to_string(round.as_of) + ", scored on " + human_int(n) +
            (n == 1 ? " incident" : " incidents") + " dated " + date_to_string(round.from) + " to " + until_text(round.to);
 }
-
-const char* kStyle = R"CSS(
-:root { --ink: #1b1b1b; --muted: #5a5a5a; --line: #c9ccd3; --accent: #102070; --head: #eceff6; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
-       color: var(--ink); background: #fff; margin: 0 auto; max-width: 1320px; padding: 16px 24px 40px;
-       font-size: 15px; line-height: 1.45; }
-h1 { font-size: 1.65em; margin: 0.2em 0 0.1em; color: var(--accent); }
-h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; padding-bottom: 3px; border-bottom: 2px solid var(--accent); }
-h3 { font-size: 1.05em; margin: 1.1em 0 0.4em; }
-p, ul { margin: 0.4em 0 0.7em; max-width: 75em; }
-.sub { color: var(--muted); margin-top: 0; }
-.muted { color: var(--muted); }
-.small { font-size: 0.88em; }
-nav { margin: 10px 0 4px; font-size: 0.92em; }
-nav a { margin-right: 12px; color: var(--accent); }
-.note { border-left: 4px solid #e0a000; background: #fff8e6; padding: 6px 10px; max-width: 75em; }
-table { border-collapse: collapse; width: 100%; font-size: 0.9em; margin: 6px 0 10px; }
-th, td { border: 1px solid var(--line); padding: 4px 7px; vertical-align: top; text-align: left; }
-thead th { background: var(--head); font-weight: 600; }
-tbody tr:nth-child(even) { background: #f8f9fb; }
-td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.model td { font-weight: 600; }
-.ci { color: var(--muted); font-weight: normal; font-size: 0.88em; }
-table.backtest { width: auto; min-width: 60%; }
-table.backtest td.name { white-space: nowrap; }
-table.backtest th.n { white-space: normal; min-width: 6.5em; }
-.figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0 4px; }
-.fig { border: 1px solid var(--line); border-radius: 4px; padding: 8px 14px; min-width: 150px; background: #fafbfd; }
-.fig .num { display: block; font-size: 1.55em; font-weight: 700; color: var(--accent); }
-.fig .lbl { color: var(--muted); font-size: 0.9em; }
-dl.surfaces dt { font-weight: 600; float: left; clear: left; min-width: 15em; }
-dl.surfaces dd { margin: 0 0 3px 15.5em; }
-table.kv { width: auto; }
-.wide { overflow-x: auto; }
-table.kv th { background: var(--head); white-space: nowrap; }
-pre { background: #f6f7fa; border: 1px solid var(--line); padding: 8px 10px; overflow-x: auto; font-size: 0.88em; max-width: 75em; }
-figure { margin: 8px 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
-figcaption { color: var(--muted); font-size: 0.9em; margin-top: 4px; }
-ol.warnings li { margin-bottom: 4px; }
-footer { margin-top: 2.5em; color: var(--muted); font-size: 0.85em; border-top: 1px solid var(--line); padding-top: 6px; }
-@page { size: A4 landscape; margin: 12mm; }
-@media print {
-  body { font-size: 9.5pt; max-width: none; padding: 0; }
-  nav { display: none; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
-  tr, figure, .note { break-inside: avoid; page-break-inside: avoid; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-)CSS";
 
 std::string share(double v) { return std::isfinite(v) ? human(v * 100, 1) + "&nbsp;%" : "-"; }
 std::string share_ci(const Estimate& e) {
@@ -377,12 +327,7 @@ std::string results_html(const Result& r, const std::string& png, bool section_o
                            : "Rolling-origin backtest over " + std::to_string(r.rounds.size()) +
                                  (r.rounds.size() == 1 ? " split" : " splits");
     if (!section_only) {
-        o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n"
-          << "<meta name=\"generator\" content=\"minerisk " << esc(MINERISK_VERSION_STRING) << "\">\n"
-          << "<title>Backtest: " << esc(name) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n"
-          << "<header>\n<h1>Backtest: " << esc(name) << "</h1>\n";
+        o << report_style::page_head("Backtest: " + name, report_style::Page::backtest) << "<header>\n<h1>Backtest: " << esc(name) << "</h1>\n";
     } else {
         o << "<section id=\"backtest\">\n<h2>Backtest</h2>\n";
     }

@@ -76,6 +76,7 @@ Layout layout_for(std::int64_t grid_width, std::int64_t grid_height) {
 namespace {
 
 using namespace quicklook;
+using canvas::Canvas;
 
 Location at(const std::string& path) {
     Location l;
@@ -89,50 +90,6 @@ struct GdalCloser {
     }
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, GdalCloser>;
-
-class Canvas {
-public:
-    Canvas(int w, int h) : w_(w), h_(h), px_(static_cast<size_t>(w) * static_cast<size_t>(h) * 3, 255) {}
-    int width() const { return w_; }
-    int height() const { return h_; }
-    unsigned char* data() { return px_.data(); }
-
-    void set(int x, int y, const Rgb& c) {
-        if (x < 0 || y < 0 || x >= w_ || y >= h_) return;
-        unsigned char* p = &px_[(static_cast<size_t>(y) * static_cast<size_t>(w_) + static_cast<size_t>(x)) * 3];
-        p[0] = c[0];
-        p[1] = c[1];
-        p[2] = c[2];
-    }
-    // [x0, x1) x [y0, y1)
-    void fill(int x0, int y0, int x1, int y1, const Rgb& c) {
-        for (int y = std::max(0, y0); y < std::min(h_, y1); ++y)
-            for (int x = std::max(0, x0); x < std::min(w_, x1); ++x) set(x, y, c);
-    }
-    void frame(int x0, int y0, int x1, int y1, const Rgb& c, int t = 1) {
-        fill(x0, y0, x1, y0 + t, c);
-        fill(x0, y1 - t, x1, y1, c);
-        fill(x0, y0, x0 + t, y1, c);
-        fill(x1 - t, y0, x1, y1, c);
-    }
-    // Text with its top-left corner at (x, y); returns the x after the last glyph.
-    int text(int x, int y, const std::string& s, int scale, const Rgb& c) {
-        for (size_t i = 0; i < s.size(); ++i) {
-            const unsigned char ch = static_cast<unsigned char>(s[i]);
-            if (ch >= 0x80 && ch < 0xC0) continue;  // rest of a UTF-8 sequence: drawn as one '?'
-            const unsigned char* g = glyph(ch);
-            for (int r = 0; r < kGlyphHeight; ++r)
-                for (int col = 0; col < kGlyphWidth; ++col)
-                    if (g[r] & (0x10 >> col)) fill(x + col * scale, y + r * scale, x + (col + 1) * scale, y + (r + 1) * scale, c);
-            x += kGlyphAdvance * scale;
-        }
-        return x;
-    }
-
-private:
-    int w_, h_;
-    std::vector<unsigned char> px_;
-};
 
 // The risk averaged into the map's pixels: each pixel the mean of the non-NaN cells it covers (NaN if none);
 // when the grid is smaller than the map, each cell becomes a block of pixels.
@@ -445,28 +402,10 @@ void draw_panel(Canvas& cv, const Layout& l, double metres_per_pixel, const Expo
     cv.text(x, y, "minerisk quick-look", 1, {110, 110, 110});
 }
 
-void write_png(Canvas& cv, const std::string& path) {
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
-    if (!mem || !png) throw Error("GDAL has no PNG driver", at(path), "install a GDAL built with PNG support");
-    DatasetPtr ds(mem->Create("", cv.width(), cv.height(), 3, GDT_Byte, nullptr));
-    if (!ds) throw Error(std::string("cannot compose the quick-look: ") + CPLGetLastErrorMsg(), at(path));
-    if (ds->RasterIO(GF_Write, 0, 0, cv.width(), cv.height(), cv.data(), cv.width(), cv.height(), GDT_Byte, 3, nullptr, 3,
-                     static_cast<GSpacing>(cv.width()) * 3, 1, nullptr) != CE_None)
-        throw Error(std::string("cannot compose the quick-look: ") + CPLGetLastErrorMsg(), at(path));
-    const GDALColorInterp ci[] = {GCI_RedBand, GCI_GreenBand, GCI_BlueBand};
-    for (int b = 0; b < 3; ++b) ds->GetRasterBand(b + 1)->SetColorInterpretation(ci[b]);
-
+void write_png(const Canvas& cv, const std::string& path) {
     const std::string tmp = temporary_path_for(path);
-    CPLStringList opts;
-    opts.SetNameValue("ZLEVEL", "6");
-    CPLErrorReset();
-    GDALDataset* out = png->CreateCopy(tmp.c_str(), ds.get(), FALSE, opts.List(), nullptr, nullptr);
-    bool failed = out == nullptr;
-    if (out) GDALClose(out);
-    failed = failed || CPLGetLastErrorType() >= CE_Failure;
+    const bool failed = !canvas::write_png(cv, tmp, "the quick-look", at(path)) || CPLGetLastErrorType() >= CE_Failure;
     std::error_code ec;
-    fs::remove(tmp + ".aux.xml", ec);
     if (failed) {
         fs::remove(tmp, ec);
         throw Error(std::string("cannot write the quick-look: ") + CPLGetLastErrorMsg(), at(path),

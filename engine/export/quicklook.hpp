@@ -1,14 +1,14 @@
-// Internal to the quick-look exporter (and its tests): where things go on the picture, the colours used, and
-// the tiny bitmap font the engine draws its own text with.
+// Internal to the quick-look exporter (and its tests): where things go on the picture and the colours used.
 #pragma once
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/canvas.hpp"
+
 namespace minerisk::quicklook {
 
-using Rgb = std::array<unsigned char, 3>;
+using canvas::Rgb;
 
 // Colours of the picture (also named in docs/outputs-report.md).
 inline constexpr Rgb kNoData{225, 225, 225};   // outside the data (NaN)
@@ -32,11 +32,11 @@ inline constexpr int kMaxMapSide = 1200;  // larger grids are averaged down to t
 inline constexpr int kMinMapSide = 600;   // smaller grids are enlarged (each cell a block of pixels)
 Layout layout_for(std::int64_t grid_width, std::int64_t grid_height);
 
-// 5x7 glyphs for printable ASCII (32..126), one byte per row, bit 4 = leftmost column. Other bytes draw '?'
-// (a UTF-8 sequence draws one '?').
-const unsigned char* glyph(unsigned char c);
-inline constexpr int kGlyphWidth = 5, kGlyphHeight = 7, kGlyphAdvance = 6;
-// Width in pixels of text drawn at `scale` (each glyph pixel a scale x scale block).
-int text_width(const std::string& text, int scale);
+// The canvas's bitmap font (core/canvas.hpp), which the quick-look labels its picture with.
+using canvas::glyph;
+using canvas::kGlyphAdvance;
+using canvas::kGlyphHeight;
+using canvas::kGlyphWidth;
+using canvas::text_width;
 
 }  // namespace minerisk::quicklook

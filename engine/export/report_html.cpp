@@ -10,10 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "export/report_format.hpp"
 #include "crs/lon_lat.hpp"
-#include "export/zone_text.hpp"
 #include "export/plan_outputs.hpp"
+#include "export/report_format.hpp"
+#include "export/report_style.hpp"
+#include "export/zone_text.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/version.hpp"
 
@@ -23,63 +24,6 @@ namespace {
 
 constexpr size_t kSettlementRows = 30;  // settlements shown in the page; all are in settlements.csv
 constexpr size_t kNamesPerZone = 6;     // settlement names (and hazard ids) listed in a zone's row
-
-const char* kStyle = R"CSS(
-:root { --ink: #1b1b1b; --muted: #5a5a5a; --line: #c9ccd3; --accent: #102070; --head: #eceff6; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
-       color: var(--ink); background: #fff; margin: 0 auto; max-width: 1320px; padding: 16px 24px 40px;
-       font-size: 15px; line-height: 1.45; }
-h1 { font-size: 1.65em; margin: 0.2em 0 0.1em; color: var(--accent); }
-h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; padding-bottom: 3px; border-bottom: 2px solid var(--accent); }
-h3 { font-size: 1.05em; margin: 1.1em 0 0.4em; }
-p { margin: 0.4em 0 0.7em; max-width: 75em; }
-.sub { color: var(--muted); margin-top: 0; }
-.muted { color: var(--muted); }
-.small { font-size: 0.88em; }
-nav { margin: 10px 0 4px; font-size: 0.92em; }
-nav a { margin-right: 12px; color: var(--accent); }
-.note { border-left: 4px solid #e0a000; background: #fff8e6; padding: 6px 10px; max-width: 75em; }
-.figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0 4px; }
-.fig { border: 1px solid var(--line); border-radius: 4px; padding: 8px 14px; min-width: 150px; background: #fafbfd; }
-.fig .num { display: block; font-size: 1.55em; font-weight: 700; color: var(--accent); }
-.fig .lbl { color: var(--muted); font-size: 0.9em; }
-table { border-collapse: collapse; width: 100%; font-size: 0.9em; margin: 6px 0 10px; }
-th, td { border: 1px solid var(--line); padding: 4px 7px; vertical-align: top; text-align: left; }
-thead th { background: var(--head); font-weight: 600; }
-tbody tr:nth-child(even) { background: #f8f9fb; }
-td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-th.rank { font-size: 1.15em; text-align: center; color: var(--accent); white-space: nowrap; }
-th.rank .zid { display: block; font-size: 0.7em; font-weight: normal; color: var(--muted); }
-.action { font-weight: 600; color: var(--accent); }
-.reason { min-width: 15em; }
-td.action { min-width: 8em; }
-.nowrap { white-space: nowrap; }
-.wide { overflow-x: auto; }
-.list { color: var(--muted); font-size: 0.92em; }
-table.kv { width: auto; }
-table.kv th { background: var(--head); white-space: nowrap; }
-figure { margin: 8px 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
-figcaption { color: var(--muted); font-size: 0.9em; margin-top: 4px; }
-ol.warnings li { margin-bottom: 4px; }
-ol.first li { margin-bottom: 6px; }
-footer { margin-top: 2.5em; color: var(--muted); font-size: 0.85em; border-top: 1px solid var(--line); padding-top: 6px; }
-@page { size: A4 landscape; margin: 12mm; }
-@media print {
-  body { font-size: 9.5pt; max-width: none; padding: 0; }
-  nav { display: none; }
-  a { color: inherit; text-decoration: none; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
-  tr, figure, .fig, .note { break-inside: avoid; page-break-inside: avoid; }
-  thead { display: table-header-group; }
-  .wide { overflow: visible; }
-  #map figure img { max-height: 165mm; width: auto; }
-  .fig { min-width: 0; padding: 4px 10px; }
-  .fig .num { font-size: 1.3em; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-)CSS";
 
 std::string esc(const std::string& s) { return html_escape(s); }
 
@@ -135,11 +79,7 @@ std::string zone_link(int rank) {
 }
 
 void write_head(std::ostringstream& o, const std::string& title) {
-    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n"
-      << "<meta name=\"generator\" content=\"minerisk " << esc(MINERISK_VERSION_STRING) << "\">\n"
-      << "<title>" << esc(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
+    o << report_style::page_head(title, report_style::Page::run);
 }
 
 void write_header(std::ostringstream& o, const ExportContext& ctx, const std::string& name) {

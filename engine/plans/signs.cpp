@@ -26,6 +26,7 @@
 #include <sstream>
 
 #include "crs/lon_lat.hpp"
+#include "minerisk/alg/cover.hpp"
 #include "minerisk/error.hpp"
 #include "plans/plans_internal.hpp"
 
@@ -77,22 +78,6 @@ void add_span(Spans& s, double t0, double t1) {
     s.swap(merged);
 }
 
-// The parameters [t0, t1] of segment AB within r of S; false when none.
-bool chord(const Pt& a, const Pt& b, const Pt& s, double r, double& t0, double& t1) {
-    const double dx = b.x - a.x, dy = b.y - a.y;
-    const double aa = dx * dx + dy * dy;
-    if (!(aa > 0)) return false;
-    const double ex = a.x - s.x, ey = a.y - s.y;
-    const double bb = dx * ex + dy * ey;
-    const double cc = ex * ex + ey * ey - r * r;
-    const double disc = bb * bb - aa * cc;
-    if (disc < 0) return false;
-    const double root = std::sqrt(disc);
-    t0 = std::max(0.0, (-bb - root) / aa);
-    t1 = std::min(1.0, (-bb + root) / aa);
-    return t1 > t0;
-}
-
 struct Piece {
     Pt a, b;
     double len = 0;
@@ -135,7 +120,7 @@ Gain evaluate(std::vector<Piece>& pieces, const bgi::rtree<Entry, bgi::quadratic
     for (std::uint32_t i : hits) {
         Piece& p = pieces[i];
         double t0, t1;
-        if (!chord(p.a, p.b, c, r, t0, t1)) continue;
+        if (!alg::disc_chord(p.a, p.b, c, r, t0, t1)) continue;
         const double m = uncovered_in(p.covered, t0, t1) * p.len;
         if (!(m > 0)) continue;
         g.metres += m;
@@ -220,7 +205,7 @@ SignPlan sign_plan(const PlanInputs& in, const SignPlanSpec& spec, const Progres
                     p.hazard = h;
                     for (const Pt& s : near) {
                         double t0, t1;
-                        if (chord(p.a, p.b, s, plan.cover, t0, t1)) p.covered.emplace_back(t0, t1);
+                        if (alg::disc_chord(p.a, p.b, s, plan.cover, t0, t1)) p.covered.emplace_back(t0, t1);
                     }
                     if (!p.covered.empty()) {
                         Spans c;

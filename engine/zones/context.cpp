@@ -73,51 +73,10 @@ double num(const FeatureLayer* l, const char* role, std::int64_t i) {
 }  // namespace
 
 double uncovered_length(const std::vector<std::vector<Pt>>& rings, const std::vector<Pt>& signs, double r) {
-    double uncovered = 0;
-    const double r2 = r * r;
-    std::vector<std::pair<double, double>> spans;
-    for (const auto& ring : rings)
-        for (size_t i = 0; i + 1 < ring.size(); ++i) {
-            const Pt a = ring[i], b = ring[i + 1];
-            const double dx = b.x - a.x, dy = b.y - a.y;
-            const double aa = dx * dx + dy * dy;
-            if (!(aa > 0)) continue;
-            const double len = std::sqrt(aa);
-            spans.clear();
-            if (r > 0) {
-                const double xmin = std::min(a.x, b.x) - r, xmax = std::max(a.x, b.x) + r;
-                const double ymin = std::min(a.y, b.y) - r, ymax = std::max(a.y, b.y) + r;
-                for (const Pt& s : signs) {
-                    if (s.x < xmin || s.x > xmax || s.y < ymin || s.y > ymax) continue;
-                    // |A - S + t D|^2 <= r^2  <=>  aa t^2 + 2 bb t + cc <= 0, t in [0, 1]
-                    const double ex = a.x - s.x, ey = a.y - s.y;
-                    const double bb = dx * ex + dy * ey;
-                    const double cc = ex * ex + ey * ey - r2;
-                    const double disc = bb * bb - aa * cc;
-                    if (disc < 0) continue;
-                    const double root = std::sqrt(disc);
-                    const double t0 = std::max(0.0, (-bb - root) / aa), t1 = std::min(1.0, (-bb + root) / aa);
-                    if (t1 > t0) spans.emplace_back(t0, t1);
-                }
-            }
-            double covered = 0;
-            if (!spans.empty()) {
-                std::sort(spans.begin(), spans.end());
-                double lo = spans[0].first, hi = spans[0].second;
-                for (size_t k = 1; k < spans.size(); ++k) {
-                    if (spans[k].first > hi) {
-                        covered += hi - lo;
-                        lo = spans[k].first;
-                        hi = spans[k].second;
-                    } else {
-                        hi = std::max(hi, spans[k].second);
-                    }
-                }
-                covered += hi - lo;
-            }
-            uncovered += (1.0 - std::min(1.0, covered)) * len;
-        }
-    return uncovered;
+    alg::PerimeterCover sum;
+    std::vector<alg::Interval> scratch;
+    for (const auto& ring : rings) alg::add_perimeter_cover(ring.data(), ring.size(), signs.data(), signs.size(), r, scratch, sum);
+    return sum.uncovered;
 }
 
 Context::Context(const ZoneInputs& zin, const Inputs& inputs)

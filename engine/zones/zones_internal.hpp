@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "minerisk/alg/cover.hpp"
 #include "minerisk/grid.hpp"
 #include "minerisk/layer.hpp"
 #include "minerisk/progress.hpp"
@@ -146,9 +147,7 @@ struct Context {
 
 // Boundary length of `rings` farther than r from every point of `signs` (exact: each sign covers the chord
 // of its disc on each segment; the chords are merged).
-struct Pt {
-    double x, y;
-};
+using Pt = alg::XY;
 // Every ring (outer rings and holes) of a polygon geometry, closed (last point = first).
 void rings_of(const OGRGeometry* g, std::vector<std::vector<Pt>>& out);
 // Every vertex of a geometry (a sign recorded as a line or polygon counts at each vertex, as in marking_gap).

@@ -312,29 +312,13 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
     });
 }
 
-void release(void* state) { delete static_cast<State*>(state); }
-
-// The descriptor: static storage, plain C, checked by the engine when it loads the library.
-const mr_plugin kPlugin = {
-    MINERISK_PLUGIN_ABI_VERSION,  // the interface these headers describe; the engine refuses any other
-    kName,
-    "1.0.0",
-    "1 on or inside the features of a chosen layer (roads, water points...), halving every half_distance metres away",
-    kParams,
-    static_cast<int>(sizeof kParams / sizeof kParams[0]),
-    nullptr,  // required layers: none fixed - the layer is a parameter, checked in prepare()
-    0,
-    nullptr,  // optional layers
-    0,
-    kBands,
-    static_cast<int>(sizeof kBands / sizeof kBands[0]),
-    prepare,
-    reach,
-    score,
-    release,
-};
-
 }  // namespace
 
-// The one exported symbol. C linkage, default visibility (everything else is hidden by the build).
-extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
+// The descriptor and the one exported symbol, minerisk_plugin_v1 (C linkage, default visibility; everything
+// else is hidden by the build). The macro of minerisk/plugin.hpp fills in the interface version these headers
+// describe (the engine refuses any other), takes the counts from the arrays and makes release() delete the
+// State. The arguments: the name, the version, one sentence, the parameters, the required and optional layers
+// (none fixed: the layer is a parameter, checked in prepare()), the extra bands, the three functions.
+MINERISK_PLUGIN(State, kName, "1.0.0",
+                "1 on or inside the features of a chosen layer (roads, water points...), halving every half_distance metres away",
+                kParams, nullptr, nullptr, kBands, prepare, reach, score)

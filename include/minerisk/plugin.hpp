@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -138,4 +139,63 @@ inline mr_window grown(const mr_window& w, std::int64_t halo) {
     return {w.col0 - halo, w.row0 - halo, w.width + 2 * halo, w.height + 2 * halo};
 }
 
+
+// ---- the descriptor and the entry point ------------------------------------------------------------
+
+// A C array and its length, for the descriptor's (pointer, count) pairs: the length is taken from the array.
+// nullptr (or {}) is the empty list.
+template <class T>
+struct Items {
+    const T* items = nullptr;
+    int count = 0;
+    constexpr Items() = default;
+    constexpr Items(std::nullptr_t) {}
+    template <size_t N>
+    constexpr Items(const T (&array)[N]) : items(array), count(static_cast<int>(N)) {}
+};
+
+// release() for a state that prepare() made with new State (or std::make_unique<State>().release()).
+template <class State>
+void release_state(void* state) {
+    delete static_cast<State*>(state);
+}
+
+// The descriptor of a plugin whose prepare() hands over a `State`: this interface's version, the counts taken
+// from the arrays, release_state<State> as release(). `roles` is '|'-separated, or nullptr for none.
+template <class State>
+constexpr mr_plugin describe(const char* name, const char* version, const char* description,
+                             Items<mr_param_spec> params, Items<const char* const> required_layers,
+                             Items<const char* const> optional_layers, Items<mr_band_spec> extra_bands,
+                             decltype(mr_plugin::prepare) prepare, decltype(mr_plugin::reach) reach,
+                             decltype(mr_plugin::score) score, const char* roles = nullptr) {
+    return mr_plugin{MINERISK_PLUGIN_ABI_VERSION,
+                     name,
+                     version,
+                     description,
+                     params.items,
+                     params.count,
+                     required_layers.items,
+                     required_layers.count,
+                     optional_layers.items,
+                     optional_layers.count,
+                     extra_bands.items,
+                     extra_bands.count,
+                     prepare,
+                     reach,
+                     score,
+                     release_state<State>,
+                     roles};
+}
+
 }  // namespace minerisk::plugin
+
+// The whole tail of a plugin, written once at global scope after its anonymous namespace: the descriptor
+// (static storage) and the exported entry point that returns it. The arguments are those of describe():
+//
+//     MINERISK_PLUGIN(State, kName, "1.0.0", "one sentence", kParams, kRequired, nullptr, kBands,
+//                     prepare, reach, score, "baseline")
+#define MINERISK_PLUGIN(State, ...)                                                                  \
+    extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) {                    \
+        static const mr_plugin descriptor = ::minerisk::plugin::describe<State>(__VA_ARGS__);        \
+        return &descriptor;                                                                          \
+    }

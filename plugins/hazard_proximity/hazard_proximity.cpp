@@ -153,28 +153,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
     });
 }
 
-void release(void* state) { delete static_cast<State*>(state); }
-
-const mr_plugin kPlugin = {
-    MINERISK_PLUGIN_ABI_VERSION,
-    "hazard_proximity",
-    "1.0.0",
-    "1 inside a hazard, halving every half_distance metres outside it; weighted by hazard class and ordnance",
-    kParams,
-    static_cast<int>(sizeof kParams / sizeof kParams[0]),
-    kLayers,
-    1,
-    nullptr,
-    0,
-    kBands,
-    2,
-    prepare,
-    reach,
-    score,
-    release,
-    "baseline|hazard_rules",  // roles (docs/plugin-guide.md, "Roles")
-};
-
 }  // namespace
 
-extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
+MINERISK_PLUGIN(State, "hazard_proximity", "1.0.0",
+                "1 inside a hazard, halving every half_distance metres outside it; weighted by hazard class and ordnance",
+                kParams, kLayers, nullptr, kBands, prepare, reach, score, "baseline|hazard_rules")

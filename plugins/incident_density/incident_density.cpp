@@ -165,28 +165,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
     });
 }
 
-void release(void* state) { delete static_cast<State*>(state); }
-
-const mr_plugin kPlugin = {
-    MINERISK_PLUGIN_ABI_VERSION,
-    "incident_density",
-    "1.0.0",
-    "quartic kernel density of incidents weighted by casualties and age, normalised by a robust maximum",
-    kParams,
-    static_cast<int>(sizeof kParams / sizeof kParams[0]),
-    kLayers,
-    1,
-    nullptr,
-    0,
-    kBands,
-    1,
-    prepare,
-    reach,
-    score,
-    release,
-    "baseline",  // roles (docs/plugin-guide.md, "Roles")
-};
-
 }  // namespace
 
-extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
+MINERISK_PLUGIN(State, "incident_density", "1.0.0",
+                "quartic kernel density of incidents weighted by casualties and age, normalised by a robust maximum",
+                kParams, kLayers, nullptr, kBands, prepare, reach, score, "baseline")

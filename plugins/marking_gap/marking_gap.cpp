@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "minerisk/alg/cover.hpp"
 #include "minerisk/alg/decay.hpp"
 #include "minerisk/plugin.hpp"
 
@@ -61,9 +62,7 @@ constexpr double kShareStep = 1000.0;
 
 // ---- a small ISO WKB reader (2D; Z, M, ZM coordinates are read and dropped) ---------------------------
 
-struct Pt {
-    double x, y;
-};
+using Pt = minerisk::alg::XY;
 
 struct Shapes {
     std::vector<std::vector<Pt>> rings;  // polygon rings (closed: last point repeats the first)
@@ -183,50 +182,11 @@ struct Perimeter {
 
 // Length of the boundary and of its parts within `r` of any of `signs` (exact: disc-segment chords, merged).
 Perimeter measure(const std::vector<std::vector<Pt>>& rings, const std::vector<Pt>& signs, double r) {
-    Perimeter m;
-    std::vector<std::pair<double, double>> spans;
-    const double r2 = r * r;
+    minerisk::alg::PerimeterCover sum;
+    std::vector<minerisk::alg::Interval> scratch;
     for (const auto& ring : rings)
-        for (size_t i = 0; i + 1 < ring.size(); ++i) {
-            const Pt a = ring[i], b = ring[i + 1];
-            const double dx = b.x - a.x, dy = b.y - a.y;
-            const double aa = dx * dx + dy * dy;
-            if (!(aa > 0)) continue;
-            const double len = std::sqrt(aa);
-            m.length += len;
-            if (signs.empty() || !(r > 0)) continue;
-            const double xmin = std::min(a.x, b.x) - r, xmax = std::max(a.x, b.x) + r;
-            const double ymin = std::min(a.y, b.y) - r, ymax = std::max(a.y, b.y) + r;
-            spans.clear();
-            for (const Pt& s : signs) {
-                if (s.x < xmin || s.x > xmax || s.y < ymin || s.y > ymax) continue;
-                // |A - S + t D|^2 <= r^2  <=>  aa t^2 + 2 bb t + cc <= 0
-                const double ex = a.x - s.x, ey = a.y - s.y;
-                const double bb = dx * ex + dy * ey;
-                const double cc = ex * ex + ey * ey - r2;
-                const double disc = bb * bb - aa * cc;
-                if (disc < 0) continue;
-                const double root = std::sqrt(disc);
-                const double t0 = std::max(0.0, (-bb - root) / aa), t1 = std::min(1.0, (-bb + root) / aa);
-                if (t1 > t0) spans.emplace_back(t0, t1);
-            }
-            if (spans.empty()) continue;
-            std::sort(spans.begin(), spans.end());
-            double covered = 0, lo = spans[0].first, hi = spans[0].second;
-            for (size_t k = 1; k < spans.size(); ++k) {
-                if (spans[k].first > hi) {
-                    covered += hi - lo;
-                    lo = spans[k].first;
-                    hi = spans[k].second;
-                } else {
-                    hi = std::max(hi, spans[k].second);
-                }
-            }
-            covered += hi - lo;
-            m.covered += std::min(1.0, covered) * len;
-        }
-    m.covered = std::min(m.covered, m.length);
-    return m;
+        minerisk::alg::add_perimeter_cover(ring.data(), ring.size(), signs.data(), signs.size(), r, scratch, sum);
+    return {sum.length, std::min(sum.covered, sum.length)};
 }
 
 // ---- the plugin --------------------------------------------------------------------------------------
@@ -428,28 +388,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
     });
 }
 
-void release(void* state) { delete static_cast<State*>(state); }
-
-const mr_plugin kPlugin = {
-    MINERISK_PLUGIN_ABI_VERSION,
-    kName,
-    "1.0.0",
-    "share of each hazard's perimeter that no warning sign covers; that share at the hazard, halving every half_distance metres",
-    kParams,
-    static_cast<int>(sizeof kParams / sizeof kParams[0]),
-    kRequired,
-    1,
-    kOptional,
-    1,
-    kBands,
-    1,
-    prepare,
-    reach,
-    score,
-    release,
-    "sign_cover",  // roles (docs/plugin-guide.md, "Roles")
-};
-
 }  // namespace
 
-extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
+MINERISK_PLUGIN(State, kName, "1.0.0",
+                "share of each hazard's perimeter that no warning sign covers; that share at the hazard, halving every half_distance metres",
+                kParams, kRequired, kOptional, kBands, prepare, reach, score, "sign_cover")

@@ -384,27 +384,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
     });
 }
 
-void release(void* state) { delete static_cast<State*>(state); }
-
-const mr_plugin kPlugin = {
-    MINERISK_PLUGIN_ABI_VERSION,
-    kName,
-    "1.0.0",
-    "settlements with no recent risk-education session raise the score around them: gap (0 just reached, 1 never or stale) x quartic fade",
-    kParams,
-    static_cast<int>(sizeof kParams / sizeof kParams[0]),
-    kLayers,
-    1,
-    kOptional,
-    1,
-    kBands,
-    1,
-    prepare,
-    reach,
-    score,
-    release,
-};
-
 }  // namespace
 
-extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
+MINERISK_PLUGIN(State, kName, "1.0.0",
+                "settlements with no recent risk-education session raise the score around them: gap (0 just reached, 1 never or stale) x quartic fade",
+                kParams, kLayers, kOptional, kBands, prepare, reach, score)

@@ -239,27 +239,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
     });
 }
 
-void release(void* state) { delete static_cast<State*>(state); }
-
-const mr_plugin kPlugin = {
-    MINERISK_PLUGIN_ABI_VERSION,
-    kName,
-    "1.0.0",
-    "people living within reach of each cell: settlement populations spread by a quartic kernel, returnees up-weighted",
-    kParams,
-    static_cast<int>(sizeof kParams / sizeof kParams[0]),
-    kLayers,
-    1,
-    nullptr,
-    0,
-    kBands,
-    1,
-    prepare,
-    reach,
-    score,
-    release,
-};
-
 }  // namespace
 
-extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
+MINERISK_PLUGIN(State, kName, "1.0.0",
+                "people living within reach of each cell: settlement populations spread by a quartic kernel, returnees up-weighted",
+                kParams, kLayers, nullptr, kBands, prepare, reach, score)

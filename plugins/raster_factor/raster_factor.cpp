@@ -371,27 +371,8 @@ int score(const void* state, const mr_host*, mr_window w, float* const* bands, c
     });
 }
 
-void release(void* state) { delete static_cast<State*>(state); }
-
-const mr_plugin kPlugin = {
-    MINERISK_PLUGIN_ABI_VERSION,
-    kName,
-    "1.0.0",
-    "a raster the user brings (land use, roads, slope), resampled to the grid and rescaled by a linear map or a class table",
-    kParams,
-    static_cast<int>(sizeof kParams / sizeof kParams[0]),
-    nullptr,
-    0,
-    nullptr,
-    0,
-    kBands,
-    1,
-    prepare,
-    reach,
-    score,
-    release,
-};
-
 }  // namespace
 
-extern "C" MINERISK_PLUGIN_EXPORT const mr_plugin* minerisk_plugin_v1(void) { return &kPlugin; }
+MINERISK_PLUGIN(State, kName, "1.0.0",
+                "a raster the user brings (land use, roads, slope), resampled to the grid and rescaled by a linear map or a class table",
+                kParams, nullptr, nullptr, kBands, prepare, reach, score)

@@ -22,6 +22,7 @@ const mr_plugin kPlugin = {
     test_plugin::reach_zero,
     score,
     test_plugin::release_state,
+    nullptr,  // roles: none
 };
 
 }  // namespace

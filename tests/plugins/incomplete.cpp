@@ -13,6 +13,7 @@ const mr_plugin kPlugin = {
     test_plugin::reach_zero,
     nullptr,
     test_plugin::release_state,
+    nullptr,  // roles: none
 };
 
 }  // namespace

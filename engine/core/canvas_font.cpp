@@ -1,8 +1,8 @@
-// The quick-look's own bitmap font: 5x7 glyphs for printable ASCII, so that the engine can label its picture
+// The canvas's own bitmap font: 5x7 glyphs for printable ASCII, so that the engine can label its pictures
 // without a font library.
-#include "export/quicklook.hpp"
+#include "core/canvas.hpp"
 
-namespace minerisk::quicklook {
+namespace minerisk::canvas {
 
 namespace {
 
@@ -119,4 +119,4 @@ int text_width(const std::string& text, int scale) {
     return n == 0 ? 0 : (n * kGlyphAdvance - (kGlyphAdvance - kGlyphWidth)) * scale;
 }
 
-}  // namespace minerisk::quicklook
+}  // namespace minerisk::canvas
