@@ -252,4 +252,26 @@ void quartic_density_direct(const KernelPoint* points, std::size_t count, std::i
     std::transform(sum.begin(), sum.end(), out, [](double v) { return static_cast<float>(v); });
 }
 
+double coarse_density_percentile(const double* x, const double* y, const double* weight, std::size_t count, double west,
+                                 double north, double cell_size, std::int64_t width, std::int64_t height, double radius,
+                                 double percentile) {
+    const double factor = std::max(1.0, std::ceil(std::max(width, height) / 1024.0));
+    const double cell = cell_size * factor;
+    const auto cols = static_cast<std::int64_t>(std::ceil(width / factor));
+    const auto rows = static_cast<std::int64_t>(std::ceil(height / factor));
+    std::vector<KernelPoint> pts;
+    for (std::size_t i = 0; i < count; ++i)
+        if (weight[i] > 0) pts.push_back({(x[i] - west) / cell, (north - y[i]) / cell, weight[i]});
+    std::vector<float> d(static_cast<std::size_t>(cols * rows));
+    quartic_density(pts.data(), pts.size(), cols, rows, radius / cell, d.data());
+    std::vector<float> positive;
+    for (float v : d)
+        if (v > 0) positive.push_back(v);
+    if (positive.empty()) return 0;
+    const std::size_t k = std::min(positive.size() - 1,
+                                   static_cast<std::size_t>(std::floor(percentile / 100.0 * static_cast<double>(positive.size() - 1))));
+    std::nth_element(positive.begin(), positive.begin() + static_cast<std::ptrdiff_t>(k), positive.end());
+    return positive[k];
+}
+
 }  // namespace minerisk::alg

@@ -90,10 +90,10 @@ struct EnvelopeScratch {
 // intersections equal and preserves their order relative to every column index, so the envelope - and
 // therefore each d2, an exact integer - is exact for any realistic width (|x| well below 2^53 / width).
 // Columns with f = +inf are skipped rather than intersected, which would produce inf - inf = NaN.
-void lower_envelope(const double* f, std::int64_t n, EnvelopeScratch& s, double* d2) {
-    double* v = s.v.data();
-    double* top = s.top.data();
-    double* z = s.z.data();
+// The envelope is built over all n columns and evaluated at x in [x0, x1) into d2[x - x0]; evaluating a
+// sub-range leaves the envelope, and therefore every value, unchanged.
+void lower_envelope_range(const double* f, std::int64_t n, std::int64_t x0, std::int64_t x1, double* v,
+                          double* top, double* z, double* d2) {
     std::int64_t k = -1;
     for (std::int64_t q = 0; q < n; ++q) {
         if (f[q] == kInf) continue;
@@ -112,25 +112,28 @@ void lower_envelope(const double* f, std::int64_t n, EnvelopeScratch& s, double*
         z[k] = cut;
     }
     if (k < 0) {
-        std::fill(d2, d2 + n, kInf);
+        std::fill(d2, d2 + (x1 - x0), kInf);
         return;
     }
     z[k + 1] = kInf;
     // Segment by segment rather than cell by cell: the inner loop then has no data-dependent branch.
-    const double last = static_cast<double>(n - 1);
-    std::int64_t x = 0;
-    for (std::int64_t j = 0; j <= k && x < n; ++j) {
+    std::int64_t x = x0;
+    const double last = static_cast<double>(x1 - 1);
+    for (std::int64_t j = 0; j <= k && x < x1; ++j) {
         const double right = z[j + 1];
         if (right < static_cast<double>(x)) continue;
-        // right >= x >= 0 here, so truncation is floor.
-        const std::int64_t end = right >= last ? n - 1 : static_cast<std::int64_t>(right);
+        const std::int64_t end = right >= last ? x1 - 1 : static_cast<std::int64_t>(std::floor(right));
         const double vj = v[j];
         const double fj = top[j] - vj * vj;
         for (; x <= end; ++x) {
             const double dx = static_cast<double>(x) - vj;
-            d2[x] = dx * dx + fj;
+            d2[x - x0] = dx * dx + fj;
         }
     }
+}
+
+void lower_envelope(const double* f, std::int64_t n, EnvelopeScratch& s, double* d2) {
+    lower_envelope_range(f, n, 0, n, s.v.data(), s.top.data(), s.z.data(), d2);
 }
 
 // Pass 2 on rows [r0, r1): copies each row of vertical distances into scratch as squared distances (so the
@@ -208,51 +211,6 @@ void distance_transform(const std::uint8_t* mask, std::int64_t width, std::int64
         transform(mask, width, height, dv.data(), threads, sink);
     }
 }
-
-namespace {
-
-// The lower envelope of the parabolas (x - q)^2 + f[q] over all n columns, evaluated at x in [x0, x1) into
-// d2[x - x0]. Same construction and exactness argument as lower_envelope above; evaluating a sub-range
-// leaves the envelope, and therefore every value, unchanged.
-void lower_envelope_range(const double* f, std::int64_t n, std::int64_t x0, std::int64_t x1, double* v,
-                          double* top, double* z, double* d2) {
-    std::int64_t k = -1;
-    for (std::int64_t q = 0; q < n; ++q) {
-        if (f[q] == kInf) continue;
-        const double qd = static_cast<double>(q);
-        const double hq = f[q] + qd * qd;
-        double cut = -kInf;
-        while (k >= 0) {
-            cut = (hq - top[k]) / (2.0 * (qd - v[k]));
-            if (cut > z[k]) break;
-            --k;
-        }
-        ++k;
-        v[k] = qd;
-        top[k] = hq;
-        z[k] = cut;
-    }
-    if (k < 0) {
-        std::fill(d2, d2 + (x1 - x0), kInf);
-        return;
-    }
-    z[k + 1] = kInf;
-    std::int64_t x = x0;
-    const double last = static_cast<double>(x1 - 1);
-    for (std::int64_t j = 0; j <= k && x < x1; ++j) {
-        const double right = z[j + 1];
-        if (right < static_cast<double>(x)) continue;
-        const std::int64_t end = right >= last ? x1 - 1 : static_cast<std::int64_t>(std::floor(right));
-        const double vj = v[j];
-        const double fj = top[j] - vj * vj;
-        for (; x <= end; ++x) {
-            const double dx = static_cast<double>(x) - vj;
-            d2[x - x0] = dx * dx + fj;
-        }
-    }
-}
-
-}  // namespace
 
 void squared_distance_rows(const std::uint8_t* mask, std::int64_t mask_width, std::int64_t mask_height,
                            std::int64_t row0, std::int64_t rows, std::int64_t col0, std::int64_t cols,

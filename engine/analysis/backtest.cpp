@@ -12,6 +12,7 @@
 #include <set>
 #include <utility>
 
+#include "core/random.hpp"
 #include "minerisk/backtest.hpp"
 #include "minerisk/cancel.hpp"
 #include "minerisk/dates.hpp"
@@ -206,42 +207,39 @@ void score_round(Round& round, const Surfaces& s, const std::vector<std::int64_t
     }
 }
 
-void check_plan(const RunPlan& plan) {
+void check_plan(const RunPlan& plan, const Options& o) {
     for (const auto& f : plan.factors)
         for (const auto& p : f.spec.params)
             if (p.name == "as_of")
                 throw Error("factor '" + f.spec.name + "' sets its own as_of, which would let it see past each split", p.where,
                             "remove 'as_of' from its params for the backtest: the backtest sets the date of every round");
-}
-
-}  // namespace
-
-Result run(RunPlan& plan, const Options& o) {
-    const auto t0 = Clock::now();
-    check_plan(plan);
-    const bool blocks_mode = o.blocks > 0;
-    if (blocks_mode == !o.splits.empty())
+    if ((o.blocks > 0) == !o.splits.empty())
         throw Error("a backtest needs either split dates or spatial blocks, not both and not neither", {},
                     "give --split DATE (several for a rolling origin) or --blocks K");
     if (o.replicates < 0) throw Error("the number of bootstrap resamples cannot be negative");
     for (double p : o.percents)
         if (!(p > 0 && p <= 100)) throw Error("capture levels must be percentages above 0 and up to 100");
+}
 
+// The index of the incidents layer among the plan's inputs; refuses a scenario without incidents.
+size_t incidents_index(const RunPlan& plan) {
     size_t index = plan.inputs.layers.size();
     for (size_t i = 0; i < plan.inputs.layers.size(); ++i)
         if (plan.inputs.layers[i].role == "incidents") index = i;
     if (index == plan.inputs.layers.size())
         throw Error("the scenario has no incidents input: a backtest scores a surface on incidents", Location{plan.scenario.file},
                     "add 'incidents:' under 'inputs:'");
-    const FeatureLayer& layer = plan.inputs.layers[index];
-    if (layer.size() == 0)
+    if (plan.inputs.layers[index].size() == 0)
         throw Error("the incidents input has no features to score on", Location{plan.scenario.file},
                     "check its path and its 'where' filter");
+    return index;
+}
 
-    const GridSpec& grid = plan.grid;
+// Each incident's cell (-1 off the grid) and date; warns once, naming a few, about the incidents off the grid.
+std::vector<Incident> place_incidents(const FeatureLayer& layer, const GridSpec& grid, std::vector<std::string>& warnings) {
     const Column* dates = layer.column("date");
     std::vector<Incident> inc(static_cast<size_t>(layer.size()));
-    std::int64_t off_grid = 0, undated = 0;
+    std::int64_t off_grid = 0;
     std::vector<std::string> off_grid_named;
     for (size_t i = 0; i < inc.size(); ++i) {
         double x = 0, y = 0;
@@ -255,163 +253,185 @@ Result run(RunPlan& plan, const Options& o) {
             off_grid_named.push_back(record_label(layer, i) + (placed ? " at " + xy_text(x, y) : ""));
         if (inc[i].cell < 0) ++off_grid;
         if (dates && i < dates->number.size()) inc[i].date = dates->number[i];
-        if (!std::isfinite(inc[i].date)) ++undated;
     }
-
-    Result r;
-    r.options = o;
-    r.mode = blocks_mode ? "spatial blocks" : "rolling origin";
-    r.scenario_name = plan.scenario.name;
-    r.grid = grid.describe();
-    r.crs = plan.inputs.crs_name;
     if (off_grid > 0) {
         std::string names;
         for (const auto& n : off_grid_named) names += (names.empty() ? "" : "; ") + n;
         if (off_grid > static_cast<std::int64_t>(off_grid_named.size())) names += "; ...";
-        r.warnings.push_back("incidents (" + layer.stats.layer_name + "): " +
-                             count_text(off_grid, "incident lies", "incidents lie") +
-                             " outside the grid, never scored (" + names +
-                             "). Check their coordinates, or widen the scenario's extent");
+        warnings.push_back("incidents (" + layer.stats.layer_name + "): " +
+                           count_text(off_grid, "incident lies", "incidents lie") +
+                           " outside the grid, never scored (" + names +
+                           "). Check their coordinates, or widen the scenario's extent");
     }
+    return inc;
+}
 
+// What every round of one backtest shares.
+struct RoundContext {
+    RunPlan& plan;
+    size_t index;  // of the incidents layer
+    const Options& o;
+    const Progress& progress;
+    Result& result;
+};
+
+// One round: the surfaces drawn knowing only the incidents `known`, scored over the cells `in_area` keeps on the
+// incidents held out (`cells`, `dates`). Adds the round, timed from `started`, to the result.
+template <class InArea>
+void play_round(const RoundContext& ctx, Round round, const std::string& stage, Clock::time_point started,
+                const std::vector<std::int64_t>& known, InArea in_area, const std::vector<std::int64_t>& cells,
+                const std::vector<double>& dates) {
+    round.known_incidents = static_cast<std::int64_t>(known.size());
+    if (ctx.o.on_stage) ctx.o.on_stage(stage);
+    Surfaces s;
+    {
+        SwapIncidents swap(ctx.plan, ctx.index, subset_layer(ctx.plan.inputs.layers[ctx.index], known));
+        s = compute_surfaces(ctx.plan, round.as_of, ctx.progress.sub(0.0, 0.9));
+    }
+    if (cancel_requested()) throw Error("cancelled");
+    round.warnings = s.warnings;
+    std::vector<std::int64_t> area;
+    for (std::int64_t c = 0; c < ctx.plan.grid.cells(); ++c)
+        if (in_area(c) && std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
+    score_round(round, s, area, cells, dates, ctx.o);
+    ctx.progress.report(1.0);
+    round.seconds = seconds_since(started);
+    ctx.result.stages.push_back({stage, round.seconds});
+    ctx.result.rounds.push_back(std::move(round));
+}
+
+// Rolling origin: at each split date the surfaces know the incidents before it and are scored on those after it
+// (up to the horizon, or the next split).
+void rolling_origin(const RoundContext& ctx, const std::vector<Incident>& inc) {
+    const FeatureLayer& layer = ctx.plan.inputs.layers[ctx.index];
+    const std::string& file = ctx.plan.scenario.file;
+    if (!layer.column("date"))
+        throw Error("the incidents have no dates, so they cannot be split by date", Location{file},
+                    "map their date column ('fields: date: ...'), or hold incidents out by place with --blocks K");
+    std::int64_t undated = 0;
+    double first = INFINITY, last = -INFINITY;
+    for (const auto& x : inc) {
+        if (!std::isfinite(x.date)) ++undated;
+        else first = std::min(first, x.date), last = std::max(last, x.date);
+    }
+    if (undated == layer.size())
+        throw Error("none of the incidents has a readable date", Location{file},
+                    "check the date column, or hold incidents out by place with --blocks K");
+    if (undated > 0)
+        ctx.result.warnings.push_back(count_text(undated, "incident has", "incidents have") +
+                                      " no readable date: counted as known before every split (as a run counts them) "
+                                      "and never scored as a later incident");
+    std::vector<double> splits = ctx.o.splits;
+    std::sort(splits.begin(), splits.end());
+    splits.erase(std::unique(splits.begin(), splits.end()), splits.end());
+    const size_t n = splits.size();
+    for (size_t j = 0; j < n; ++j) {
+        const auto started = Clock::now();
+        Round round;
+        const double d = splits[j];
+        round.label = date_to_string(d);
+        round.as_of = d - 1;
+        round.from = d;
+        round.to = ctx.o.horizon_days > 0 ? d + ctx.o.horizon_days : (j + 1 < n ? splits[j + 1] : INFINITY);
+        std::vector<std::int64_t> known, later_cells;
+        std::vector<double> later_dates;
+        std::int64_t later_off_grid = 0;
+        for (size_t i = 0; i < inc.size(); ++i) {
+            const double t = inc[i].date;
+            if (!std::isfinite(t) || t < d) known.push_back(static_cast<std::int64_t>(i));
+            if (!(std::isfinite(t) && t >= round.from && t < round.to)) continue;
+            if (inc[i].cell < 0) {
+                ++later_off_grid;
+                continue;
+            }
+            later_cells.push_back(inc[i].cell);
+            later_dates.push_back(t);
+        }
+        if (d <= first)
+            round.notes.push_back("the split is on or before the earliest incident (" + date_to_string(first) +
+                                  "): the surfaces know no incident");
+        if (d > last)
+            round.notes.push_back("the split is after the latest incident (" + date_to_string(last) + "): nothing to score");
+        if (later_off_grid > 0)
+            round.notes.push_back(count_text(later_off_grid, "later incident lies", "later incidents lie") + " outside the grid: not scored");
+        const std::string stage = "split " + round.label;
+        play_round(ctx, std::move(round), stage, started, known, [](std::int64_t) { return true; }, later_cells, later_dates);
+    }
+}
+
+// Spatial blocks: the grid cut into k x k blocks dealt into folds; each fold's incidents are held out in turn and
+// the surfaces scored over that fold's cells.
+void spatial_blocks(const RoundContext& ctx, const std::vector<Incident>& inc) {
+    const GridSpec& grid = ctx.plan.grid;
+    const int k = ctx.o.blocks, f = ctx.o.folds;
+    if (f < 2) throw Error("spatial blocks need at least 2 folds", {}, "give --folds 2 or more (5 is usual)");
+    if (static_cast<std::int64_t>(k) * k < f)
+        throw Error("there are fewer blocks (" + std::to_string(k * k) + ") than folds (" + std::to_string(f) + ")", {},
+                    "raise --blocks or lower --folds");
+    if (k > grid.width || k > grid.height)
+        throw Error("more blocks per side (" + std::to_string(k) + ") than the grid has cells (" + grid.describe() + ")", {},
+                    "lower --blocks");
+    // Blocks dealt into folds: a seeded shuffle, then round-robin, so that each fold has blocks from all over.
+    const std::int64_t nb = static_cast<std::int64_t>(k) * k;
+    std::vector<std::int64_t> perm(static_cast<size_t>(nb));
+    for (std::int64_t b = 0; b < nb; ++b) perm[static_cast<size_t>(b)] = b;
+    Random rng(ctx.o.seed ^ 0xB10C5ull);
+    for (std::int64_t b = nb - 1; b > 0; --b)
+        std::swap(perm[static_cast<size_t>(b)], perm[static_cast<size_t>(rng.below(static_cast<std::uint64_t>(b + 1)))]);
+    std::vector<int> fold_of(static_cast<size_t>(nb));
+    for (std::int64_t i = 0; i < nb; ++i) fold_of[static_cast<size_t>(perm[static_cast<size_t>(i)])] = static_cast<int>(i % f);
+    auto fold_of_cell = [&](std::int64_t cell) {
+        const std::int64_t row = cell / grid.width, col = cell % grid.width;
+        return fold_of[static_cast<size_t>((row * k / grid.height) * k + col * k / grid.width)];
+    };
+    for (int fold = 0; fold < f; ++fold) {
+        const auto started = Clock::now();
+        Round round;
+        round.fold = fold + 1;
+        round.label = "fold " + std::to_string(fold + 1) + " of " + std::to_string(f);
+        round.as_of = ctx.plan.as_of;
+        round.from = -INFINITY;
+        round.to = INFINITY;
+        for (std::int64_t b = 0; b < nb; ++b) round.blocks += fold_of[static_cast<size_t>(b)] == fold;
+        std::vector<std::int64_t> known, held_cells;
+        std::vector<double> held_dates;
+        for (size_t i = 0; i < inc.size(); ++i) {
+            if (inc[i].cell >= 0 && fold_of_cell(inc[i].cell) == fold) {
+                held_cells.push_back(inc[i].cell);
+                held_dates.push_back(inc[i].date);
+            } else {
+                known.push_back(static_cast<std::int64_t>(i));
+            }
+        }
+        const std::string stage = round.label;
+        play_round(ctx, std::move(round), stage, started, known, [&](std::int64_t c) { return fold_of_cell(c) == fold; },
+                   held_cells, held_dates);
+    }
+}
+
+}  // namespace
+
+Result run(RunPlan& plan, const Options& o) {
+    const auto t0 = Clock::now();
+    check_plan(plan, o);
+    const size_t index = incidents_index(plan);
+    Result r;
+    r.options = o;
+    r.mode = o.blocks > 0 ? "spatial blocks" : "rolling origin";
+    r.scenario_name = plan.scenario.name;
+    r.grid = plan.grid.describe();
+    r.crs = plan.inputs.crs_name;
+    const std::vector<Incident> inc = place_incidents(plan.inputs.layers[index], plan.grid, r.warnings);
     if (!plan.factor_with_role("baseline"))
         r.baselines_missing.push_back("no factor has the 'baseline' role: the combined map is compared with the uniform "
                                       "surface only (give a simple factor, e.g. the distance to hazards or the incident "
                                       "density, 'roles: [baseline]' in the scenario)");
-
     const Progress progress(o.progress, o.progress_user);  // one bar per round, as a run shows one per stage
-    auto stage = [&](const std::string& s) {
-        if (o.on_stage) o.on_stage(s);
-    };
-
-    if (!blocks_mode) {
-        if (!dates)
-            throw Error("the incidents have no dates, so they cannot be split by date", Location{plan.scenario.file},
-                        "map their date column ('fields: date: ...'), or hold incidents out by place with --blocks K");
-        if (undated == layer.size())
-            throw Error("none of the incidents has a readable date", Location{plan.scenario.file},
-                        "check the date column, or hold incidents out by place with --blocks K");
-        if (undated > 0)
-            r.warnings.push_back(count_text(undated, "incident has", "incidents have") +
-                                 " no readable date: counted as known before every split (as a run counts them) and never "
-                                 "scored as a later incident");
-        std::vector<double> splits = o.splits;
-        std::sort(splits.begin(), splits.end());
-        splits.erase(std::unique(splits.begin(), splits.end()), splits.end());
-        double first = INFINITY, last = -INFINITY;
-        for (const auto& x : inc)
-            if (std::isfinite(x.date)) first = std::min(first, x.date), last = std::max(last, x.date);
-        const size_t n = splits.size();
-        for (size_t j = 0; j < n; ++j) {
-            const auto tr = Clock::now();
-            Round round;
-            const double d = splits[j];
-            round.label = date_to_string(d);
-            round.as_of = d - 1;
-            round.from = d;
-            round.to = o.horizon_days > 0 ? d + o.horizon_days : (j + 1 < n ? splits[j + 1] : INFINITY);
-            std::vector<std::int64_t> known, later_cells;
-            std::vector<double> later_dates;
-            std::int64_t later_off_grid = 0;
-            for (size_t i = 0; i < inc.size(); ++i) {
-                const double t = inc[i].date;
-                if (!std::isfinite(t) || t < d) known.push_back(static_cast<std::int64_t>(i));
-                if (std::isfinite(t) && t >= round.from && t < round.to) {
-                    if (inc[i].cell >= 0) {
-                        later_cells.push_back(inc[i].cell);
-                        later_dates.push_back(t);
-                    } else {
-                        ++later_off_grid;
-                    }
-                }
-            }
-            round.known_incidents = static_cast<std::int64_t>(known.size());
-            if (d <= first)
-                round.notes.push_back("the split is on or before the earliest incident (" + date_to_string(first) +
-                                      "): the surfaces know no incident");
-            if (d > last)
-                round.notes.push_back("the split is after the latest incident (" + date_to_string(last) + "): nothing to score");
-            if (later_off_grid > 0)
-                round.notes.push_back(count_text(later_off_grid, "later incident lies", "later incidents lie") + " outside the grid: not scored");
-            stage("split " + round.label);
-            const Progress sub = progress.sub(0.0, 0.9);
-            Surfaces s;
-            {
-                SwapIncidents swap(plan, index, subset_layer(plan.inputs.layers[index], known));
-                s = compute_surfaces(plan, round.as_of, sub);
-            }
-            if (cancel_requested()) throw Error("cancelled");
-            round.warnings = s.warnings;
-            std::vector<std::int64_t> area;
-            for (std::int64_t c = 0; c < grid.cells(); ++c)
-                if (std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
-            score_round(round, s, area, later_cells, later_dates, o);
-            progress.report(1.0);
-            round.seconds = seconds_since(tr);
-            r.stages.push_back({"split " + round.label, round.seconds});
-            r.rounds.push_back(std::move(round));
-        }
-    } else {
-        const int k = o.blocks, f = o.folds;
-        if (f < 2) throw Error("spatial blocks need at least 2 folds", {}, "give --folds 2 or more (5 is usual)");
-        if (static_cast<std::int64_t>(k) * k < f)
-            throw Error("there are fewer blocks (" + std::to_string(k * k) + ") than folds (" + std::to_string(f) + ")", {},
-                        "raise --blocks or lower --folds");
-        if (k > grid.width || k > grid.height)
-            throw Error("more blocks per side (" + std::to_string(k) + ") than the grid has cells (" + grid.describe() + ")", {},
-                        "lower --blocks");
-        // Blocks dealt into folds: a seeded shuffle, then round-robin, so that each fold has blocks from all over.
-        const std::int64_t nb = static_cast<std::int64_t>(k) * k;
-        std::vector<std::int64_t> perm(static_cast<size_t>(nb));
-        for (std::int64_t b = 0; b < nb; ++b) perm[static_cast<size_t>(b)] = b;
-        Random rng(o.seed ^ 0xB10C5ull);
-        for (std::int64_t b = nb - 1; b > 0; --b)
-            std::swap(perm[static_cast<size_t>(b)], perm[static_cast<size_t>(rng.below(static_cast<std::uint64_t>(b + 1)))]);
-        std::vector<int> fold_of(static_cast<size_t>(nb));
-        for (std::int64_t i = 0; i < nb; ++i) fold_of[static_cast<size_t>(perm[static_cast<size_t>(i)])] = static_cast<int>(i % f);
-        auto block_of = [&](std::int64_t cell) {
-            const std::int64_t row = cell / grid.width, col = cell % grid.width;
-            return (row * k / grid.height) * k + col * k / grid.width;
-        };
-        for (int fold = 0; fold < f; ++fold) {
-            const auto tr = Clock::now();
-            Round round;
-            round.fold = fold + 1;
-            round.label = "fold " + std::to_string(fold + 1) + " of " + std::to_string(f);
-            round.as_of = plan.as_of;
-            round.from = -INFINITY;
-            round.to = INFINITY;
-            for (std::int64_t b = 0; b < nb; ++b) round.blocks += fold_of[static_cast<size_t>(b)] == fold;
-            std::vector<std::int64_t> known, held_cells;
-            std::vector<double> held_dates;
-            for (size_t i = 0; i < inc.size(); ++i) {
-                if (inc[i].cell >= 0 && fold_of[static_cast<size_t>(block_of(inc[i].cell))] == fold) {
-                    held_cells.push_back(inc[i].cell);
-                    held_dates.push_back(inc[i].date);
-                } else {
-                    known.push_back(static_cast<std::int64_t>(i));
-                }
-            }
-            round.known_incidents = static_cast<std::int64_t>(known.size());
-            stage(round.label);
-            const Progress sub = progress.sub(0.0, 0.9);
-            Surfaces s;
-            {
-                SwapIncidents swap(plan, index, subset_layer(plan.inputs.layers[index], known));
-                s = compute_surfaces(plan, round.as_of, sub);
-            }
-            if (cancel_requested()) throw Error("cancelled");
-            round.warnings = s.warnings;
-            std::vector<std::int64_t> area;
-            for (std::int64_t c = 0; c < grid.cells(); ++c)
-                if (fold_of[static_cast<size_t>(block_of(c))] == fold && std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
-            score_round(round, s, area, held_cells, held_dates, o);
-            progress.report(1.0);
-            round.seconds = seconds_since(tr);
-            r.stages.push_back({round.label, round.seconds});
-            r.rounds.push_back(std::move(round));
-        }
-    }
+    const RoundContext ctx{plan, index, o, progress, r};
+    if (o.blocks > 0)
+        spatial_blocks(ctx, inc);
+    else
+        rolling_origin(ctx, inc);
     r.seconds = seconds_since(t0);
     return r;
 }

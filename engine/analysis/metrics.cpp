@@ -5,24 +5,11 @@
 #include <limits>
 
 #include "analysis/metrics_internal.hpp"
+#include "core/random.hpp"
 #include "minerisk/backtest.hpp"
 #include "minerisk/error.hpp"
 
 namespace minerisk::backtest {
-
-std::uint64_t Random::next() {
-    // SplitMix64 (Steele, Lea & Flood 2014), as used to seed xoshiro: fixed by its constants on every platform.
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-std::uint64_t Random::below(std::uint64_t n) {
-    if (n <= 1) return 0;
-    // Lemire's multiply-shift: the high half of a 64 x 64-bit product. Bias below n / 2^64: negligible here.
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
-}
 
 double percentile_sorted(const std::vector<double>& v, double q) {
     if (v.empty()) return std::nan("");

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "export/qgis_gpkg.hpp"
+#include "export/qgis_styles.hpp"
 #include "export/qgis_xml.hpp"
 #include "export/report_format.hpp"
 #include "minerisk/dates.hpp"
@@ -81,34 +82,27 @@ void in_transaction(GDALDataset& ds, const std::string& path, Fn&& fn) {
 
 using qgis::Xml;
 
-Xml prop_layer(const std::string& cls, const std::vector<std::pair<std::string, std::string>>& props) {
-    Xml layer("layer");
-    layer.attr("class", cls).attr("enabled", "1").attr("locked", "0").attr("pass", "0");
-    Xml& map = layer.child("Option").attr("type", "Map");
-    for (const auto& [k, v] : props) map.child("Option").attr("type", "QString").attr("name", k).attr("value", v);
-    for (const auto& [k, v] : props) layer.child("prop").attr("k", k).attr("v", v);
-    return layer;
-}
+using qgis::symbol_layer;
 
 Xml marker(const std::string& name, const std::string& shape, const std::string& fill, const std::string& outline,
            double outline_width, double size) {
     Xml s("symbol");
     s.attr("type", "marker").attr("name", name).attr("alpha", "1").attr("clip_to_extent", "1").attr("force_rhr", "0");
-    s.add(prop_layer("SimpleMarker", {{"angle", "0"},
-                                      {"color", fill},
-                                      {"joinstyle", "bevel"},
-                                      {"name", shape},
-                                      {"offset", "0,0"},
-                                      {"offset_unit", "MM"},
-                                      {"outline_color", outline},
-                                      {"outline_style", "solid"},
-                                      {"outline_width", qgis::number_text(outline_width)},
-                                      {"outline_width_unit", "MM"},
-                                      {"scale_method", "diameter"},
-                                      {"size", qgis::number_text(size)},
-                                      {"size_unit", "MM"},
-                                      {"vertical_anchor_point", "1"},
-                                      {"horizontal_anchor_point", "1"}}));
+    s.add(symbol_layer("SimpleMarker", {{"angle", "0"},
+                                        {"color", fill},
+                                        {"joinstyle", "bevel"},
+                                        {"name", shape},
+                                        {"offset", "0,0"},
+                                        {"offset_unit", "MM"},
+                                        {"outline_color", outline},
+                                        {"outline_style", "solid"},
+                                        {"outline_width", qgis::number_text(outline_width)},
+                                        {"outline_width_unit", "MM"},
+                                        {"scale_method", "diameter"},
+                                        {"size", qgis::number_text(size)},
+                                        {"size_unit", "MM"},
+                                        {"vertical_anchor_point", "1"},
+                                        {"horizontal_anchor_point", "1"}}));
     return s;
 }
 

@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include "export/qgis_gpkg.hpp"
 #include "export/qgis_layers.hpp"
 #include "export/qgis_project.hpp"
 #include "export/qgis_styles.hpp"
+#include "export/report_format.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/exports.hpp"
@@ -20,12 +20,6 @@ namespace fs = std::filesystem;
 namespace minerisk {
 
 namespace {
-
-Location file_location(const std::string& path) {
-    Location where;
-    where.file = path;
-    return where;
-}
 
 constexpr const char* kGpkgName = "minerisk.gpkg";
 constexpr const char* kProjectName = "minerisk.qgs";
@@ -135,7 +129,7 @@ Extent project_extent(const ExportContext& ctx) {
 }  // namespace
 
 std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
-    if (!ctx.plan) throw Error("the QGIS export needs the run's plan", file_location(ctx.output_dir));
+    if (!ctx.plan) throw Error("the QGIS export needs the run's plan", Location(ctx.output_dir));
     if (ctx.output_dir.empty()) throw Error("the QGIS export needs an output folder");
     std::vector<OutputFile> written;
 
@@ -167,7 +161,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
 }
 
 std::vector<OutputFile> write_zones_only(const ExportContext& ctx) {
-    if (!ctx.plan) throw Error("the zones export needs the run's plan", file_location(ctx.output_dir));
+    if (!ctx.plan) throw Error("the zones export needs the run's plan", Location(ctx.output_dir));
     // The zones and the survey referrals (and the plans' signs and sessions): every place the run says to act.
     std::vector<qgis::VectorLayerPlan> zones;
     for (auto& p : qgis::plan_vector_layers(ctx))

@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 
+#include "core/text.hpp"
 #include "crs/lon_lat.hpp"
 #include "export/zone_text.hpp"
 #include "io/raster_writer.hpp"
@@ -27,11 +28,8 @@ namespace minerisk::qgis {
 
 namespace {
 
-Location file_location(const std::string& path) {
-    Location where;
-    where.file = path;
-    return where;
-}
+using minerisk::text::join;
+
 
 struct CloseDataset {
     void operator()(GDALDataset* ds) const {
@@ -84,7 +82,7 @@ public:
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
     const std::string gdal = CPLGetLastErrorMsg();
-    throw Error(what + (gdal.empty() ? "" : ": " + gdal), file_location(path),
+    throw Error(what + (gdal.empty() ? "" : ": " + gdal), Location(path),
                 "check that the output folder is writable and has free space");
 }
 
@@ -142,12 +140,6 @@ void set_date(OGRFeature& f, int idx, double days) {
 std::string date_text(double days) { return std::isfinite(days) ? date_to_string(days) : std::string(); }
 
 double rounded(double v, double step) { return std::isfinite(v) ? std::round(v / step) * step : v; }
-
-std::string join(const std::vector<std::string>& parts, const char* sep) {
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-    return out;
-}
 
 // ---- geometry --------------------------------------------------------------------------------------------------
 
@@ -466,7 +458,7 @@ std::string as_of_timestamp(double as_of_days) {
 void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPlan>& layers, const std::string& path) {
     GDALAllRegister();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
-    if (!driver) throw Error("this GDAL has no GeoPackage driver", file_location(path), "install GDAL with SQLite support");
+    if (!driver) throw Error("this GDAL has no GeoPackage driver", Location(path), "install GDAL with SQLite support");
 
     const std::string timestamp = as_of_timestamp(ctx.plan ? ctx.plan->as_of : NAN);
     const ScopedConfig fixed_date("OGR_CURRENT_DATE", timestamp);  // gpkg_contents.last_change
@@ -500,7 +492,7 @@ void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPla
     }
     std::error_code ec;
     fs::rename(tmp.path(), path, ec);
-    if (ec) throw Error("cannot move the GeoPackage into place: " + ec.message(), file_location(path));
+    if (ec) throw Error("cannot move the GeoPackage into place: " + ec.message(), Location(path));
     tmp.release();
 }
 

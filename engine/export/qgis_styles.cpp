@@ -8,10 +8,6 @@
 
 namespace minerisk::qgis {
 
-namespace {
-
-using Props = std::vector<std::pair<std::string, std::string>>;
-
 // ---- symbols -------------------------------------------------------------------------------------------------
 
 // A symbol layer's properties, written both ways QGIS 3 reads them: an Option map (3.16 and later) and the
@@ -24,6 +20,9 @@ Xml symbol_layer(const std::string& cls, const Props& props) {
     for (const auto& [k, v] : props) layer.child("prop").attr("k", k).attr("v", v);
     return layer;
 }
+
+namespace {
+
 
 // How a feature looks, whatever its geometry: fill and outline colours ("r,g,b,a"), widths and sizes in mm.
 struct Look {
@@ -386,18 +385,27 @@ std::vector<RankClass> rank_classes(int max_rank) {
     return out;
 }
 
+namespace {
+
+// A bold label with a wide halo, drawn even where labels collide: the figures a planner looks for first.
+LabelLook emphasised_label(double size, const std::string& colour) {
+    LabelLook label;
+    label.size = size;
+    label.bold = true;
+    label.colour = colour;
+    label.buffer = 1.0;
+    label.show_all = true;
+    return label;
+}
+
+}  // namespace
+
 Style zones_style(int max_rank) {
     Look base;
     base.outline = "128,0,38,255";
     base.outline_width = 0.5;
     Style s = vector_style(GeomKind::polygon, rank_renderer("rank", GeomKind::polygon, max_rank, base, "100"));
-    LabelLook label;
-    label.size = 12;
-    label.bold = true;
-    label.colour = "128,0,38,255";
-    label.buffer = 1.0;
-    label.show_all = true;
-    add_labels(s, "rank", label);
+    add_labels(s, "rank", emphasised_label(12, "128,0,38,255"));
     finish_vector(s);
     return s;
 }
@@ -462,13 +470,7 @@ Style survey_referrals_style() {
     look.marker = "star";
     look.size = 5.0;
     Style s = vector_style(GeomKind::point, single_renderer(GeomKind::point, look));
-    LabelLook label;
-    label.size = 10;
-    label.bold = true;
-    label.colour = "120,0,95,255";
-    label.buffer = 1.0;
-    label.show_all = true;
-    add_labels(s, "incidents", label);
+    add_labels(s, "incidents", emphasised_label(10, "120,0,95,255"));
     finish_vector(s);
     return s;
 }

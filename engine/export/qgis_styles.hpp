@@ -4,6 +4,7 @@
 // elements go inside the layer's <maplayer> in the project.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "export/qgis_xml.hpp"
@@ -26,6 +27,10 @@ struct Style {
 
 // The whole .qml document.
 std::string to_qml(const Style& style);
+
+// A symbol layer of class `cls` ("SimpleMarker", ...) with its properties, written both ways QGIS 3 reads them.
+using Props = std::vector<std::pair<std::string, std::string>>;
+Xml symbol_layer(const std::string& cls, const Props& props);
 
 // How a layer's labels look (QGIS's "simple" labelling: a text with a white halo, placed around points, along
 // lines, over polygons).

@@ -78,11 +78,6 @@ namespace {
 using namespace quicklook;
 using canvas::Canvas;
 
-Location at(const std::string& path) {
-    Location l;
-    l.file = path;
-    return l;
-}
 
 struct GdalCloser {
     void operator()(GDALDataset* d) const {
@@ -404,17 +399,17 @@ void draw_panel(Canvas& cv, const Layout& l, double metres_per_pixel, const Expo
 
 void write_png(const Canvas& cv, const std::string& path) {
     const std::string tmp = temporary_path_for(path);
-    const bool failed = !canvas::write_png(cv, tmp, "the quick-look", at(path)) || CPLGetLastErrorType() >= CE_Failure;
+    const bool failed = !canvas::write_png(cv, tmp, "the quick-look", Location(path)) || CPLGetLastErrorType() >= CE_Failure;
     std::error_code ec;
     if (failed) {
         fs::remove(tmp, ec);
-        throw Error(std::string("cannot write the quick-look: ") + CPLGetLastErrorMsg(), at(path),
+        throw Error(std::string("cannot write the quick-look: ") + CPLGetLastErrorMsg(), Location(path),
                     "check the free space in the output folder");
     }
     fs::rename(tmp, path, ec);
     if (ec) {
         fs::remove(tmp, ec);
-        throw Error("cannot move the quick-look into place: " + ec.message(), at(path));
+        throw Error("cannot move the quick-look into place: " + ec.message(), Location(path));
     }
 }
 
@@ -429,7 +424,7 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
             break;
         }
     if (!risk && !ctx.rasters.empty()) risk = &ctx.rasters.front();
-    if (!risk) throw Error("no risk raster to draw the quick-look from", at(ctx.output_dir));
+    if (!risk) throw Error("no risk raster to draw the quick-look from", Location(ctx.output_dir));
 
     // A run's risk comes from its scored tiles; the raster is read only when there are none (a quick-look of a
     // raster written before).
@@ -445,7 +440,7 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
         read_rows = [&](int r0, int n, float* out) { ctx.scored->read(0, Window{0, r0, gw, n}, out); };
     } else {
         src.reset(static_cast<GDALDataset*>(GDALOpenEx(risk->path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-        if (!src) throw Error(std::string("cannot open the risk raster: ") + CPLGetLastErrorMsg(), at(risk->path));
+        if (!src) throw Error(std::string("cannot open the risk raster: ") + CPLGetLastErrorMsg(), Location(risk->path));
         gw = src->GetRasterXSize(), gh = src->GetRasterYSize();
         if (src->GetGeoTransform(gt) != CE_None && ctx.plan) {
             const auto g = ctx.plan->grid.geotransform();
@@ -457,7 +452,7 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
         const bool nodata_is_value = has_nodata && !std::isnan(nodata);
         read_rows = [&, band, nodata, nodata_is_value](int r0, int n, float* out) {
             if (band->RasterIO(GF_Read, 0, r0, gw, n, out, gw, n, GDT_Float32, 0, 0) != CE_None)
-                throw Error(std::string("cannot read the risk raster: ") + CPLGetLastErrorMsg(), at(risk->path),
+                throw Error(std::string("cannot read the risk raster: ") + CPLGetLastErrorMsg(), Location(risk->path),
                             "check that the run finished writing it");
             if (nodata_is_value)
                 for (float* v = out; v < out + static_cast<std::int64_t>(n) * gw; ++v)

@@ -19,14 +19,6 @@ namespace fs = std::filesystem;
 namespace minerisk {
 namespace report {
 
-namespace {
-Location at(const std::string& path) {
-    Location l;
-    l.file = path;
-    return l;
-}
-}  // namespace
-
 std::string fixed(double v, int decimals) {
     if (!std::isfinite(v)) return "";
     char buf[128];

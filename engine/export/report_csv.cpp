@@ -3,21 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "export/report_format.hpp"
 #include "crs/lon_lat.hpp"
 #include "export/zone_text.hpp"
 
 namespace minerisk::report {
 
-namespace {
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-    std::string out;
-    for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-    return out;
-}
-
-}  // namespace
+using minerisk::text::join;
 
 std::string zones_csv(const ExportContext& ctx) {
     std::string out = csv_record({"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor", "population_in_reach",

@@ -43,20 +43,6 @@ double number_of(const FeatureLayer* l, const char* role, std::int64_t i) {
     return c->number[static_cast<size_t>(i)];
 }
 
-bool listed(const std::vector<std::string>& list, const std::string& value) {
-    const std::string v = lower_trim(value);
-    if (v.empty()) return false;
-    return std::find(list.begin(), list.end(), v) != list.end();
-}
-
-double lookup(const std::map<std::string, double>& table, const std::string& key, double fallback) {
-    const std::string k = lower_trim(key);
-    if (k.empty()) return fallback;
-    for (const auto& [name, v] : table)
-        if (lower_trim(name) == k) return v;
-    return fallback;
-}
-
 std::vector<char> counted_hazards(const PlanInputs& in, std::int64_t* later) {
     const FeatureLayer* h = in.inputs ? in.inputs->find("hazards") : nullptr;
     std::vector<char> out(static_cast<size_t>(h ? h->size() : 0), 0);

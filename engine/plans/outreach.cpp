@@ -136,7 +136,7 @@ std::vector<Facilitator> resolve_bases(const PlanInputs& in, const OutreachPlanS
             if (hits.size() > 1) {
                 std::vector<std::string> ids;
                 for (std::int64_t i : hits) ids.push_back(text_of(L, "id", i).empty() ? "#" + std::to_string(L->fid[static_cast<size_t>(i)]) : text_of(L, "id", i));
-                throw Error("several settlements are named '" + text + "' (ids " + zones::join(ids, ", ") + ")", where,
+                throw Error("several settlements are named '" + text + "' (ids " + text::join(ids, ", ") + ")", where,
                             "give the base by the settlement's id");
             }
             if (!point_of(L->geometry[static_cast<size_t>(hits[0])].get(), fac.x, fac.y))

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/random.hpp"
 #include "minerisk/plans.hpp"
 #include "zones/runs.hpp"
 #include "zones/zones_internal.hpp"
@@ -33,10 +34,6 @@ bool point_of(const OGRGeometry* g, double& x, double& y);
 // Text, number of a role in a layer (empty / NaN when absent).
 std::string text_of(const FeatureLayer* l, const char* role, std::int64_t i);
 double number_of(const FeatureLayer* l, const char* role, std::int64_t i);
-// Whether `value` (trimmed, case-insensitive) is one of `list` (already lower case).
-bool listed(const std::vector<std::string>& list, const std::string& value);
-// A table lookup by key, trimmed and case-insensitive; `fallback` when absent.
-double lookup(const std::map<std::string, double>& table, const std::string& key, double fallback);
 
 // The hazards the sign plan and the marking measure count: status not excluded, recorded on or before as_of.
 std::vector<char> counted_hazards(const PlanInputs& in, std::int64_t* later = nullptr);
@@ -75,6 +72,15 @@ private:
 // traced from the grid.
 zones::RowRuns zone_runs(const std::vector<Zone>& zones, const GridSpec& grid);
 
+// The per-item factor values the draws recombine (zone_cells.cpp gathers them).
+struct FactorAggregate {
+    std::int64_t cells = 0;                 // cells with every factor valid
+    std::vector<double> sum;                // per factor: sum over those cells
+    std::vector<double> cross;              // likelihood_consequence: sum of f_i f_j for i in L, j in C (|L| x |C|)
+    std::vector<float> sample;              // weighted_product / maximum: up to kSampleCells cells, factors per cell
+};
+inline constexpr int kSampleCells = 256;
+
 // Factor values gathered once: per zone (over its cells) and per ranked settlement (over the cells whose centre
 // lies within zones.reach of it), in the order of `in.zones->zones` and `in.zones->settlements`.
 struct Gathered {
@@ -93,6 +99,14 @@ struct Declared {
     double pop_lo = 1, pop_hi = 1, ret_lo = 1.5, ret_hi = 1.5, stale_lo = 365, stale_hi = 365;
 };
 Declared check_parameters(const PlanInputs& in, const UncertaintySpec& spec);
+
+// Mean combined risk of an item for (unnormalised) weights, by the run's method, from its aggregate.
+double recombined_mean(const std::string& method, const FactorAggregate& a, const std::vector<double>& weights,
+                       const std::vector<int>& groups);
+
+// The Dirichlet concentration that gives a factor of average weight (1 / number of weighted factors) the relative
+// spread `spread` (standard deviation / weight): (n - 1) / spread^2 - 1, at least 1.
+double concentration_for(double spread, int weighted_factors);
 
 // ---- outreach.cpp ---------------------------------------------------------------------------------------------
 

@@ -333,7 +333,7 @@ SignPlan sign_plan(const PlanInputs& in, const SignPlanSpec& spec, const Progres
             } else {
                 std::vector<std::string> parts;
                 for (const auto& [h, m] : per_hazard) parts.push_back(hazard_words(hz, h) + " " + metres(m));
-                what = "marks " + metres(g.metres) + " of unmarked perimeter: " + zones::join(parts, ", ");
+                what = "marks " + metres(g.metres) + " of unmarked perimeter: " + text::join(parts, ", ");
             }
             std::string who = s.people >= 0.5 ? "about " + thousands(s.people) + " people live within " + metres(in.zone_spec.reach)
                                               : "nobody is recorded living within " + metres(in.zone_spec.reach);

@@ -10,6 +10,7 @@
 
 #include <cstdio>
 
+#include "core/text.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/plugin.hpp"
 
@@ -17,11 +18,7 @@ namespace minerisk {
 
 namespace {
 
-std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-    return s;
-}
+using text::join;
 
 // The roles a descriptor declares: '|'-separated in mr_plugin::roles (plugin interface 2); none before.
 std::vector<std::string> descriptor_roles(const mr_plugin* api) {

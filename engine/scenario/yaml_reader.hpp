@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/scenario_limits.hpp"
 
@@ -16,8 +17,7 @@ namespace minerisk::yaml {
 
 // The known word nearest to `key` (at most two edits away), for "did you mean ...?"; "" if none.
 std::string closest(const std::string& key, const std::vector<std::string>& known);
-// "a, b, c".
-std::string join(const std::vector<std::string>& v);
+using minerisk::text::join;  // core/text.hpp: "a, b, c"
 std::string lowercase(std::string s);
 
 // A mapping node plus the keys it may hold; complains about the others with a suggestion.

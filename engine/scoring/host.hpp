@@ -14,6 +14,9 @@
 
 namespace minerisk {
 
+// A window as the plugin interface passes it.
+inline mr_window to_c(const Window& w) { return {w.col0, w.row0, w.width, w.height}; }
+
 class Host {
 public:
     Host(const Inputs& inputs, const GridSpec& grid);

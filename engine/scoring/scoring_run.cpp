@@ -171,7 +171,7 @@ ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& p
                     }
                     char err[1024] = "";
                     const int rc = call_plugin(plan.factors[k], "score", [&] {
-                        return api->score(prepared.states[k], host.table(), w.to_c(), bands[k].data(), err, sizeof err);
+                        return api->score(prepared.states[k], host.table(), to_c(w), bands[k].data(), err, sizeof err);
                     });
                     if (rc == MR_CANCELLED) throw Error("cancelled");
                     if (rc != MR_OK)

@@ -14,12 +14,6 @@ namespace {
 
 constexpr std::int64_t kRowsPerBlock = 256;
 
-Location file_location(const std::string& path) {
-    Location l;
-    l.file = path;
-    return l;
-}
-
 // Order-preserving map of a float's bits onto an unsigned integer (larger float, larger key).
 inline std::uint32_t key_of(float v) {
     std::uint32_t b;
@@ -44,7 +38,7 @@ RiskReader::RiskReader(const std::string& path, const GridSpec& expected) : path
         const std::string why = CPLGetLastErrorMsg();
         if (ds_) GDALClose(ds_);
         ds_ = nullptr;
-        throw Error("cannot read the risk raster: " + why, file_location(path),
+        throw Error("cannot read the risk raster: " + why, Location(path),
                     "run the scoring stage first; the zone stage reads its risk.tif");
     }
     double gt[6] = {0, 1, 0, 0, 0, -1};
@@ -61,13 +55,13 @@ RiskReader::RiskReader(const std::string& path, const GridSpec& expected) : path
             ds_ = nullptr;
             throw Error("the risk raster is " + std::to_string(w) + " x " + std::to_string(h) +
                             " cells and does not lie on the run's grid (" + expected.describe() + ")",
-                        file_location(path), "give the zone stage the risk.tif written by the same run");
+                        Location(path), "give the zone stage the risk.tif written by the same run");
         }
     } else {
         if (!has_gt || gt[2] != 0 || gt[4] != 0 || std::fabs(gt[1] + gt[5]) > 1e-9 * std::fabs(gt[1]) || !(gt[1] > 0)) {
             GDALClose(ds_);
             ds_ = nullptr;
-            throw Error("the risk raster is not a north-up grid of square cells", file_location(path),
+            throw Error("the risk raster is not a north-up grid of square cells", Location(path),
                         "give the zone stage the risk.tif written by minerisk");
         }
         grid_.width = w;
@@ -110,7 +104,7 @@ void RiskReader::read(const Window& w, float* dst, std::int64_t stride) const {
                                         static_cast<int>(w.width), static_cast<int>(w.height), dst,
                                         static_cast<int>(w.width), static_cast<int>(w.height), GDT_Float32, sizeof(float),
                                         static_cast<GSpacing>(stride) * static_cast<GSpacing>(sizeof(float))) != CE_None)
-        throw Error("reading the raster failed: " + std::string(CPLGetLastErrorMsg()), file_location(path_));
+        throw Error("reading the raster failed: " + std::string(CPLGetLastErrorMsg()), Location(path_));
     if (has_nodata_)
         for (std::int64_t r = 0; r < w.height; ++r)
             for (float* v = dst + r * stride; v < dst + r * stride + w.width; ++v)

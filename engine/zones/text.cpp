@@ -47,10 +47,4 @@ std::string lower_trim(const std::string& s) {
     return out;
 }
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string s;
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];
-    return s;
-}
-
 }  // namespace minerisk::zones

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "minerisk/alg/cover.hpp"
 #include "minerisk/grid.hpp"
 #include "minerisk/layer.hpp"
@@ -200,6 +201,6 @@ const char* verb(std::int64_t n, const char* one, const char* many);    // the v
 std::string month_of(double days);        // "2024-05"
 std::string plain_number(double v);       // 0.5 -> "0.5", 2000 -> "2000"
 std::string lower_trim(const std::string& s);
-std::string join(const std::vector<std::string>& v, const std::string& sep);
+using minerisk::text::join;  // core/text.hpp
 
 }  // namespace minerisk::zones

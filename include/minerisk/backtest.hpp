@@ -73,18 +73,6 @@ SurfaceScore score_surface(const std::vector<float>& scores, const std::vector<s
                            const std::vector<double>& percents, int replicates, std::uint64_t seed,
                            const std::vector<std::int64_t>& groups = {});
 
-// The bootstrap's random numbers: SplitMix64, so that the same seed gives the same draws on every platform
-// and standard library. Index in [0, n).
-class Random {
-public:
-    explicit Random(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next();
-    std::uint64_t below(std::uint64_t n);
-
-private:
-    std::uint64_t state_;
-};
-
 // ---- running a backtest on a scenario ----------------------------------------------------------------------
 
 struct Options {

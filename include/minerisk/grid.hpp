@@ -5,8 +5,6 @@
 #include <limits>
 #include <string>
 
-#include "minerisk/plugin.h"
-
 namespace minerisk {
 
 struct Extent {
@@ -25,7 +23,6 @@ struct Extent {
 struct Window {
     std::int64_t col0 = 0, row0 = 0, width = 0, height = 0;
     std::int64_t cells() const { return width * height; }
-    mr_window to_c() const { return {col0, row0, width, height}; }
 };
 
 // North-up grid of square cells in the working CRS (metres).

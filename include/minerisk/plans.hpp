@@ -92,42 +92,6 @@ struct Stability {
     std::vector<std::string> warnings;
 };
 
-// The per-item factor values the draws recombine (public for the tests).
-struct FactorAggregate {
-    std::int64_t cells = 0;                 // cells with every factor valid
-    std::vector<double> sum;                // per factor: sum over those cells
-    std::vector<double> cross;              // likelihood_consequence: sum of f_i f_j for i in L, j in C (|L| x |C|)
-    std::vector<float> sample;              // weighted_product / maximum: up to kSampleCells cells, factors per cell
-};
-inline constexpr int kSampleCells = 256;
-
-// Mean combined risk of an item for (unnormalised) weights, by the run's method, from its aggregate.
-double recombined_mean(const std::string& method, const FactorAggregate& a, const std::vector<double>& weights,
-                       const std::vector<int>& groups);
-
-// Draws from a Dirichlet distribution with parameters alpha[k] (0 stays 0): public for the tests.
-class Rng;
-std::vector<double> dirichlet(Rng& rng, const std::vector<double>& alpha);
-
-// Seeded random numbers (SplitMix64): the same seed gives the same draws on every platform.
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next();
-    double uniform();                 // [0, 1)
-    double normal();                  // standard normal (Box-Muller)
-    double gamma(double shape);       // Gamma(shape, 1) (Marsaglia-Tsang)
-
-private:
-    std::uint64_t state_;
-    bool has_spare_ = false;
-    double spare_ = 0;
-};
-
-// The Dirichlet concentration that gives a factor of average weight (1 / number of weighted factors) the relative
-// spread `spread` (standard deviation / weight): (n - 1) / spread^2 - 1, at least 1.
-double concentration_for(double spread, int weighted_factors);
-
 Stability rank_stability(const PlanInputs& in, const UncertaintySpec& spec, const Progress& progress = {});
 
 // ---- sign plan --------------------------------------------------------------------------------------------

@@ -14,9 +14,18 @@
 #include <vector>
 
 #include "minerisk/alg/decay.hpp"
+#include "minerisk/alg/feature_groups.hpp"
 #include "minerisk/plugin.hpp"
 
+// The plugin's name. A test builds this same file under another name (tests/plugins/renamed_hazard_proximity.cpp)
+// to show that the engine finds a replacement by its roles, never by this name.
+#ifndef HAZARD_PROXIMITY_NAME
+#define HAZARD_PROXIMITY_NAME "hazard_proximity"
+#endif
+
 namespace {
+
+constexpr const char* kName = HAZARD_PROXIMITY_NAME;
 
 using namespace minerisk::plugin;
 
@@ -82,11 +91,11 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         }
         if (no_status > 0) {
             const std::string m = std::to_string(no_status) + " hazard(s) have no status; counted with default_class_weight";
-            host->log(host->ctx, "hazard_proximity", 1, m.c_str());
+            host->log(host->ctx, kName, 1, m.c_str());
         }
         const std::string info = std::to_string(counted) + " of " + std::to_string(n) + " hazards counted" +
                                  (later ? " (" + std::to_string(later) + " recorded after the as_of date left out)" : "");
-        host->log(host->ctx, "hazard_proximity", 0, info.c_str());
+        host->log(host->ctx, kName, 0, info.c_str());
         *out = s.release();
         return MR_OK;
     });
@@ -104,19 +113,10 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
         BlockFrame(s.grid, big).box(box);
         // The hazards that reach this block, grouped by weight: each group is one distance transform, over
         // the part of the block within its reach.
-        struct Group {
-            std::vector<std::int64_t> features;
-            CellRect cells;
-        };
-        std::map<double, Group> groups;
+        std::map<double, minerisk::alg::FeatureGroup> groups;
         for (std::int64_t f : features_in(host, "hazards", box)) {
             const double wt = s.weight[f];
-            if (wt <= 0) continue;
-            double fb[4];
-            host->feature_bounds(host->ctx, "hazards", f, fb);
-            auto& g = groups[wt];
-            g.features.push_back(f);
-            g.cells = g.cells.hull(minerisk::alg::CellRect::around(fb, s.grid.geotransform[0], s.grid.geotransform[3], s.grid.cell_size));
+            if (wt > 0) minerisk::alg::add_to_group(groups, wt, host, "hazards", f, s.grid);
         }
         const size_t cells = static_cast<size_t>(w.width * w.height);
         float* out = bands[0];
@@ -130,15 +130,8 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
         thread_local minerisk::alg::DecayScratch scratch;
         std::vector<double> values;
         for (auto it = groups.rbegin(); it != groups.rend(); ++it) {  // heaviest first
-            const Group& g = it->second;
-            const auto burn = [&](const CellRect& win, float* burned) {
-                values.assign(g.features.size(), 1.0);
-                char rerr[512] = "";
-                if (host->rasterize(host->ctx, "hazards", g.features.data(), values.data(),
-                                    static_cast<std::int64_t>(g.features.size()), mr_window{win.col0, win.row0, win.width, win.height},
-                                    burned, rerr, sizeof rerr) != MR_OK)
-                    throw std::runtime_error(std::string("rasterizing hazards: ") + rerr);
-            };
+            const minerisk::alg::FeatureGroup& g = it->second;
+            const auto burn = [&](const CellRect& win, float* burned) { minerisk::alg::burn_group(host, "hazards", g, win, burned, values); };
             // Beyond the reach a hazard outside this block's halo could be nearer: the decay is 0 there (below
             // 1e-4 by construction) so that no cell's value depends on the block.
             minerisk::alg::add_decayed_group(*s.decay, it->first, g.cells, block, burn, scratch, out, dist_out, weight_out);
@@ -155,6 +148,6 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
 
 }  // namespace
 
-MINERISK_PLUGIN(State, "hazard_proximity", "1.0.0",
+MINERISK_PLUGIN(State, kName, "1.0.0",
                 "1 inside a hazard, halving every half_distance metres outside it; weighted by hazard class and ordnance",
                 kParams, kLayers, nullptr, kBands, prepare, reach, score, "baseline|hazard_rules")

@@ -28,6 +28,7 @@
 
 #include "minerisk/alg/cover.hpp"
 #include "minerisk/alg/decay.hpp"
+#include "minerisk/alg/feature_groups.hpp"
 #include "minerisk/plugin.hpp"
 
 namespace {
@@ -353,33 +354,16 @@ int score(const void* state, const mr_host* host, mr_window w, float* const* ban
         const mr_window big = grown(w, s.decay->halo());
         double box[4];
         BlockFrame(s.grid, big).box(box);
-        struct Group {
-            std::vector<std::int64_t> features;
-            CellRect cells;
-        };
-        std::map<int, Group> groups;
+        std::map<int, minerisk::alg::FeatureGroup> groups;
         for (std::int64_t f : features_in(host, "hazards", box))
-            if (hazard_ok(f) && s.share_q[f] > 0) {
-                double fb[4];
-                host->feature_bounds(host->ctx, "hazards", f, fb);
-                auto& g = groups[s.share_q[f]];
-                g.features.push_back(f);
-                g.cells = g.cells.hull(minerisk::alg::CellRect::around(fb, s.grid.geotransform[0], s.grid.geotransform[3], s.grid.cell_size));
-            }
+            if (hazard_ok(f) && s.share_q[f] > 0) minerisk::alg::add_to_group(groups, s.share_q[f], host, "hazards", f, s.grid);
         thread_local minerisk::alg::DecayScratch scratch;
         const CellRect block{w.col0, w.row0, w.width, w.height};
         std::vector<double> values;
         for (auto it = groups.rbegin(); it != groups.rend(); ++it) {  // largest share first
             if (host->cancelled(host->ctx)) return static_cast<int>(MR_CANCELLED);
-            const Group& g = it->second;
-            const auto burn = [&](const CellRect& win, float* burned) {
-                values.assign(g.features.size(), 1.0);
-                char rerr[512] = "";
-                if (host->rasterize(host->ctx, "hazards", g.features.data(), values.data(),
-                                    static_cast<std::int64_t>(g.features.size()), mr_window{win.col0, win.row0, win.width, win.height},
-                                    burned, rerr, sizeof rerr) != MR_OK)
-                    throw std::runtime_error(std::string("rasterizing hazards: ") + rerr);
-            };
+            const minerisk::alg::FeatureGroup& g = it->second;
+            const auto burn = [&](const CellRect& win, float* burned) { minerisk::alg::burn_group(host, "hazards", g, win, burned, values); };
             // Beyond the reach (below 1e-4) the score is 0: the same in every tiling. A group that cannot
             // raise any cell (all at or above its share already) is skipped: exact, and saves work.
             minerisk::alg::add_decayed_group(*s.decay, it->first / kShareStep, g.cells, block, burn, scratch, out);

@@ -86,25 +86,9 @@ void points_for(const State& s, const std::vector<std::int64_t>& ids, bool plain
 
 // The percentile of the positive exposures on a grid coarse enough to compute whole (<= ~1024 cells a side).
 double robust_maximum(const State& s, double percentile) {
-    const double factor = std::max(1.0, std::ceil(std::max(s.grid.width, s.grid.height) / 1024.0));
-    mr_grid coarse = s.grid;
-    coarse.cell_size = s.grid.cell_size * factor;
-    coarse.width = static_cast<std::int64_t>(std::ceil(s.grid.width / factor));
-    coarse.height = static_cast<std::int64_t>(std::ceil(s.grid.height / factor));
-    const BlockFrame frame(coarse, mr_window{0, 0, coarse.width, coarse.height});
-    std::vector<KernelPoint> pts;
-    for (size_t f = 0; f < s.x.size(); ++f)
-        if (s.weighted[f] > 0) pts.push_back({frame.col_of(s.x[f]), frame.row_of(s.y[f]), s.weighted[f]});
-    std::vector<float> d(static_cast<size_t>(coarse.width * coarse.height));
-    minerisk::alg::quartic_density(pts.data(), pts.size(), coarse.width, coarse.height, s.radius / coarse.cell_size, d.data());
-    std::vector<float> positive;
-    for (float v : d)
-        if (v > 0) positive.push_back(v);
-    if (positive.empty()) return 0;
-    const size_t k = std::min(positive.size() - 1,
-                              static_cast<size_t>(std::floor(percentile / 100.0 * static_cast<double>(positive.size() - 1))));
-    std::nth_element(positive.begin(), positive.begin() + static_cast<std::ptrdiff_t>(k), positive.end());
-    return positive[k];
+    const BlockFrame whole(s.grid, mr_window{0, 0, s.grid.width, s.grid.height});
+    return minerisk::alg::coarse_density_percentile(s.x.data(), s.y.data(), s.weighted.data(), s.x.size(), whole.west, whole.north,
+                                                    s.grid.cell_size, s.grid.width, s.grid.height, s.radius, percentile);
 }
 
 int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, int pc, void** out, char* err, size_t es) {

@@ -37,4 +37,13 @@ void quartic_density_direct(const KernelPoint* points, std::size_t count, std::i
                             std::int64_t height, double radius_cells, float* out, std::int64_t origin_col = 0,
                             std::int64_t origin_row = 0);
 
+// A robust maximum of a quartic density, to normalise it by: the `percentile` (0..100) of its positive cells (the
+// value of rank floor(percentile / 100 x (n - 1)) among the n positive cells, smallest first), the density computed
+// whole on a coarse grid, the grid's cells merged by a whole factor to at most about 1024 a side. The grid's top-left
+// corner is (west, north), its width x height cells squares of cell_size; the points (x, y, weight) are in the same
+// map units, and only those of positive weight count; `radius` too is in map units. 0 when no cell is positive.
+double coarse_density_percentile(const double* x, const double* y, const double* weight, std::size_t count, double west,
+                                 double north, double cell_size, std::int64_t width, std::int64_t height, double radius,
+                                 double percentile);
+
 }  // namespace minerisk::alg

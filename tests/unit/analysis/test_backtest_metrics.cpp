@@ -9,9 +9,11 @@
 #include <random>
 
 #include "analysis/metrics_internal.hpp"
+#include "core/random.hpp"
 #include "minerisk/backtest.hpp"
 
 using namespace minerisk::backtest;
+using minerisk::Random;
 
 namespace {
 

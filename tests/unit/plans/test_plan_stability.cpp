@@ -116,18 +116,18 @@ const plans::RankSpread& zone_by_id(const plans::Stability& st, int id) {
 // ---- random numbers and the Dirichlet ------------------------------------------------------------------------
 
 TEST(PlanStabilityRandom, SameSeedSameDrawsAndUniformInItsRange) {
-    plans::Rng a(7), b(7), c(8);
+    Random a(7), b(7), c(8);
     for (int i = 0; i < 100; ++i) {
         const double x = a.uniform();
         EXPECT_EQ(x, b.uniform());
         EXPECT_GE(x, 0.0);
         EXPECT_LT(x, 1.0);
     }
-    EXPECT_NE(plans::Rng(7).next(), c.next());
+    EXPECT_NE(Random(7).next(), c.next());
 }
 
 TEST(PlanStabilityRandom, GammaHasItsMeanAndVariance) {
-    plans::Rng r(3);
+    Random r(3);
     for (double shape : {0.4, 1.0, 6.5}) {
         double s = 0, s2 = 0;
         const int n = 40000;
@@ -148,14 +148,14 @@ TEST(PlanStabilityRandom, DirichletIsCentredOnTheWeightsWithTheSpreadAsked) {
     EXPECT_DOUBLE_EQ(c, 4 / 0.0625 - 1);  // (n - 1) / spread^2 - 1 = 63
     EXPECT_EQ(plans::concentration_for(0.25, 1), 0);   // one factor: nothing to vary
     EXPECT_EQ(plans::concentration_for(0, 5), 0);      // spread 0: weights fixed
-    plans::Rng r(11);
+    Random r(11);
     std::vector<double> centre{0.35, 0.25, 0.1, 0.1, 0.2, 0.0};
     std::vector<double> alpha;
     for (double w : centre) alpha.push_back(c * w);
     const int n = 20000;
     std::vector<double> s(centre.size()), s2(centre.size());
     for (int i = 0; i < n; ++i) {
-        const auto w = plans::dirichlet(r, alpha);
+        const auto w = dirichlet(r, alpha);
         double total = 0;
         for (size_t k = 0; k < w.size(); ++k) total += w[k], s[k] += w[k], s2[k] += w[k] * w[k];
         ASSERT_NEAR(total, 1.0, 1e-12);

@@ -71,7 +71,7 @@ struct Fixture {
             for (size_t i = 0; i < values.size(); ++i) ids.push_back(static_cast<std::int64_t>(i));
         std::vector<float> out(static_cast<size_t>(w.cells()), init);
         char err[256] = "";
-        EXPECT_EQ(host->rasterize("hazards", ids.data(), values.data(), static_cast<std::int64_t>(ids.size()), w.to_c(),
+        EXPECT_EQ(host->rasterize("hazards", ids.data(), values.data(), static_cast<std::int64_t>(ids.size()), to_c(w),
                                   out.data(), err, sizeof err),
                   MR_OK)
             << err;
@@ -236,9 +236,9 @@ TEST(Rasterize, UnknownLayerAndFeatureAreErrors) {
     const std::int64_t bad = 5;
     const double value = 1;
     char err[256] = "";
-    EXPECT_EQ(fx.host->rasterize("roads", &bad, &value, 1, fx.grid.full().to_c(), out.data(), err, sizeof err), MR_ERROR);
+    EXPECT_EQ(fx.host->rasterize("roads", &bad, &value, 1, to_c(fx.grid.full()), out.data(), err, sizeof err), MR_ERROR);
     EXPECT_NE(std::string(err).find("no layer 'roads'"), std::string::npos) << err;
-    EXPECT_EQ(fx.host->rasterize("hazards", &bad, &value, 1, fx.grid.full().to_c(), out.data(), err, sizeof err), MR_ERROR);
+    EXPECT_EQ(fx.host->rasterize("hazards", &bad, &value, 1, to_c(fx.grid.full()), out.data(), err, sizeof err), MR_ERROR);
     EXPECT_NE(std::string(err).find("feature 5"), std::string::npos) << err;
 }
 

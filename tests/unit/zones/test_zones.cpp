@@ -618,6 +618,22 @@ TEST(ZoneAttributes, SettlementsHazardsIncidentsAndSessions) {
     EXPECT_NE(b.reason.find("nobody lives within 300 m"), std::string::npos) << b.reason;
 }
 
+// The scenario's excluded statuses reach the zones (they once used a fixed list): with "CHA" excluded and
+// "Cleared" no longer, HA-1 is released land and counts no unmarked perimeter, and HA-2 counts.
+TEST(ZoneAttributes, ExcludedStatusesComeFromTheRunsHazardRules) {
+    Village v;
+    ZoneInputs in = v.zone_inputs();
+    in.rules.excluded_statuses = HazardRules::normalised_statuses({" cha "});
+    auto res = build_zones(in);
+    const Zone& a = *by_id(res, 1);
+    ASSERT_EQ(a.hazards.size(), 2u);
+    EXPECT_EQ(a.hazards[0].id, "HA-1");
+    EXPECT_TRUE(a.hazards[0].released);
+    EXPECT_EQ(a.hazards[0].unmarked_m, 0);
+    EXPECT_FALSE(a.hazards[1].released);  // "Cleared", counted now
+    EXPECT_GT(a.hazards[1].unmarked_m, 0);
+}
+
 TEST(ZoneActions, EachActionAppearsWithItsFigures) {
     Village v;
     auto res = v.run();
