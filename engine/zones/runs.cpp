@@ -246,12 +246,11 @@ bool inside(const Ring& ring, double x, double y) {
     return in;
 }
 
-}  // namespace
+bool by_label_then_start(const Edge& p, const Edge& q) { return p.label != q.label ? p.label < q.label : p.from < q.from; }
 
-std::vector<std::vector<unsigned char>> polygonize_runs(const RowRuns& z, std::int32_t count, double west, double north,
-                                                        double cell) {
-    std::vector<std::vector<unsigned char>> out(static_cast<size_t>(count));
-    if (count == 0) return out;
+// Every cell side on a zone's boundary, as directed edges between grid corners (key y * (width + 1) + x),
+// sorted by label, then start corner.
+std::vector<Edge> boundary_edges(const RowRuns& z) {
     const std::int64_t W1 = z.width() + 1;
     const std::int64_t H = z.rows_done();
     auto key = [&](std::int64_t x, std::int64_t y) { return y * W1 + x; };
@@ -281,15 +280,31 @@ std::vector<std::vector<unsigned char>> polygonize_runs(const RowRuns& z, std::i
             uncovered(a, b, r - 1, [&](std::int32_t s, std::int32_t t) { edges.push_back({L, key(s, r), key(t, r), 1, 0}); });
             uncovered(a, b, r + 1, [&](std::int32_t s, std::int32_t t) { edges.push_back({L, key(t, r + 1), key(s, r + 1), -1, 0}); });
         }
-    std::sort(edges.begin(), edges.end(), [](const Edge& p, const Edge& q) {
-        return p.label != q.label ? p.label < q.label : p.from < q.from;
-    });
+    std::sort(edges.begin(), edges.end(), by_label_then_start);
+    return edges;
+}
+
+// The ring without the vertices in the middle of straight lines.
+Ring corners_only(const Ring& ring) {
+    Ring clean;
+    const size_t n = ring.size();
+    for (size_t i = 0; i < n; ++i) {
+        const auto& p = ring[(i + n - 1) % n];
+        const auto& v = ring[i];
+        const auto& q = ring[(i + 1) % n];
+        const std::int64_t ax = v.first - p.first, ay = v.second - p.second;
+        const std::int64_t bx = q.first - v.first, by = q.second - v.second;
+        if (ax * by - ay * bx != 0) clean.push_back(v);
+    }
+    return clean;
+}
+
+// The closed rings of each label (index = label), followed edge by edge from the sorted boundary edges.
+std::vector<std::vector<Ring>> trace_rings(const std::vector<Edge>& edges, std::int64_t W1, std::int32_t count) {
     std::vector<char> used(edges.size(), 0);
     auto outgoing = [&](std::int32_t label, std::int64_t from) {
-        Edge probe{label, from, 0, 0, 0};
-        return std::lower_bound(edges.begin(), edges.end(), probe, [](const Edge& p, const Edge& q) {
-                   return p.label != q.label ? p.label < q.label : p.from < q.from;
-               }) - edges.begin();
+        const Edge probe{label, from, 0, 0, 0};
+        return std::lower_bound(edges.begin(), edges.end(), probe, by_label_then_start) - edges.begin();
     };
     std::vector<std::vector<Ring>> rings(static_cast<size_t>(count) + 1);
     for (size_t s = 0; s < edges.size(); ++s) {
@@ -314,21 +329,15 @@ std::vector<std::vector<unsigned char>> polygonize_runs(const RowRuns& z, std::i
             if (used[next]) throw Error("internal: a zone's outline crosses itself (label " + std::to_string(e.label) + ")");
             cur = next;
         }
-        // Drop the vertices in the middle of straight lines.
-        Ring clean;
-        const size_t n = ring.size();
-        for (size_t i = 0; i < n; ++i) {
-            const auto& p = ring[(i + n - 1) % n];
-            const auto& v = ring[i];
-            const auto& q = ring[(i + 1) % n];
-            const std::int64_t ax = v.first - p.first, ay = v.second - p.second;
-            const std::int64_t bx = q.first - v.first, by = q.second - v.second;
-            if (ax * by - ay * bx != 0) clean.push_back(v);
-        }
-        rings[static_cast<size_t>(edges[s].label)].push_back(std::move(clean));
+        rings[static_cast<size_t>(edges[s].label)].push_back(corners_only(ring));
     }
+    return rings;
+}
 
-    auto put_ring = [&](std::vector<unsigned char>& b, const Ring& ring) {
+// One zone's rings as WKB: a Polygon, or a MultiPolygon should its cells ever come out in parts.
+std::vector<unsigned char> zone_wkb(const std::vector<Ring>& rs, std::int32_t label, double west, double north, double cell) {
+    std::vector<unsigned char> b;
+    auto put_ring = [&](const Ring& ring) {
         write_u32(b, static_cast<std::uint32_t>(ring.size() + 1));
         for (size_t i = ring.size() + 1; i-- > 0;) {  // reversed: see Edge
             const auto& p = ring[i % ring.size()];
@@ -336,39 +345,47 @@ std::vector<std::vector<unsigned char>> polygonize_runs(const RowRuns& z, std::i
             write_f64(b, north - double(p.second) * cell);
         }
     };
-    for (std::int32_t l = 1; l <= count; ++l) {
-        auto& rs = rings[static_cast<size_t>(l)];
-        std::vector<size_t> shells, holes;
-        for (size_t i = 0; i < rs.size(); ++i) (signed_map_area(rs[i]) < 0 ? shells : holes).push_back(i);
-        if (shells.empty()) throw Error("internal: zone " + std::to_string(l) + " has no outer ring");
-        auto& b = out[static_cast<size_t>(l - 1)];
-        auto polygon = [&](size_t shell, const std::vector<size_t>& hs) {
-            b.push_back(1);  // little-endian
-            write_u32(b, 3);  // Polygon
-            write_u32(b, static_cast<std::uint32_t>(1 + hs.size()));
-            put_ring(b, rs[shell]);
-            for (size_t h : hs) put_ring(b, rs[h]);
-        };
-        if (shells.size() == 1) {
-            polygon(shells[0], holes);
-            continue;
-        }
-        // A 4-connected zone has one outer ring; should one ever come out in parts, keep every part, each
-        // hole with the shell that holds it.
-        b.push_back(1);
-        write_u32(b, 6);  // MultiPolygon
-        write_u32(b, static_cast<std::uint32_t>(shells.size()));
-        for (size_t s : shells) {
-            std::vector<size_t> mine;
-            for (size_t h : holes) {
-                const auto& p = rs[h][0];
-                const auto& q = rs[h][1 % rs[h].size()];
-                if (inside(rs[s], 0.5 * double(p.first + q.first) + 0.25, 0.5 * double(p.second + q.second) + 0.25))
-                    mine.push_back(h);
-            }
-            polygon(s, mine);
-        }
+    std::vector<size_t> shells, holes;
+    for (size_t i = 0; i < rs.size(); ++i) (signed_map_area(rs[i]) < 0 ? shells : holes).push_back(i);
+    if (shells.empty()) throw Error("internal: zone " + std::to_string(label) + " has no outer ring");
+    auto polygon = [&](size_t shell, const std::vector<size_t>& hs) {
+        b.push_back(1);  // little-endian
+        write_u32(b, 3);  // Polygon
+        write_u32(b, static_cast<std::uint32_t>(1 + hs.size()));
+        put_ring(rs[shell]);
+        for (size_t h : hs) put_ring(rs[h]);
+    };
+    if (shells.size() == 1) {
+        polygon(shells[0], holes);
+        return b;
     }
+    // A 4-connected zone has one outer ring; should one ever come out in parts, keep every part, each
+    // hole with the shell that holds it.
+    b.push_back(1);
+    write_u32(b, 6);  // MultiPolygon
+    write_u32(b, static_cast<std::uint32_t>(shells.size()));
+    for (size_t s : shells) {
+        std::vector<size_t> mine;
+        for (size_t h : holes) {
+            const auto& p = rs[h][0];
+            const auto& q = rs[h][1 % rs[h].size()];
+            if (inside(rs[s], 0.5 * double(p.first + q.first) + 0.25, 0.5 * double(p.second + q.second) + 0.25))
+                mine.push_back(h);
+        }
+        polygon(s, mine);
+    }
+    return b;
+}
+
+}  // namespace
+
+std::vector<std::vector<unsigned char>> polygonize_runs(const RowRuns& z, std::int32_t count, double west, double north,
+                                                        double cell) {
+    std::vector<std::vector<unsigned char>> out(static_cast<size_t>(count));
+    if (count == 0) return out;
+    const std::vector<std::vector<Ring>> rings = trace_rings(boundary_edges(z), z.width() + 1, count);
+    for (std::int32_t l = 1; l <= count; ++l)
+        out[static_cast<size_t>(l - 1)] = zone_wkb(rings[static_cast<size_t>(l)], l, west, north, cell);
     return out;
 }
 

@@ -212,6 +212,98 @@ struct State {
     std::vector<double> col, row, gap, days;
 };
 
+// Logs "<count> <what>" as a warning, when count > 0.
+void warn(const mr_host* host, std::int64_t count, const std::string& what) {
+    if (count <= 0) return;
+    const std::string m = std::to_string(count) + " " + what;
+    host->log(host->ctx, kName, 1, m.c_str());
+}
+
+// How sessions are matched to settlements: the factor's parameters.
+struct SessionMatch {
+    double as_of = 0, match_distance = 1000;
+    std::string match_by = "auto";
+};
+
+// The date of each settlement's latest counted session (-inf when none) into `last` (one per settlement), with a
+// warning per kind of session left out. Returns how the sessions were counted and matched, for the info line.
+std::string latest_sessions(const mr_host* host, std::int64_t n, const SessionMatch& m, std::vector<double>& last) {
+    const std::int64_t ns = host->layer_size(host->ctx, "sessions");
+    std::string how = "no sessions";
+    const double as_of = m.as_of, match_distance = m.match_distance;
+    const std::string& match_by = m.match_by;
+    if (ns < 0) {
+        host->log(host->ctx, kName, 1, "the scenario has no sessions layer: every settlement counts as never reached");
+    } else if (ns == 0) {
+        host->log(host->ctx, kName, 1, "the sessions layer is empty: every settlement counts as never reached");
+    } else {
+        const bool keys_mapped = host->has_attribute(host->ctx, "sessions", "settlement") &&
+                                 host->has_attribute(host->ctx, "settlements", "id");
+        if (match_by == "id" && !keys_mapped)
+            throw std::runtime_error("match_by: id needs the sessions' 'settlement' field and the settlements' 'id' field mapped "
+                                     "(inputs.sessions.fields.settlement, inputs.settlements.fields.id)");
+        const bool by_key = keys_mapped && match_by != "distance";
+        std::map<std::string, std::vector<std::int64_t>> by_id;
+        if (by_key)
+            for (std::int64_t f = 0; f < n; ++f) {
+                const std::string k = key_of(host->attr_text(host->ctx, "settlements", f, "id"));
+                if (!k.empty()) by_id[k].push_back(f);
+            }
+        std::int64_t duplicate_ids = 0;
+        for (const auto& [k, v] : by_id) duplicate_ids += v.size() > 1;
+        warn(host, duplicate_ids, "settlement id(s) are used by more than one settlement; a session naming one goes to the nearest of them");
+
+        std::int64_t later = 0, undated = 0, nobody = 0, unmatched = 0, no_key = 0, unknown_key = 0, counted = 0;
+        for (std::int64_t f = 0; f < ns; ++f) {
+            const double date = host->attr_date(host->ctx, "sessions", f, "date");
+            if (std::isnan(date)) { ++undated; continue; }
+            if (date > as_of) { ++later; continue; }
+            const double reached = host->attr_number(host->ctx, "sessions", f, "reached");
+            if (reached == 0) { ++nobody; continue; }
+            double box[4];
+            if (host->feature_bounds(host->ctx, "sessions", f, box) != MR_OK) { ++unmatched; continue; }
+            const double x = (box[0] + box[2]) / 2, y = (box[1] + box[3]) / 2;
+            // Nearest of the candidates (ascending ids, so ties go to the lowest id).
+            auto nearest = [&](const std::vector<std::int64_t>& candidates, double limit) {
+                std::int64_t best = -1;
+                double best_d = std::numeric_limits<double>::infinity();
+                for (std::int64_t c : candidates) {
+                    const double d = distance_to_feature(host, "settlements", c, x, y);
+                    if (d <= limit && d < best_d) best = c, best_d = d;
+                }
+                return best;
+            };
+            std::int64_t target = -1;
+            if (by_key) {
+                const std::string k = key_of(host->attr_text(host->ctx, "sessions", f, "settlement"));
+                auto it = k.empty() ? by_id.end() : by_id.find(k);
+                if (it != by_id.end()) {
+                    target = it->second.size() == 1 ? it->second[0] : nearest(it->second, std::numeric_limits<double>::infinity());
+                } else {
+                    ++(k.empty() ? no_key : unknown_key);
+                }
+            }
+            if (target < 0) {
+                const double q[4] = {x - match_distance, y - match_distance, x + match_distance, y + match_distance};
+                target = nearest(features_in(host, "settlements", q), match_distance);
+            }
+            if (target < 0 || target >= n) { ++unmatched; continue; }
+            last[target] = std::max(last[target], date);
+            ++counted;
+        }
+        how = std::to_string(counted) + " of " + std::to_string(ns) + " sessions counted, matched " +
+              (by_key ? "by settlement id" : "by location (within " + num(match_distance) + " m)");
+        warn(host, later, "session(s) dated after the as_of date left out");
+        warn(host, undated, "session(s) with no readable date left out");
+        warn(host, nobody, "session(s) that reached nobody (reached = 0) left out");
+        warn(host, no_key, "session(s) with no settlement id matched by location instead (within " + num(match_distance) + " m)");
+        warn(host, unknown_key, "session(s) naming a settlement id that is not in the settlements layer matched by location instead (within " +
+                              num(match_distance) + " m)");
+        warn(host, unmatched, "session(s) with no settlement within " + num(match_distance) + " m left out");
+    }
+    return how;
+}
+
 int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, int pc, void** out, char* err, size_t es) {
     return guarded(err, es, [&] {
         Params p(pv, pc);
@@ -221,90 +313,16 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         s->h = s->radius / grid->cell_size;
         const double stale_after = p.number("stale_after", 365);
         const double as_of = p.number("as_of", host->as_of);
-        const double match_distance = p.number("match_distance", 1000);
         const double min_population = p.number("min_population", 1);
-        const std::string match_by = p.text("match_by", "auto");
-        auto warn = [&](std::int64_t count, const std::string& what) {
-            if (count <= 0) return;
-            const std::string m = std::to_string(count) + " " + what;
-            host->log(host->ctx, kName, 1, m.c_str());
-        };
 
         const std::int64_t n = std::max<std::int64_t>(0, host->layer_size(host->ctx, "settlements"));
         std::vector<double> last(static_cast<size_t>(n), -std::numeric_limits<double>::infinity());
 
-        // Sessions: the latest counted session of each settlement.
-        const std::int64_t ns = host->layer_size(host->ctx, "sessions");
-        std::string how = "no sessions";
-        if (ns < 0) {
-            host->log(host->ctx, kName, 1, "the scenario has no sessions layer: every settlement counts as never reached");
-        } else if (ns == 0) {
-            host->log(host->ctx, kName, 1, "the sessions layer is empty: every settlement counts as never reached");
-        } else {
-            const bool keys_mapped = host->has_attribute(host->ctx, "sessions", "settlement") &&
-                                     host->has_attribute(host->ctx, "settlements", "id");
-            if (match_by == "id" && !keys_mapped)
-                throw std::runtime_error("match_by: id needs the sessions' 'settlement' field and the settlements' 'id' field mapped "
-                                         "(inputs.sessions.fields.settlement, inputs.settlements.fields.id)");
-            const bool by_key = keys_mapped && match_by != "distance";
-            std::map<std::string, std::vector<std::int64_t>> by_id;
-            if (by_key)
-                for (std::int64_t f = 0; f < n; ++f) {
-                    const std::string k = key_of(host->attr_text(host->ctx, "settlements", f, "id"));
-                    if (!k.empty()) by_id[k].push_back(f);
-                }
-            std::int64_t duplicate_ids = 0;
-            for (const auto& [k, v] : by_id) duplicate_ids += v.size() > 1;
-            warn(duplicate_ids, "settlement id(s) are used by more than one settlement; a session naming one goes to the nearest of them");
-
-            std::int64_t later = 0, undated = 0, nobody = 0, unmatched = 0, no_key = 0, unknown_key = 0, counted = 0;
-            for (std::int64_t f = 0; f < ns; ++f) {
-                const double date = host->attr_date(host->ctx, "sessions", f, "date");
-                if (std::isnan(date)) { ++undated; continue; }
-                if (date > as_of) { ++later; continue; }
-                const double reached = host->attr_number(host->ctx, "sessions", f, "reached");
-                if (reached == 0) { ++nobody; continue; }
-                double box[4];
-                if (host->feature_bounds(host->ctx, "sessions", f, box) != MR_OK) { ++unmatched; continue; }
-                const double x = (box[0] + box[2]) / 2, y = (box[1] + box[3]) / 2;
-                // Nearest of the candidates (ascending ids, so ties go to the lowest id).
-                auto nearest = [&](const std::vector<std::int64_t>& candidates, double limit) {
-                    std::int64_t best = -1;
-                    double best_d = std::numeric_limits<double>::infinity();
-                    for (std::int64_t c : candidates) {
-                        const double d = distance_to_feature(host, "settlements", c, x, y);
-                        if (d <= limit && d < best_d) best = c, best_d = d;
-                    }
-                    return best;
-                };
-                std::int64_t target = -1;
-                if (by_key) {
-                    const std::string k = key_of(host->attr_text(host->ctx, "sessions", f, "settlement"));
-                    auto it = k.empty() ? by_id.end() : by_id.find(k);
-                    if (it != by_id.end()) {
-                        target = it->second.size() == 1 ? it->second[0] : nearest(it->second, std::numeric_limits<double>::infinity());
-                    } else {
-                        ++(k.empty() ? no_key : unknown_key);
-                    }
-                }
-                if (target < 0) {
-                    const double q[4] = {x - match_distance, y - match_distance, x + match_distance, y + match_distance};
-                    target = nearest(features_in(host, "settlements", q), match_distance);
-                }
-                if (target < 0 || target >= n) { ++unmatched; continue; }
-                last[target] = std::max(last[target], date);
-                ++counted;
-            }
-            how = std::to_string(counted) + " of " + std::to_string(ns) + " sessions counted, matched " +
-                  (by_key ? "by settlement id" : "by location (within " + num(match_distance) + " m)");
-            warn(later, "session(s) dated after the as_of date left out");
-            warn(undated, "session(s) with no readable date left out");
-            warn(nobody, "session(s) that reached nobody (reached = 0) left out");
-            warn(no_key, "session(s) with no settlement id matched by location instead (within " + num(match_distance) + " m)");
-            warn(unknown_key, "session(s) naming a settlement id that is not in the settlements layer matched by location instead (within " +
-                                  num(match_distance) + " m)");
-            warn(unmatched, "session(s) with no settlement within " + num(match_distance) + " m left out");
-        }
+        SessionMatch match;
+        match.as_of = as_of;
+        match.match_distance = p.number("match_distance", 1000);
+        match.match_by = p.text("match_by", "auto");
+        const std::string how = latest_sessions(host, n, match, last);
 
         // Settlements: gap and days.
         s->col.assign(static_cast<size_t>(n), 0);
