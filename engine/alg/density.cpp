@@ -55,6 +55,17 @@ bool axis_range(double centre, double reach, std::int64_t n, std::int64_t& lo, s
     return lo <= hi;
 }
 
+// The cells [r0, r1] x [c0, c1] of a rows x cols block (its first cell at global (origin_row, origin_col)) that a
+// point's kernel may reach; false when the point is unusable or reaches none.
+struct CellBox {
+    std::int64_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
+};
+bool kernel_box(const KernelPoint& p, double reach, std::int64_t rows, std::int64_t cols, std::int64_t origin_row,
+                std::int64_t origin_col, CellBox& b) {
+    return usable(p) && axis_range(p.row, reach, rows, b.r0, b.r1, origin_row) &&
+           axis_range(p.col, reach, cols, b.c0, b.c1, origin_col);
+}
+
 // Exact run of columns of row offset dy that point column px reaches, clipped to the block: the sqrt
 // estimate is corrected with within(), the same test the direct evaluation uses. False if empty.
 bool column_run(double px, double dy, double h2, std::int64_t width, std::int64_t& lo, std::int64_t& hi,
@@ -175,13 +186,11 @@ void quartic_density(const KernelPoint* points, std::size_t count, std::int64_t 
     std::vector<std::size_t> bucket(static_cast<std::size_t>(height) + 1, 0);
     for (std::size_t i = 0; i < count; ++i) {
         const KernelPoint& p = points[i];
-        std::int64_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
-        if (!usable(p) || !axis_range(p.row, radius_cells, height, r0, r1, origin_row) ||
-            !axis_range(p.col, radius_cells, wide, c0, c1, aligned))
-            continue;
-        reaching.push_back(Active{p.col, p.row, p.weight, r1, i});
-        first_row.push_back(r0);
-        ++bucket[static_cast<std::size_t>(r0) + 1];
+        CellBox b;
+        if (!kernel_box(p, radius_cells, height, wide, origin_row, aligned, b)) continue;
+        reaching.push_back(Active{p.col, p.row, p.weight, b.r1, i});
+        first_row.push_back(b.r0);
+        ++bucket[static_cast<std::size_t>(b.r0) + 1];
     }
     for (std::size_t r = 1; r < bucket.size(); ++r) bucket[r] += bucket[r - 1];
     std::vector<Active> sorted(reaching.size());
@@ -235,13 +244,11 @@ void quartic_density_direct(const KernelPoint* points, std::size_t count, std::i
     std::vector<double> sum(static_cast<std::size_t>(width * height), 0.0);
     for (std::size_t i = 0; i < count; ++i) {
         const KernelPoint& p = points[i];
-        std::int64_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
-        if (!usable(p) || !axis_range(p.row, radius_cells, height, r0, r1, origin_row) ||
-            !axis_range(p.col, radius_cells, width, c0, c1, origin_col))
-            continue;
-        for (std::int64_t r = r0; r <= r1; ++r) {
+        CellBox b;
+        if (!kernel_box(p, radius_cells, height, width, origin_row, origin_col, b)) continue;
+        for (std::int64_t r = b.r0; r <= b.r1; ++r) {
             const double dy = static_cast<double>(r + origin_row) + 0.5 - p.row;
-            for (std::int64_t c = c0; c <= c1; ++c) {
+            for (std::int64_t c = b.c0; c <= b.c1; ++c) {
                 const double dx = static_cast<double>(c + origin_col) + 0.5 - p.col;
                 if (!within(dx, dy, h2)) continue;
                 const double k = 1.0 - (dx * dx + dy * dy) / h2;

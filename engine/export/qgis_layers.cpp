@@ -106,6 +106,17 @@ int max_rank(const std::vector<int>& ranks) {
     return m;
 }
 
+// A plan's layer (points): its table in the GeoPackage is named as its role.
+VectorLayerPlan plan_layer(const char* name, const std::string& title, const std::string& description, Style style) {
+    VectorLayerPlan p;
+    p.name = p.role = name;
+    p.title = title;
+    p.description = description;
+    p.kinds = {GeomKind::point};
+    p.styles.push_back(std::move(style));
+    return p;
+}
+
 }  // namespace
 
 bool has_far_field(const ExportContext& ctx, const FeatureLayer& layer) {
@@ -172,24 +183,14 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         out.push_back(std::move(s));
     }
     // The plans' layers, when the run made them (docs/sign-plan.md, docs/outreach-plan.md).
-    if (ctx.plans() && ctx.plans()->signs_done) {
-        VectorLayerPlan p;
-        p.name = p.role = exports::kSignLayer;
-        p.title = "Proposed warning signs (in order)";
-        p.description = "minerisk: proposed warning signs on the unmarked hazard perimeters, in the order to place them";
-        p.kinds = {GeomKind::point};
-        p.styles.push_back(exports::sign_plan_style());
-        out.push_back(std::move(p));
-    }
-    if (ctx.plans() && ctx.plans()->outreach_done) {
-        VectorLayerPlan p;
-        p.name = p.role = exports::kOutreachLayer;
-        p.title = "Outreach plan: sessions by week";
-        p.description = "minerisk: risk-education sessions proposed by week and facilitator";
-        p.kinds = {GeomKind::point};
-        p.styles.push_back(exports::outreach_plan_style(ctx.plans()->outreach.weeks));
-        out.push_back(std::move(p));
-    }
+    if (ctx.plans() && ctx.plans()->signs_done)
+        out.push_back(plan_layer(exports::kSignLayer, "Proposed warning signs (in order)",
+                                 "minerisk: proposed warning signs on the unmarked hazard perimeters, in the order to place them",
+                                 exports::sign_plan_style()));
+    if (ctx.plans() && ctx.plans()->outreach_done)
+        out.push_back(plan_layer(exports::kOutreachLayer, "Outreach plan: sessions by week",
+                                 "minerisk: risk-education sessions proposed by week and facilitator",
+                                 exports::outreach_plan_style(ctx.plans()->outreach.weeks)));
     if (!inputs) return out;
 
     std::set<std::string> taken = {"zones", "survey_referrals", "settlements_ranked", "layer_styles", exports::kSignLayer,

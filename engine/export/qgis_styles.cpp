@@ -387,6 +387,25 @@ std::vector<RankClass> rank_classes(int max_rank) {
 
 namespace {
 
+// A look for markers (and the fill and outline of the same layer drawn as polygons or lines).
+Look marker_look(const std::string& fill, const std::string& outline, double outline_width, const std::string& marker,
+                 double size) {
+    Look look;
+    look.fill = fill;
+    look.outline = outline;
+    look.outline_width = outline_width;
+    look.marker = marker;
+    look.size = size;
+    return look;
+}
+
+// One symbol for every feature, nothing else.
+Style single_symbol_style(GeomKind kind, const Look& look) {
+    Style s = vector_style(kind, single_renderer(kind, look));
+    finish_vector(s);
+    return s;
+}
+
 // A bold label with a wide halo, drawn even where labels collide: the figures a planner looks for first.
 LabelLook emphasised_label(double size, const std::string& colour) {
     LabelLook label;
@@ -463,12 +482,7 @@ Style hazards_style(bool has_status) {
 }
 
 Style survey_referrals_style() {
-    Look look;
-    look.fill = kReferralColour + ",255";
-    look.outline = "255,255,255,255";
-    look.outline_width = 0.4;
-    look.marker = "star";
-    look.size = 5.0;
+    const Look look = marker_look(kReferralColour + ",255", "255,255,255,255", 0.4, "star", 5.0);
     Style s = vector_style(GeomKind::point, single_renderer(GeomKind::point, look));
     add_labels(s, "incidents", emphasised_label(10, "120,0,95,255"));
     finish_vector(s);
@@ -516,38 +530,18 @@ Style settlements_style(GeomKind kind, const std::string& label_field) {
 }
 
 Style signs_style(GeomKind kind) {
-    Look look;
-    look.fill = "220,0,0,255";
-    look.outline = "0,0,0,255";
-    look.outline_width = 0.25;
-    look.marker = "triangle";
-    look.size = 2.6;
-    Style s = vector_style(kind, single_renderer(kind, look));
-    finish_vector(s);
-    return s;
+    return single_symbol_style(kind, marker_look("220,0,0,255", "0,0,0,255", 0.25, "triangle", 2.6));
 }
 
 Style sessions_style(GeomKind kind) {
-    Look look;
-    look.fill = "31,120,180,255";
-    look.outline = "255,255,255,255";
-    look.outline_width = 0.3;
-    look.size = 2.0;
-    Style s = vector_style(kind, single_renderer(kind, look));
-    finish_vector(s);
-    return s;
+    return single_symbol_style(kind, marker_look("31,120,180,255", "255,255,255,255", 0.3, "circle", 2.0));
 }
 
 Style extra_style(GeomKind kind) {
-    Look look;
-    look.fill = kind == GeomKind::point ? "120,60,160,255" : "120,60,160,60";
-    look.outline = kind == GeomKind::point ? "255,255,255,255" : "120,60,160,255";
-    look.outline_width = kind == GeomKind::point ? 0.2 : 0.5;
-    look.marker = "diamond";
-    look.size = 2.0;
-    Style s = vector_style(kind, single_renderer(kind, look));
-    finish_vector(s);
-    return s;
+    const bool point = kind == GeomKind::point;
+    return single_symbol_style(kind, marker_look(point ? "120,60,160,255" : "120,60,160,60",
+                                                 point ? "255,255,255,255" : "120,60,160,255", point ? 0.2 : 0.5,
+                                                 "diamond", 2.0));
 }
 
 Style score_raster_style() {

@@ -159,8 +159,10 @@ void write_summary(std::ostringstream& o, const ExportContext& ctx) {
     fig(human_int(incidents), "incidents inside zones");
     fig(human_int(static_cast<long long>(active.size())), active.size() == 1 ? "active hazard touched (CHA, SHA, ...)"
                                                                             : "active hazards touched (CHA, SHA, ...)");
-    fig(human_int(static_cast<long long>(released.size())), released.size() == 1 ? "released hazard touched (cleared or cancelled)"
-                                                                                : "released hazards touched (cleared or cancelled)");
+    // The released statuses in the run's own words: a scenario may exclude others than cleared and cancelled.
+    const std::string released_words = ctx.plan ? ctx.plan->hazard_rules.excluded_words() : HazardRules().excluded_words();
+    fig(human_int(static_cast<long long>(released.size())),
+        (released.size() == 1 ? "released hazard touched (" : "released hazards touched (") + esc(released_words) + ")");
     fig("<a href=\"#referrals\">" + human_int(static_cast<long long>(referrals.size())) + "</a>",
         (referrals.size() == 1 ? "survey referral outside zones (" : "survey referrals outside zones (") +
             plural(referred, "incident", "incidents") + ")");
