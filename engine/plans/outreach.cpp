@@ -148,34 +148,37 @@ std::vector<Facilitator> resolve_bases(const PlanInputs& in, const OutreachPlanS
     return out;
 }
 
-OutreachPlan outreach_plan(const PlanInputs& in, const OutreachPlanSpec& spec, const Progress& progress) {
-    OutreachPlan plan;
+namespace {
+
+// The first day of plan week w (week 1 starts the day after as_of).
+double week_start(const PlanInputs& in, int w) { return std::floor(in.as_of) + 1 + 7.0 * (w - 1); }
+
+// The plan's settings and facilitators, and an empty summary for every week, so that a week with no sessions is
+// still reported.
+void set_up(OutreachPlan& plan, const PlanInputs& in, const OutreachPlanSpec& spec) {
     plan.sessions_per_week = spec.sessions_per_week;
     plan.weeks = spec.weeks;
     plan.travel_km = spec.travel_km;
     plan.max_travel_km = spec.max_travel_km ? *spec.max_travel_km : NAN;
     plan.top = spec.top;
     plan.facilitators = resolve_bases(in, spec);
-    const ZoneResult& zr = *in.zones;
-    const FeatureLayer* L = in.inputs ? in.inputs->find("settlements") : nullptr;
-    const double stale = in.zone_spec.session_stale_days;
-    const auto week_start = [&](int w) { return std::floor(in.as_of) + 1 + 7.0 * (w - 1); };
-    for (int w = 1; w <= spec.weeks; ++w) plan.weeks_summary.push_back({w, week_start(w), 0, 0, 0, 0});
-    if (!L || zr.settlements.empty()) {
-        plan.warnings.push_back("outreach plan: no ranked settlements, so nothing to schedule");
-        plan.slots_unused = std::int64_t(spec.facilitators) * spec.sessions_per_week * spec.weeks;
-        return plan;
-    }
+    for (int w = 1; w <= spec.weeks; ++w) plan.weeks_summary.push_back({w, week_start(in, w), 0, 0, 0, 0});
+}
 
-    // The settlements that can be offered, with their full-need priority and place.
-    struct Offer {
-        size_t ranked;  // index in zr.settlements
-        double value_base = 0;
-        Place p;
-        int first_week = 1;
-    };
+// A settlement that can be offered, with its full-need priority and place.
+struct Offer {
+    size_t ranked;  // index in zr.settlements
+    double value_base = 0;
+    Place p;
+    int first_week = 1;
+};
+
+// The ranked settlements with people and risk and a usable point, each from the first week it counts as not
+// reached recently (its last session older than zones.session_stale_days, or none).
+std::vector<Offer> offers_of(const PlanInputs& in, const FeatureLayer* L) {
+    const ZoneResult& zr = *in.zones;
+    const double stale = in.zone_spec.session_stale_days;
     std::vector<Offer> offers;
-    const LonLat lon_lat(in.grid.crs_wkt.empty() ? in.inputs->crs_wkt : in.grid.crs_wkt);
     for (size_t i = 0; i < zr.settlements.size(); ++i) {
         const RankedSettlement& s = zr.settlements[i];
         const double pop = number_of(L, "population", s.feature);
@@ -187,121 +190,192 @@ OutreachPlan outreach_plan(const PlanInputs& in, const OutreachPlanSpec& spec, c
         if (!point_of(L->geometry[static_cast<size_t>(s.feature)].get(), o.p.x, o.p.y)) continue;
         if (!std::isnan(s.last_session)) {
             const double ready = s.last_session + stale;  // the first day it counts as not reached recently
-            o.first_week = std::max(1, static_cast<int>(std::ceil((ready - week_start(1)) / 7.0 - 1e-9)) + 1);
+            o.first_week = std::max(1, static_cast<int>(std::ceil((ready - week_start(in, 1)) / 7.0 - 1e-9)) + 1);
         }
         offers.push_back(o);
     }
+    return offers;
+}
 
-    // Per facilitator: a max-heap of (value, -offer) among the offers open to them.
-    const int nf = spec.facilitators;
-    const bool capped = spec.max_travel_km.has_value();
-    std::vector<std::vector<double>> dist(static_cast<size_t>(nf), std::vector<double>(offers.size()));
-    std::vector<char> reachable(offers.size(), 0);
-    for (size_t o = 0; o < offers.size(); ++o)
-        for (int f = 0; f < nf; ++f) {
-            const Facilitator& fac = plan.facilitators[static_cast<size_t>(f)];
-            const double d = std::hypot(offers[o].p.x - fac.x, offers[o].p.y - fac.y) / 1000.0;
-            dist[static_cast<size_t>(f)][o] = d;
-            if (!capped || d <= *spec.max_travel_km) reachable[o] = 1;
-        }
-    for (size_t o = 0; o < offers.size(); ++o) plan.out_of_reach += !reachable[o];
-    std::vector<std::vector<size_t>> opens(static_cast<size_t>(spec.weeks) + 2);
-    for (size_t o = 0; o < offers.size(); ++o)
-        if (reachable[o] && offers[o].first_week <= spec.weeks) opens[static_cast<size_t>(offers[o].first_week)].push_back(o);
+// The schedule's state: each facilitator's distance to each offer, the weeks offers open in, which are open now
+// (offered, not taken), and per facilitator a max-heap of (value, -offer) among the offers open to them.
+struct Schedule {
     using Item = std::pair<double, std::int64_t>;
-    std::vector<std::priority_queue<Item>> heaps(static_cast<size_t>(nf));
-    std::vector<char> open(offers.size(), 0);
-    const auto value = [&](int f, size_t o) { return offers[o].value_base / (1 + dist[static_cast<size_t>(f)][o] / spec.travel_km); };
-    const auto offer_to_all = [&](size_t o) {
+
+    const std::vector<Offer>& offers;
+    const OutreachPlanSpec& spec;
+    const int nf;
+    const bool capped;
+    std::vector<std::vector<double>> dist;         // per facilitator, per offer: km from the base
+    std::vector<char> reachable;                   // per offer: within max_travel_km of some base
+    std::vector<std::vector<size_t>> opens;        // per week: the offers that open that week
+    std::vector<std::priority_queue<Item>> heaps;  // per facilitator
+    std::vector<char> open, ever;                  // per offer: open now; visited in this plan
+    int revisit_weeks = 1;
+
+    Schedule(const std::vector<Offer>& offers_, const OutreachPlanSpec& spec_,
+             const std::vector<Facilitator>& facilitators, double stale)
+        : offers(offers_), spec(spec_), nf(spec_.facilitators), capped(spec_.max_travel_km.has_value()) {
+        dist.assign(static_cast<size_t>(nf), std::vector<double>(offers.size()));
+        reachable.assign(offers.size(), 0);
+        for (size_t o = 0; o < offers.size(); ++o)
+            for (int f = 0; f < nf; ++f) {
+                const Facilitator& fac = facilitators[static_cast<size_t>(f)];
+                const double d = std::hypot(offers[o].p.x - fac.x, offers[o].p.y - fac.y) / 1000.0;
+                dist[static_cast<size_t>(f)][o] = d;
+                if (!capped || d <= *spec.max_travel_km) reachable[o] = 1;
+            }
+        opens.resize(static_cast<size_t>(spec.weeks) + 2);
+        for (size_t o = 0; o < offers.size(); ++o)
+            if (reachable[o] && offers[o].first_week <= spec.weeks)
+                opens[static_cast<size_t>(offers[o].first_week)].push_back(o);
+        heaps.resize(static_cast<size_t>(nf));
+        open.assign(offers.size(), 0);
+        revisit_weeks = std::max(1, static_cast<int>(std::ceil(stale / 7.0 - 1e-9)));
+        ever.assign(offers.size(), 0);
+    }
+
+    // value(f, s) = P_s / (1 + d(f, s) / travel_km): a settlement travel_km away counts half.
+    double value(int f, size_t o) const {
+        return offers[o].value_base / (1 + dist[static_cast<size_t>(f)][o] / spec.travel_km);
+    }
+
+    // Open offer o to every facilitator within max_travel_km of it.
+    void offer_to_all(size_t o) {
         open[o] = 1;
         for (int f = 0; f < nf; ++f)
             if (!capped || dist[static_cast<size_t>(f)][o] <= *spec.max_travel_km)
                 heaps[static_cast<size_t>(f)].emplace(value(f, o), -static_cast<std::int64_t>(o));
-    };
+    }
 
-    const int revisit_weeks = std::max(1, static_cast<int>(std::ceil(stale / 7.0 - 1e-9)));
-    std::vector<char> ever(offers.size(), 0);
-    double cumulative = 0;
-    for (int w = 1; w <= spec.weeks; ++w) {
-        for (size_t o : opens[static_cast<size_t>(w)]) offer_to_all(o);
-        std::vector<int> slots(static_cast<size_t>(nf), spec.sessions_per_week);
-        WeekSummary& ws = plan.weeks_summary[static_cast<size_t>(w - 1)];
-        for (;;) {
-            int best_f = -1;
-            Item best{-1, 0};
-            for (int f = 0; f < nf; ++f) {
-                if (slots[static_cast<size_t>(f)] == 0) continue;
-                auto& h = heaps[static_cast<size_t>(f)];
-                while (!h.empty() && !open[static_cast<size_t>(-h.top().second)]) h.pop();
-                if (h.empty()) continue;
-                if (best_f < 0 || h.top() > best) best = h.top(), best_f = f;  // ties: the lower facilitator number
-            }
-            if (best_f < 0) break;
-            const size_t o = static_cast<size_t>(-best.second);
-            heaps[static_cast<size_t>(best_f)].pop();
-            open[o] = 0;
-            --slots[static_cast<size_t>(best_f)];
-            const RankedSettlement& s = zr.settlements[offers[o].ranked];
-            const Facilitator& fac = plan.facilitators[static_cast<size_t>(best_f)];
-            ScheduledSession ss;
-            ss.week = w;
-            ss.week_start = week_start(w);
-            ss.facilitator = fac.number;
-            ss.feature = s.feature;
-            ss.settlement_id = s.id;
-            ss.settlement_name = s.name;
-            ss.settlement_rank = s.rank;
-            ss.population = s.population;
-            ss.returnee = s.returnee;
-            ss.priority = offers[o].value_base;
-            ss.distance_km = dist[static_cast<size_t>(best_f)][o];
-            ss.last_session = s.last_session;
-            ss.x = offers[o].p.x;
-            ss.y = offers[o].p.y;
-            lon_lat(ss.x, ss.y, ss.lon, ss.lat);
-            std::string why = "settlement rank " + std::to_string(s.rank) + ": ";
-            why += s.population > 0 ? thousands(s.population) + " people" : std::string("population unknown");
-            if (s.returnee) why += ", returnees";
-            if (ever[o]) why += ", again " + std::to_string(revisit_weeks) + "+ weeks after this plan's first session";
-            else why += std::isnan(s.last_session) ? ", never had a session" : ", last session " + date_to_string(s.last_session);
-            char km[64];
-            std::snprintf(km, sizeof km, "%.1f km", ss.distance_km);
-            why += std::string("; ") + km + " from " + fac.base_name + " (base of facilitator " + std::to_string(fac.number) + ")";
-            ss.reason = why;
-            ++ws.sessions;
-            ++ws.settlements;
-            ws.people += s.population;
-            if (!ever[o]) {
-                ever[o] = 1;
-                cumulative += s.population;
-                ++plan.settlements_covered;
-                plan.people_covered += s.population;
-            }
-            plan.sessions.push_back(std::move(ss));
-            if (w + revisit_weeks <= spec.weeks) opens[static_cast<size_t>(w + revisit_weeks)].push_back(o);
+    // The facilitator with a free slot whose best open offer has the highest value (ties: the lower facilitator
+    // number), -1 when none; `best` gets the (value, -offer). Drops taken offers from the heaps' tops on the way.
+    int best_pick(const std::vector<int>& slots, Item& best) {
+        int best_f = -1;
+        for (int f = 0; f < nf; ++f) {
+            if (slots[static_cast<size_t>(f)] == 0) continue;
+            auto& h = heaps[static_cast<size_t>(f)];
+            while (!h.empty() && !open[static_cast<size_t>(-h.top().second)]) h.pop();
+            if (h.empty()) continue;
+            if (best_f < 0 || h.top() > best) best = h.top(), best_f = f;  // ties: the lower facilitator number
         }
-        for (int f = 0; f < nf; ++f) plan.slots_unused += slots[static_cast<size_t>(f)];
-        ws.people_cumulative = cumulative;
-        if (!progress.report(double(w) / spec.weeks, "outreach plan")) throw Error("cancelled");
+        return best_f;
     }
-    for (size_t o = 0; o < offers.size(); ++o) {
-        if (!reachable[o] || ever[o]) continue;
-        if (offers[o].first_week <= spec.weeks) ++plan.settlements_waiting;
-        else ++plan.settlements_not_due;
-    }
+};
 
-    // The people of the highest-ranked settlements (with a recorded population), and how many the plan reaches.
+// A session as the facilitator gets it: which settlement, when, how far from the base, and why it was chosen.
+ScheduledSession session_of(const PlanInputs& in, const Schedule& sch, const LonLat& lon_lat, const RankedSettlement& s,
+                            const Facilitator& fac, size_t o, int f, int w) {
+    ScheduledSession ss;
+    ss.week = w;
+    ss.week_start = week_start(in, w);
+    ss.facilitator = fac.number;
+    ss.feature = s.feature;
+    ss.settlement_id = s.id;
+    ss.settlement_name = s.name;
+    ss.settlement_rank = s.rank;
+    ss.population = s.population;
+    ss.returnee = s.returnee;
+    ss.priority = sch.offers[o].value_base;
+    ss.distance_km = sch.dist[static_cast<size_t>(f)][o];
+    ss.last_session = s.last_session;
+    ss.x = sch.offers[o].p.x;
+    ss.y = sch.offers[o].p.y;
+    lon_lat(ss.x, ss.y, ss.lon, ss.lat);
+    std::string why = "settlement rank " + std::to_string(s.rank) + ": ";
+    why += s.population > 0 ? thousands(s.population) + " people" : std::string("population unknown");
+    if (s.returnee) why += ", returnees";
+    if (sch.ever[o]) why += ", again " + std::to_string(sch.revisit_weeks) + "+ weeks after this plan's first session";
+    else why += std::isnan(s.last_session) ? ", never had a session" : ", last session " + date_to_string(s.last_session);
+    char km[64];
+    std::snprintf(km, sizeof km, "%.1f km", ss.distance_km);
+    why += std::string("; ") + km + " from " + fac.base_name + " (base of facilitator " + std::to_string(fac.number) + ")";
+    ss.reason = why;
+    return ss;
+}
+
+// Week w: open the offers due, then fill every facilitator's slots, best value first, until the slots are full or
+// no offer is left; a settlement visited is offered again revisit_weeks later (within the horizon).
+void schedule_week(OutreachPlan& plan, Schedule& sch, const PlanInputs& in, const LonLat& lon_lat, int w,
+                   double& cumulative) {
+    const ZoneResult& zr = *in.zones;
+    const OutreachPlanSpec& spec = sch.spec;
+    for (size_t o : sch.opens[static_cast<size_t>(w)]) sch.offer_to_all(o);
+    std::vector<int> slots(static_cast<size_t>(sch.nf), spec.sessions_per_week);
+    WeekSummary& ws = plan.weeks_summary[static_cast<size_t>(w - 1)];
+    for (;;) {
+        Schedule::Item best{-1, 0};
+        const int best_f = sch.best_pick(slots, best);
+        if (best_f < 0) break;
+        const size_t o = static_cast<size_t>(-best.second);
+        sch.heaps[static_cast<size_t>(best_f)].pop();
+        sch.open[o] = 0;
+        --slots[static_cast<size_t>(best_f)];
+        const RankedSettlement& s = zr.settlements[sch.offers[o].ranked];
+        const Facilitator& fac = plan.facilitators[static_cast<size_t>(best_f)];
+        ScheduledSession ss = session_of(in, sch, lon_lat, s, fac, o, best_f, w);
+        ++ws.sessions;
+        ++ws.settlements;
+        ws.people += s.population;
+        if (!sch.ever[o]) {
+            sch.ever[o] = 1;
+            cumulative += s.population;
+            ++plan.settlements_covered;
+            plan.people_covered += s.population;
+        }
+        plan.sessions.push_back(std::move(ss));
+        if (w + sch.revisit_weeks <= spec.weeks) sch.opens[static_cast<size_t>(w + sch.revisit_weeks)].push_back(o);
+    }
+    for (int f = 0; f < sch.nf; ++f) plan.slots_unused += slots[static_cast<size_t>(f)];
+    ws.people_cumulative = cumulative;
+}
+
+// The people of the highest-ranked settlements (with a recorded population), and how many the plan reaches: how
+// well the plan follows the ranking.
+void count_top_people(OutreachPlan& plan, const ZoneResult& zr, const FeatureLayer* L, int top) {
     std::vector<char> reached_feature(static_cast<size_t>(L->size()), 0);
     for (const auto& ss : plan.sessions) reached_feature[static_cast<size_t>(ss.feature)] = 1;
     int taken = 0;
     for (const RankedSettlement& s : zr.settlements) {
-        if (taken >= spec.top) break;
+        if (taken >= top) break;
         if (!(s.population > 0)) continue;
         ++taken;
         plan.top_people += s.population;
         if (reached_feature[static_cast<size_t>(s.feature)]) plan.top_people_reached += s.population;
     }
     plan.top = taken;
+}
+
+}  // namespace
+
+OutreachPlan outreach_plan(const PlanInputs& in, const OutreachPlanSpec& spec, const Progress& progress) {
+    OutreachPlan plan;
+    set_up(plan, in, spec);
+    const ZoneResult& zr = *in.zones;
+    const FeatureLayer* L = in.inputs ? in.inputs->find("settlements") : nullptr;
+    if (!L || zr.settlements.empty()) {
+        plan.warnings.push_back("outreach plan: no ranked settlements, so nothing to schedule");
+        plan.slots_unused = std::int64_t(spec.facilitators) * spec.sessions_per_week * spec.weeks;
+        return plan;
+    }
+
+    const LonLat lon_lat(in.grid.crs_wkt.empty() ? in.inputs->crs_wkt : in.grid.crs_wkt);
+    const std::vector<Offer> offers = offers_of(in, L);
+    Schedule sch(offers, spec, plan.facilitators, in.zone_spec.session_stale_days);
+    for (size_t o = 0; o < offers.size(); ++o) plan.out_of_reach += !sch.reachable[o];
+
+    double cumulative = 0;
+    for (int w = 1; w <= spec.weeks; ++w) {
+        schedule_week(plan, sch, in, lon_lat, w, cumulative);
+        if (!progress.report(double(w) / spec.weeks, "outreach plan")) throw Error("cancelled");
+    }
+    for (size_t o = 0; o < offers.size(); ++o) {
+        if (!sch.reachable[o] || sch.ever[o]) continue;
+        if (offers[o].first_week <= spec.weeks) ++plan.settlements_waiting;
+        else ++plan.settlements_not_due;
+    }
+
+    count_top_people(plan, zr, L, spec.top);
     if (plan.out_of_reach)
         plan.warnings.push_back("outreach plan: " + plural(plan.out_of_reach, "settlement", "settlements") + " with people " +
                                 zones::verb(plan.out_of_reach, "lies", "lie") + " farther than " +

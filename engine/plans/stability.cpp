@@ -110,67 +110,72 @@ Declared check_parameters(const PlanInputs& in, const UncertaintySpec& spec) {
     return d;
 }
 
-Stability rank_stability(const PlanInputs& in, const UncertaintySpec& spec, const Progress& progress) {
-    using Clock = std::chrono::steady_clock;
+namespace {
+
+// The limits, checked before any work: the zones exist, at least one draw, a top k, and ranks that fit in memory.
+void check_draws(const PlanInputs& in, const UncertaintySpec& spec) {
     if (!in.zones) throw Error("rank stability needs the zone stage's result");
     if (spec.draws < 1) throw Error("rank stability needs at least one draw", spec.where, "e.g. uncertainty: {draws: 1000}");
     if (spec.top_k < 1) throw Error("uncertainty.top_k must be 1 or more", spec.where);
-    const ZoneResult& zr = *in.zones;
-    const size_t nz = zr.zones.size(), ns = zr.settlements.size(), nf = in.factor_names.size();
+    const size_t nz = in.zones->zones.size(), ns = in.zones->settlements.size();
     const double cells = double(spec.draws) * double(nz + ns);
     if (cells > 2e8)
         throw Error("rank stability would keep " + thousands(cells) + " ranks (" + std::to_string(spec.draws) + " draws x " +
                         thousands(double(nz + ns)) + " zones and settlements)",
                     spec.where, "use fewer draws (1,000 are plenty for 5th-95th percentiles)");
-    const Declared dec = check_parameters(in, spec);
+}
 
-    Stability st;
-    st.draws = spec.draws;
-    st.top_k = spec.top_k;
-    st.seed = spec.seed;
-    const bool lxc = in.method == "likelihood_consequence";
-    const bool sampled = in.method == "weighted_product" || in.method == "maximum";
-    st.method = sampled ? "a fixed sample of at most " + std::to_string(kSampleCells) + " cells per zone and settlement"
-                        : "exact (per-factor sums over each zone's and settlement's cells)";
+// The scenario's weights and the Dirichlet concentration per group (likelihood x consequence normalises each
+// group on its own; the other methods have one group).
+struct WeightCentre {
+    std::vector<double> w;      // the scenario's weights, unnormalised
+    int weighted[2] = {0, 0};   // per group: factors with a weight above 0
+    double wsum[2] = {0, 0};    // per group: the sum of those weights
+    double conc[2] = {0, 0};    // per group: the concentration (0: the weights are not redrawn)
+};
 
-    // The weights, as the method normalises them, and the Dirichlet concentration (per group for
-    // likelihood x consequence, where each group is normalised on its own).
-    std::vector<double> w = in.weights;
-    int weighted[2] = {0, 0};
-    double wsum[2] = {0, 0};
+// Where the draws centre: the weights as the method normalises them, and how tightly the draws keep to them
+// (reported in the Stability as the concentration, the spread of a factor of average weight and the base weights).
+WeightCentre centre_weights(Stability& st, const PlanInputs& in, const UncertaintySpec& spec, bool lxc) {
+    const size_t nf = in.factor_names.size();
+    WeightCentre c;
+    c.w = in.weights;
     for (size_t k = 0; k < nf; ++k) {
         const int g = lxc && k < in.groups.size() ? in.groups[k] : 0;
-        if (w[k] > 0) ++weighted[g], wsum[g] += w[k];
+        if (c.w[k] > 0) ++c.weighted[g], c.wsum[g] += c.w[k];
     }
-    double conc[2] = {0, 0};
     for (int g = 0; g < (lxc ? 2 : 1); ++g) {
-        if (spec.concentration) conc[g] = weighted[g] >= 2 ? *spec.concentration : 0;
-        else conc[g] = concentration_for(spec.spread, weighted[g]);
+        if (spec.concentration) c.conc[g] = c.weighted[g] >= 2 ? *spec.concentration : 0;
+        else c.conc[g] = concentration_for(spec.spread, c.weighted[g]);
     }
-    st.concentration = conc[0];
-    const int nmain = weighted[0];
-    st.spread = conc[0] > 0 && nmain >= 2 ? std::sqrt((1.0 - 1.0 / nmain) / ((1.0 / nmain) * (conc[0] + 1))) : 0;
+    st.concentration = c.conc[0];
+    const int nmain = c.weighted[0];
+    st.spread = c.conc[0] > 0 && nmain >= 2 ? std::sqrt((1.0 - 1.0 / nmain) / ((1.0 / nmain) * (c.conc[0] + 1))) : 0;
     st.base_weights.assign(nf, 0.0);
     for (size_t k = 0; k < nf; ++k) {
         const int g = lxc && k < in.groups.size() ? in.groups[k] : 0;
-        st.base_weights[k] = wsum[g] > 0 ? w[k] / wsum[g] : 0;
+        st.base_weights[k] = c.wsum[g] > 0 ? c.w[k] / c.wsum[g] : 0;
     }
     if (in.method == "maximum") {
         const double top = *std::max_element(st.base_weights.begin(), st.base_weights.end());
         for (double& x : st.base_weights) x = top > 0 ? x / top : 0;
     }
+    return c;
+}
 
-    // What the draws vary and hold fixed, for people.
-    if (conc[0] > 0 || conc[1] > 0) {
+// What the draws vary and what they hold fixed, in words for the report, so that a planner knows what the spread
+// of ranks does and does not account for.
+void describe_draws(Stability& st, const WeightCentre& c, const Declared& dec, bool lxc) {
+    if (c.conc[0] > 0 || c.conc[1] > 0) {
         char b[200];
         std::snprintf(b, sizeof b, "the factor weights: Dirichlet around the scenario's, concentration %s%s (a factor of average weight varies by about \xC2\xB1%.0f %%)",
-                      plain_number(std::round(conc[0] * 10) / 10).c_str(),
-                      lxc ? (" for likelihood, " + plain_number(std::round(conc[1] * 10) / 10) + " for consequence").c_str() : "",
+                      plain_number(std::round(c.conc[0] * 10) / 10).c_str(),
+                      lxc ? (" for likelihood, " + plain_number(std::round(c.conc[1] * 10) / 10) + " for consequence").c_str() : "",
                       100 * st.spread);
         st.varied.push_back(b);
     } else {
-        st.fixed.push_back(nmain < 2 && !lxc ? "the factor weights (fewer than two factors with a weight: nothing to vary)"
-                                             : "the factor weights (spread 0)");
+        st.fixed.push_back(c.weighted[0] < 2 && !lxc ? "the factor weights (fewer than two factors with a weight: nothing to vary)"
+                                                     : "the factor weights (spread 0)");
     }
     if (dec.population)
         st.varied.push_back("each settlement's population, times " + range_text(dec.pop_lo, dec.pop_hi) + " (uniform, drawn per settlement)");
@@ -179,117 +184,184 @@ Stability rank_stability(const PlanInputs& in, const UncertaintySpec& spec, cons
     st.fixed.push_back("the zones: their shapes, cells, the settlements in reach of each and the incidents in them (from the base run)");
     st.fixed.push_back("every factor raster, so every plugin parameter (they would need the grid scored again)");
     st.fixed.push_back("the cells around each settlement (within zones.reach) and its last session");
+}
 
-    // 1. Factor values gathered once.
-    const auto t0 = Clock::now();
-    Gathered g = gather_factors(in, !lxc && !sampled, lxc, sampled, progress.sub(0, 0.5));
-    st.seconds_gather = std::chrono::duration<double>(Clock::now() - t0).count();
-    for (auto& x : g.warnings) st.warnings.push_back(std::move(x));
+// The parts of each priority no draw changes, computed once.
+struct FixedParts {
+    std::vector<double> far_term;                                          // per zone: incidents far from hazards
+    std::vector<double> settlement_pop;                                    // per ranked settlement: its population
+    std::vector<std::vector<std::pair<std::int64_t, double>>> zone_people; // per zone: (settlement feature, population)
+    std::int64_t nfeat = 0;                                                // features in the settlements layer
+};
 
-    // The fixed parts of each priority.
+FixedParts fixed_parts(const PlanInputs& in) {
+    const ZoneResult& zr = *in.zones;
+    const size_t nz = zr.zones.size(), ns = zr.settlements.size();
     const FeatureLayer* L = in.inputs ? in.inputs->find("settlements") : nullptr;
-    std::vector<double> far_term(nz), settlement_pop(ns);
-    std::vector<std::vector<std::pair<std::int64_t, double>>> zone_people(nz);  // (settlement feature, population)
+    FixedParts fp;
+    fp.far_term.resize(nz);
+    fp.settlement_pop.resize(ns);
+    fp.zone_people.resize(nz);
     for (size_t z = 0; z < nz; ++z) {
         const Zone& zone = zr.zones[z];
-        far_term[z] = 1 + std::log10(1 + std::max<double>(0, double(zone.incidents_far_from_hazards)));
-        for (const auto& s : zone.settlements) zone_people[z].push_back({s.feature, s.population});
+        fp.far_term[z] = 1 + std::log10(1 + std::max<double>(0, double(zone.incidents_far_from_hazards)));
+        for (const auto& s : zone.settlements) fp.zone_people[z].push_back({s.feature, s.population});
     }
-    for (size_t i = 0; i < ns; ++i) settlement_pop[i] = number_of(L, "population", zr.settlements[i].feature);
-    const std::int64_t nfeat = L ? L->size() : 0;
+    for (size_t i = 0; i < ns; ++i) fp.settlement_pop[i] = number_of(L, "population", zr.settlements[i].feature);
+    fp.nfeat = L ? L->size() : 0;
+    return fp;
+}
 
-    // Base check: the recombined means at the scenario's weights against the zone stage's.
+// Base check: the recombined means at the scenario's weights against the zone stage's, so that a mismatch between
+// the draws' arithmetic and the zones' shows as a warning rather than as spread.
+void check_base(Stability& st, const PlanInputs& in, const Gathered& g, const std::vector<double>& w, bool sampled) {
+    const ZoneResult& zr = *in.zones;
     double worst = 0;
-    for (size_t z = 0; z < nz; ++z)
+    for (size_t z = 0; z < zr.zones.size(); ++z)
         if (g.zones[z].cells > 0) worst = std::max(worst, std::fabs(recombined_mean(in.method, g.zones[z], w, in.groups) - zr.zones[z].mean_risk));
     if (worst > (sampled ? 0.05 : 1e-4))
         st.warnings.push_back("rank stability: a zone's mean risk recombined at the scenario's weights differs from the zone stage's by " +
                               plain_number(worst) + (sampled ? " (the draws use a sample of cells per zone)" : ""));
+}
 
-    // 2. The draws.
-    const auto t1 = Clock::now();
+// One draw's factor weights: a Dirichlet around the centre per group (or the centre itself where the concentration
+// is 0). `alpha` is the draws' scratch space.
+std::vector<double> draw_weights(Random& rng, const PlanInputs& in, const WeightCentre& c, bool lxc,
+                                 std::vector<double>& alpha) {
+    const size_t nf = in.factor_names.size();
+    std::vector<double> wd(nf, 0.0);
+    for (int grp = 0; grp < (lxc ? 2 : 1); ++grp) {
+        for (size_t k = 0; k < nf; ++k) {
+            const int gk = lxc && k < in.groups.size() ? in.groups[k] : 0;
+            alpha[k] = gk == grp && c.wsum[grp] > 0 ? c.w[k] / c.wsum[grp] : 0;
+        }
+        if (c.conc[grp] > 0) {
+            for (double& a : alpha) a *= c.conc[grp];
+            const auto x = dirichlet(rng, alpha);
+            for (size_t k = 0; k < nf; ++k)
+                if (alpha[k] > 0) wd[k] = x[k];
+        } else {
+            for (size_t k = 0; k < nf; ++k)
+                if (alpha[k] > 0) wd[k] = alpha[k];
+        }
+    }
+    return wd;
+}
+
+// One draw's zone priorities, as the zone stage computes them: recombined mean risk x people in reach (each
+// settlement's population times its drawn multiplier) x incidents far from hazards.
+void zone_priorities(std::vector<double>& zp, const PlanInputs& in, const Gathered& g, const FixedParts& fp,
+                     const std::vector<double>& mult, const std::vector<double>& wd) {
+    const ZoneResult& zr = *in.zones;
+    for (size_t z = 0; z < zr.zones.size(); ++z) {
+        double pop = 0;
+        for (const auto& [f, p] : fp.zone_people[z])
+            pop += p * (f >= 0 && f < fp.nfeat ? mult[static_cast<size_t>(f)] : 1.0);
+        const double mean =
+            g.zones[z].cells > 0 ? recombined_mean(in.method, g.zones[z], wd, in.groups) : zr.zones[z].mean_risk;
+        zp[z] = mean * (1 + std::log10(1 + pop)) * fp.far_term[z];
+    }
+}
+
+// One draw's settlement priorities, as the zone stage computes them, with the drawn population multiplier,
+// staleness and returnee up-weight.
+void settlement_priorities(std::vector<double>& sp, const PlanInputs& in, const Gathered& g, const FixedParts& fp,
+                           const std::vector<double>& mult, const std::vector<double>& wd, double stale, double ret) {
+    const ZoneResult& zr = *in.zones;
+    for (size_t i = 0; i < zr.settlements.size(); ++i) {
+        const RankedSettlement& s = zr.settlements[i];
+        const double m = s.feature >= 0 && s.feature < fp.nfeat ? mult[static_cast<size_t>(s.feature)] : 1.0;
+        const double pop = std::isfinite(fp.settlement_pop[i]) ? fp.settlement_pop[i] * m : NAN;
+        sp[i] = settlement_priority(recombined_mean(in.method, g.settlements[i], wd, in.groups), pop, s.returnee,
+                                    s.last_session, in.as_of, stale, ret);
+    }
+}
+
+// Ranks for draw d: highest priority first; ties keep the base run's order.
+void rank_into(const std::vector<double>& priority, std::vector<std::int32_t>& order, std::vector<std::int32_t>& ranks,
+               int d) {
+    const size_t n = priority.size();
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+        return priority[a] != priority[b] ? priority[a] > priority[b] : a < b;
+    });
+    for (size_t r = 0; r < n; ++r)
+        ranks[static_cast<size_t>(d) * n + static_cast<size_t>(order[r])] = static_cast<std::int32_t>(r + 1);
+}
+
+// Every draw's ranks (draw-major) and drawn weights.
+struct Draws {
+    std::vector<std::int32_t> zone_ranks, settlement_ranks;
+    std::vector<std::vector<double>> drawn_weights;  // per factor: its weight in each draw
+};
+
+// 2. The draws: per draw, the weights, then the declared parameters (population per settlement feature, returnee
+// weight, staleness), in that order from one seeded Random; then the priorities and ranks they give.
+Draws run_draws(const PlanInputs& in, const UncertaintySpec& spec, const Declared& dec, const WeightCentre& c,
+                const FixedParts& fp, const Gathered& g, bool lxc, const Progress& progress) {
+    const ZoneResult& zr = *in.zones;
+    const size_t nz = zr.zones.size(), ns = zr.settlements.size(), nf = in.factor_names.size();
     Random rng(spec.seed);
-    std::vector<std::int32_t> zone_ranks(static_cast<size_t>(spec.draws) * nz), settlement_ranks(static_cast<size_t>(spec.draws) * ns);
-    std::vector<std::vector<double>> drawn_weights(nf);
-    std::vector<double> mult(static_cast<size_t>(nfeat), 1.0), zp(nz), sp(ns);
+    Draws dr;
+    dr.zone_ranks.resize(static_cast<size_t>(spec.draws) * nz);
+    dr.settlement_ranks.resize(static_cast<size_t>(spec.draws) * ns);
+    dr.drawn_weights.resize(nf);
+    std::vector<double> mult(static_cast<size_t>(fp.nfeat), 1.0), zp(nz), sp(ns);
     std::vector<std::int32_t> order_z(nz), order_s(ns);
     std::vector<double> alpha(nf);
     for (int d = 0; d < spec.draws; ++d) {
-        std::vector<double> wd(nf, 0.0);
-        for (int grp = 0; grp < (lxc ? 2 : 1); ++grp) {
-            for (size_t k = 0; k < nf; ++k) {
-                const int gk = lxc && k < in.groups.size() ? in.groups[k] : 0;
-                alpha[k] = gk == grp && wsum[grp] > 0 ? w[k] / wsum[grp] : 0;
-            }
-            if (conc[grp] > 0) {
-                for (double& a : alpha) a *= conc[grp];
-                const auto x = dirichlet(rng, alpha);
-                for (size_t k = 0; k < nf; ++k)
-                    if (alpha[k] > 0) wd[k] = x[k];
-            } else {
-                for (size_t k = 0; k < nf; ++k)
-                    if (alpha[k] > 0) wd[k] = alpha[k];
-            }
-        }
+        const std::vector<double> wd = draw_weights(rng, in, c, lxc, alpha);
         double top = 0;
         for (double x : wd) top = std::max(top, x);
-        for (size_t k = 0; k < nf; ++k) drawn_weights[k].push_back(in.method == "maximum" ? (top > 0 ? wd[k] / top : 0) : wd[k]);
+        for (size_t k = 0; k < nf; ++k)
+            dr.drawn_weights[k].push_back(in.method == "maximum" ? (top > 0 ? wd[k] / top : 0) : wd[k]);
         if (dec.population)
             for (auto& m : mult) m = dec.pop_lo + (dec.pop_hi - dec.pop_lo) * rng.uniform();
         const double ret = dec.returnee ? dec.ret_lo + (dec.ret_hi - dec.ret_lo) * rng.uniform() : dec.ret_lo;
         const double stale = dec.stale ? dec.stale_lo + (dec.stale_hi - dec.stale_lo) * rng.uniform() : dec.stale_lo;
 
-        for (size_t z = 0; z < nz; ++z) {
-            double pop = 0;
-            for (const auto& [f, p] : zone_people[z]) pop += p * (f >= 0 && f < nfeat ? mult[static_cast<size_t>(f)] : 1.0);
-            const double mean = g.zones[z].cells > 0 ? recombined_mean(in.method, g.zones[z], wd, in.groups) : zr.zones[z].mean_risk;
-            zp[z] = mean * (1 + std::log10(1 + pop)) * far_term[z];
-        }
-        for (size_t i = 0; i < ns; ++i) {
-            const RankedSettlement& s = zr.settlements[i];
-            const double m = s.feature >= 0 && s.feature < nfeat ? mult[static_cast<size_t>(s.feature)] : 1.0;
-            const double pop = std::isfinite(settlement_pop[i]) ? settlement_pop[i] * m : NAN;
-            sp[i] = settlement_priority(recombined_mean(in.method, g.settlements[i], wd, in.groups), pop, s.returnee,
-                                        s.last_session, in.as_of, stale, ret);
-        }
-        // Rank: highest priority first; ties keep the base run's order.
-        std::iota(order_z.begin(), order_z.end(), 0);
-        std::sort(order_z.begin(), order_z.end(), [&](std::int32_t a, std::int32_t b) { return zp[a] != zp[b] ? zp[a] > zp[b] : a < b; });
-        for (size_t r = 0; r < nz; ++r) zone_ranks[static_cast<size_t>(d) * nz + static_cast<size_t>(order_z[r])] = static_cast<std::int32_t>(r + 1);
-        std::iota(order_s.begin(), order_s.end(), 0);
-        std::sort(order_s.begin(), order_s.end(), [&](std::int32_t a, std::int32_t b) { return sp[a] != sp[b] ? sp[a] > sp[b] : a < b; });
-        for (size_t r = 0; r < ns; ++r)
-            settlement_ranks[static_cast<size_t>(d) * ns + static_cast<size_t>(order_s[r])] = static_cast<std::int32_t>(r + 1);
+        zone_priorities(zp, in, g, fp, mult, wd);
+        settlement_priorities(sp, in, g, fp, mult, wd, stale, ret);
+        rank_into(zp, order_z, dr.zone_ranks, d);
+        rank_into(sp, order_s, dr.settlement_ranks, d);
         if (d % 16 == 15 && !progress.report(0.5 + 0.5 * double(d + 1) / spec.draws, "redrawing weights")) throw Error("cancelled");
     }
-    st.seconds_draws = std::chrono::duration<double>(Clock::now() - t1).count();
+    return dr;
+}
 
-    // 3. Each item's spread of ranks.
+// Item i's spread of ranks over the draws: its chance of the top k and its 5th, 50th and 95th percentile rank; an
+// item almost always (or almost never) in the top k is settled.
+void summarise(const std::vector<std::int32_t>& ranks, size_t n, size_t i, const UncertaintySpec& spec, RankSpread& r) {
+    std::vector<int> v(static_cast<size_t>(spec.draws));
+    std::int64_t in_top = 0;
+    for (int d = 0; d < spec.draws; ++d) {
+        v[static_cast<size_t>(d)] = ranks[static_cast<size_t>(d) * n + i];
+        in_top += v[static_cast<size_t>(d)] <= spec.top_k;
+    }
+    r.p_top_k = double(in_top) / spec.draws;
+    r.rank_p05 = nearest_rank(v, 0.05);
+    r.rank_p50 = nearest_rank(v, 0.50);
+    r.rank_p95 = nearest_rank(v, 0.95);
+    r.settled = r.p_top_k <= 0.1 || r.p_top_k >= 0.9;
+}
+
+// 3. Each factor's 5th-95th percentile weight, and each zone's and settlement's spread of ranks, in the base run's
+// rank order.
+void summarise_draws(Stability& st, const PlanInputs& in, const UncertaintySpec& spec, Draws& dr) {
+    const ZoneResult& zr = *in.zones;
+    const size_t nz = zr.zones.size(), ns = zr.settlements.size(), nf = in.factor_names.size();
     st.weight_p05.resize(nf);
     st.weight_p95.resize(nf);
     for (size_t k = 0; k < nf; ++k) {
-        st.weight_p05[k] = nearest_rank_d(drawn_weights[k], 0.05);
-        st.weight_p95[k] = nearest_rank_d(drawn_weights[k], 0.95);
+        st.weight_p05[k] = nearest_rank_d(dr.drawn_weights[k], 0.05);
+        st.weight_p95[k] = nearest_rank_d(dr.drawn_weights[k], 0.95);
     }
-    auto summarise = [&](const std::vector<std::int32_t>& ranks, size_t n, size_t i, RankSpread& r) {
-        std::vector<int> v(static_cast<size_t>(spec.draws));
-        std::int64_t in_top = 0;
-        for (int d = 0; d < spec.draws; ++d) {
-            v[static_cast<size_t>(d)] = ranks[static_cast<size_t>(d) * n + i];
-            in_top += v[static_cast<size_t>(d)] <= spec.top_k;
-        }
-        r.p_top_k = double(in_top) / spec.draws;
-        r.rank_p05 = nearest_rank(v, 0.05);
-        r.rank_p50 = nearest_rank(v, 0.50);
-        r.rank_p95 = nearest_rank(v, 0.95);
-        r.settled = r.p_top_k <= 0.1 || r.p_top_k >= 0.9;
-    };
     for (size_t z = 0; z < nz; ++z) {
         RankSpread r;
         r.rank = zr.zones[z].rank;
         r.id = zr.zones[z].id;
         r.priority = zr.zones[z].priority;
-        summarise(zone_ranks, nz, z, r);
+        summarise(dr.zone_ranks, nz, z, spec, r);
         st.unsettled_zones += !r.settled;
         st.zones.push_back(r);
     }
@@ -300,13 +372,48 @@ Stability rank_stability(const PlanInputs& in, const UncertaintySpec& spec, cons
         r.feature = s.feature;
         r.name = s.name;
         r.priority = s.priority;
-        summarise(settlement_ranks, ns, i, r);
+        summarise(dr.settlement_ranks, ns, i, spec, r);
         st.unsettled_settlements += !r.settled;
         st.settlements.push_back(r);
     }
     const auto by_rank = [](const RankSpread& a, const RankSpread& b) { return a.rank < b.rank; };
     std::stable_sort(st.zones.begin(), st.zones.end(), by_rank);
     std::stable_sort(st.settlements.begin(), st.settlements.end(), by_rank);
+}
+
+}  // namespace
+
+Stability rank_stability(const PlanInputs& in, const UncertaintySpec& spec, const Progress& progress) {
+    using Clock = std::chrono::steady_clock;
+    check_draws(in, spec);
+    const Declared dec = check_parameters(in, spec);
+
+    Stability st;
+    st.draws = spec.draws;
+    st.top_k = spec.top_k;
+    st.seed = spec.seed;
+    const bool lxc = in.method == "likelihood_consequence";
+    const bool sampled = in.method == "weighted_product" || in.method == "maximum";
+    st.method = sampled ? "a fixed sample of at most " + std::to_string(kSampleCells) + " cells per zone and settlement"
+                        : "exact (per-factor sums over each zone's and settlement's cells)";
+    const WeightCentre centre = centre_weights(st, in, spec, lxc);
+    describe_draws(st, centre, dec, lxc);
+
+    // 1. Factor values gathered once.
+    const auto t0 = Clock::now();
+    Gathered g = gather_factors(in, !lxc && !sampled, lxc, sampled, progress.sub(0, 0.5));
+    st.seconds_gather = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (auto& x : g.warnings) st.warnings.push_back(std::move(x));
+    const FixedParts fp = fixed_parts(in);
+    check_base(st, in, g, centre.w, sampled);
+
+    // 2. The draws.
+    const auto t1 = Clock::now();
+    Draws dr = run_draws(in, spec, dec, centre, fp, g, lxc, progress);
+    st.seconds_draws = std::chrono::duration<double>(Clock::now() - t1).count();
+
+    // 3. Each item's spread of ranks.
+    summarise_draws(st, in, spec, dr);
     progress.report(1.0, "rank stability");
     return st;
 }
