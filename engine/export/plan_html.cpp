@@ -1,6 +1,7 @@
 // The report's sections for the plans: how stable the ranks are, the sign plan and the outreach plan. They use the
 // report's own classes (figures, tables, notes) and escape every text from the data.
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "export/report_format.hpp"
@@ -98,6 +99,15 @@ void stability_section(std::ostringstream& o, const Stability& st, const ZoneRes
     o << "</section>\n";
 }
 
+// Which hazards need no sign, from the released statuses in words ("cleared or cancelled", or "none").
+std::string no_sign_sentence(std::string words) {
+    if (words.empty() || words == "none") return "Hazards recorded after the as-of date need no sign. ";
+    const size_t last_or = words.rfind(" or ");
+    if (last_or != std::string::npos) words.replace(last_or, 4, " and ");
+    words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+    return words + " hazards, and hazards recorded after the as-of date, need no sign. ";
+}
+
 void sign_section(std::ostringstream& o, const SignPlan& p) {
     o << "<section id=\"sign-plan\">\n<h2>Where the next signs go</h2>\n"
       << "<p>A sign covers the parts of a hazard's perimeter within " << human_metres(p.cover) << " of it (" << esc(p.cover_from)
@@ -105,8 +115,8 @@ void sign_section(std::ostringstream& o, const SignPlan& p) {
       << human_metres(p.spacing) << " of perimeter at most, so that each is in sight of the next; each new sign answers for "
       << human_metres(p.credit) << " either side. They are taken one at a time, each time the one whose perimeter weighs most: "
          "metres of perimeter times the hazard's class and ordnance weight times (1 + log10(1 + the people living near it)). "
-         "Cleared and cancelled hazards, and hazards recorded after the as-of date, need no sign. Check each point on the "
-         "ground: the map does not know the terrain, the paths or what can be seen from where.</p>\n";
+      << esc(no_sign_sentence(p.released_words))
+      << "Check each point on the ground: the map does not know the terrain, the paths or what can be seen from where.</p>\n";
     o << "<div class=\"figures\">\n";
     figure(o, human_int(static_cast<long long>(p.signs.size())) + " of " + human_int(p.stock), "signs placed from the stock");
     figure(o, human(p.unmarked_before_m / 1000, 1) + " &rarr; " + human(p.unmarked_after_m / 1000, 1) + "&nbsp;km",

@@ -144,6 +144,7 @@ void set_distances(SignPlan& plan, const PlanInputs& in, const SignPlanSpec& spe
     plan.stock = spec.signs;
     plan.cover = spec.cover ? *spec.cover : in.cover;
     plan.cover_from = spec.cover ? "sign_plan.cover" : in.cover_from;
+    plan.released_words = in.rules.excluded_words();
     plan.spacing = spec.spacing ? *spec.spacing : 2 * plan.cover;
     if (spec.signs < 1) throw Error("the sign plan needs a stock of at least one sign", spec.where, "e.g. --signs 50");
     if (!(plan.spacing > 0)) throw Error("sign_plan.spacing must be above 0 m", spec.where, "e.g. spacing: 100");
@@ -412,8 +413,6 @@ double place_signs(SignPlan& plan, std::vector<Pt>& placed, Perimeters& pm, cons
 // After: the measure itself (each sign covers `cover`), with the proposed signs beside the existing ones, over the
 // hazards that had unmarked boundary; a hazard no proposed sign comes near keeps its unmarked length.
 double unmarked_after(const Perimeters& pm, const std::vector<Pt>& placed, const FeatureLayer* hz, double cover) {
-    std::vector<Pt> all = pm.signs;
-    all.insert(all.end(), placed.begin(), placed.end());
     double after = 0;
     for (std::int64_t h = 0; h < hz->size(); ++h) {
         if (!pm.counted[static_cast<size_t>(h)] || pm.hazard_unmarked[static_cast<size_t>(h)] <= 0) continue;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "minerisk/combine.hpp"
 #include "minerisk/error.hpp"
 #include "plans/plans_internal.hpp"
 
@@ -151,15 +152,11 @@ WeightCentre centre_weights(Stability& st, const PlanInputs& in, const Uncertain
     st.concentration = c.conc[0];
     const int nmain = c.weighted[0];
     st.spread = c.conc[0] > 0 && nmain >= 2 ? std::sqrt((1.0 - 1.0 / nmain) / ((1.0 / nmain) * (c.conc[0] + 1))) : 0;
-    st.base_weights.assign(nf, 0.0);
-    for (size_t k = 0; k < nf; ++k) {
-        const int g = lxc && k < in.groups.size() ? in.groups[k] : 0;
-        st.base_weights[k] = c.wsum[g] > 0 ? c.w[k] / c.wsum[g] : 0;
-    }
-    if (in.method == "maximum") {
-        const double top = *std::max_element(st.base_weights.begin(), st.base_weights.end());
-        for (double& x : st.base_weights) x = top > 0 ? x / top : 0;
-    }
+    // The centre is the weights as the method normalises them: one normalisation (combine.hpp) for the rasters'
+    // metadata, run.json, the report and the draws.
+    CombineSpec combine{in.method, in.weights, in.groups};
+    combine.group.resize(nf, 0);
+    st.base_weights = normalised_weights(combine);
     return c;
 }
 

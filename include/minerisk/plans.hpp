@@ -115,6 +115,7 @@ struct SignPlan {
     int stock = 0;
     double spacing = 0, cover = 0;
     std::string cover_from;
+    std::string released_words = "cleared or cancelled";  // the statuses that need no sign, in words
     std::int64_t hazards_counted = 0, hazards_unmarked = 0;  // counted hazards; of them with unmarked perimeter
     double perimeter_m = 0;        // of the counted hazards
     double unmarked_before_m = 0;  // no existing sign within cover
