@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "minerisk/error.hpp"
+#include "minerisk/version.hpp"
 #include "progress.hpp"
 
 // Ctrl-C or a kill asks the run to stop at the next tile; its temporary files are then removed and
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
     CLI::App app{"minerisk: turns hazard areas, incidents, settlements and signs into risk maps and outreach plans"};
     app.require_subcommand(1);
     app.fallthrough();
+    const minerisk::VersionInfo v = minerisk::versions();
+    app.set_version_flag("--version", "minerisk " + v.minerisk + " (GDAL " + v.gdal + ", GEOS " + v.geos + ", PROJ " + v.proj + ")",
+                         "print minerisk's version and the libraries' it was built with, and exit");
     minerisk::cli::Common common;
     app.add_flag("-q,--quiet", common.quiet, "print no progress, only errors and the final summary");
     app.add_option("--progress", common.progress,

@@ -360,6 +360,14 @@ TEST(Cli, HelpOnEveryCommand) {
     }
 }
 
+TEST(Cli, VersionPrintsOneLineWithTheLibraries) {
+    const Result r = cli("--version");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("minerisk ", 0), 0u) << r.out;
+    for (const char* lib : {"GDAL ", "GEOS ", "PROJ "}) EXPECT_NE(r.out.find(lib), std::string::npos) << lib << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+}
+
 TEST(Cli, BadScenarioFailsWithOneLineNamingFileAndLine) {
     const fs::path dir = fs::temp_directory_path() / ("minerisk-bad-" + std::to_string(::getpid()));
     fs::create_directories(dir);
