@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "progress.hpp"
 #include "minerisk/error.hpp"
+#include "minerisk/output_folder.hpp"
 #include "minerisk/scenario.hpp"
 #include "minerisk/scenario_limits.hpp"
 
@@ -38,6 +39,7 @@ int run_scenario_file(const std::string& scenario_path, const std::string& out_d
     o.overwrite = overwrite;
     o.threads = threads;
     o.tile_size = tile_size;
+    check_output_folder(out_dir, overwrite);  // before the inputs are read: a refusal should cost nothing
     Scenario sc = load_scenario(scenario_path, scenario_vars(common));
     if (plan_flags) apply_plan_flags(*plan_flags, sc);
     RunPlan plan = plan_run(sc, o);

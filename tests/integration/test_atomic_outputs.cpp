@@ -312,6 +312,11 @@ TEST(AtomicOutputs, AnExistingOutputFolderIsNotWrittenIntoWithoutOverwrite) {
     for (const auto& e : fs::recursive_directory_iterator(out)) files.push_back(fs::relative(e.path(), out).string());
     EXPECT_EQ(files, std::vector<std::string>{"notes.txt"}) << "nothing is written into the folder";
     EXPECT_EQ(file_bytes(out / "notes.txt"), "a planner's notes\n");
+    // Refused before the inputs are read: with an input that cannot be read, the folder is still what is named.
+    const Result early = cli({"run", "-q", "-o", out.string(), std::string(MINERISK_TESTDATA) + "/bad/corrupt_gpkg/scenario.yaml"},
+                             demo.tmp.path);
+    EXPECT_TRUE(WIFEXITED(early.status) && WEXITSTATUS(early.status) == 1) << early.status << " " << early.err;
+    EXPECT_CONTAINS(early.err, "--overwrite");
     // With --overwrite the outputs are written beside what was there, which stays.
     const Result again = cli({"run", "-q", "--overwrite", "-o", out.string(), demo.original.string()}, demo.tmp.path);
     ASSERT_TRUE(again.ok()) << again.err;
