@@ -26,6 +26,9 @@ std::string plain(double v) {
 std::map<std::string, std::string> run_metadata(const RunPlan& plan) {
     std::map<std::string, std::string> meta;
     meta["MINERISK_VERSION"] = MINERISK_VERSION_STRING;
+    // The TIFF Software tag, which gdalinfo and QGIS show. No DateTime tag: it would make two runs of the same
+    // scenario differ in bytes.
+    meta["TIFFTAG_SOFTWARE"] = std::string("minerisk ") + MINERISK_VERSION_STRING;
     meta["MINERISK_SCENARIO"] = plan.scenario.name;
     meta["MINERISK_SCENARIO_FILE"] = fs::absolute(plan.scenario.file).string();
     meta["MINERISK_METHOD"] = plan.scenario.scoring.method;

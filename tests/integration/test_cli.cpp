@@ -140,6 +140,8 @@ TEST_F(DemoRun, EveryRasterOpensWithGdalOnTheSameGrid) {
         EXPECT_STREQ(srs->GetAuthorityCode(nullptr), "32638") << p;
         EXPECT_FALSE(r.v.empty()) << p;
         EXPECT_STRNE(r.ds->GetRasterBand(1)->GetDescription(), "") << p;
+        const char* software = r.ds->GetMetadataItem("TIFFTAG_SOFTWARE");
+        EXPECT_EQ(std::string(software ? software : "").rfind("minerisk ", 0), 0u) << p << ": the TIFF Software tag";
     }
     // No temporary file is left behind.
     for (const auto& e : fs::recursive_directory_iterator(out)) EXPECT_EQ(e.path().extension(), e.path().extension() == ".part" ? ".none" : e.path().extension());
