@@ -60,6 +60,8 @@ std::vector<OutputFile> write_run_record(const ExportContext& ctx) {
     const GridSpec& grid = plan.grid;
     nlohmann::ordered_json j;
     j["minerisk_version"] = MINERISK_VERSION_STRING;
+    const VersionInfo v = versions();  // what made the outputs, as `minerisk info` prints it
+    j["libraries"] = {{"gdal", v.gdal}, {"geos", v.geos}, {"proj", v.proj}, {"build", v.build_type}, {"compiler", v.compiler}};
     j["scenario"] = {{"name", plan.scenario.name}, {"file", fs::absolute(plan.scenario.file).string()},
                      {"digest", plan.scenario_digest}};
     j["as_of"] = {{"date", date_to_string(plan.as_of)}, {"reason", plan.as_of_reason}};

@@ -329,6 +329,8 @@ TEST_F(DemoRun, RunJsonRecordsScenarioPluginsAndWeights) {
     EXPECT_EQ(j["scoring"]["factors"][0]["weight"], 0.35);
     EXPECT_FALSE(j["scoring"]["factors"][0]["version"].get<std::string>().empty());
     EXPECT_EQ(j["inputs"][0]["repaired"], 6);
+    for (const char* lib : {"gdal", "geos", "proj"})
+        EXPECT_FALSE(j["libraries"][lib].get<std::string>().empty()) << "run.json names the " << lib << " version";
     Raster risk(out / "risk.tif");
     EXPECT_NE(std::string(risk.ds->GetMetadataItem("MINERISK_FACTORS")).find("hazard_proximity"), std::string::npos);
 }
