@@ -1,0 +1,20 @@
+"""Cases of issue 15 ("Nothing lost, whatever happens"), written by make_corpus.py (and by its --added run).
+
+Kept apart from make_corpus.py, which is near the 600-line limit; the helpers are make_corpus's own.
+"""
+
+import os
+
+
+def write_issue15_cases(mc):
+    """mc: the make_corpus module (its case(), raw_case(), data and writers)."""
+    # ---- special files: refused from stat(), never opened ---------------------------------------------
+    d = os.path.join(mc.HERE, "scenario_is_a_device")
+    if os.path.lexists(d):
+        mc.shutil.rmtree(d)
+    os.makedirs(d)
+    os.symlink("/dev/zero", os.path.join(d, "scenario.yaml"))
+    mc.write(os.path.join(d, "README"), "bad input: scenario.yaml is a symbolic link to /dev/zero, a character "
+             "device that never ends (a symbolic link has no first line to say so)\n")
+    mc.case("input_is_a_device", "the hazards path is /dev/zero, a character device", hazards="/dev/zero")
+    mc.case("input_is_a_folder", "the hazards path is a folder (../shared), not a file", hazards="../shared")
