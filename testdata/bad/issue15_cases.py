@@ -18,3 +18,15 @@ def write_issue15_cases(mc):
              "device that never ends (a symbolic link has no first line to say so)\n")
     mc.case("input_is_a_device", "the hazards path is /dev/zero, a character device", hazards="/dev/zero")
     mc.case("input_is_a_folder", "the hazards path is a folder (../shared), not a file", hazards="../shared")
+
+    # ---- numbers checked at the door: beyond any plausible count, treated as missing -----------------
+    def huge_population(fid, props, lon, lat):
+        if fid == 2:
+            props = dict(props, population=1e308)
+        return props, lon, lat
+    mc.case("population_implausible", "settlement 2 has a population of 1e308 (it would overflow a whole number)",
+            files={"settlements.geojson": mc.geojson(mc.settlement_features(huge_population))},
+            settlements="settlements.geojson")
+    rows = [r if r[0] != "INC-03" else r[:4] + ("1e308", r[5]) for r in mc.INCIDENTS]
+    mc.case("casualties_implausible", "incident 3 has 1e308 killed (the density would be inf)",
+            files={"incidents.csv": mc.incidents_csv(rows)}, incidents="incidents.csv")
