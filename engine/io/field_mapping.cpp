@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "io/decimal_comma.hpp"
 #include "io/plausible_counts.hpp"
 #include "minerisk/dates.hpp"
 
@@ -40,7 +41,8 @@ double number_value(const RawFeature& f, size_t i, const std::string& role, cons
         char* end = nullptr;
         const double p = std::strtod(text.c_str(), &end);
         if (!text.empty() && end && *end == '\0' && std::isfinite(p)) v = p;
-        else bad.add(who_f + " has '" + text + "' in " + field + ", not a number");
+        else bad.add(who_f + " has '" + text + "' in " + field + ", not a number" +
+                     (has_decimal_comma(text) ? " (a decimal comma)" : ""));
     }
     if (!std::isnan(v) && v < 0 && (role == "population" || role == "killed" || role == "injured" ||
                                     role == "casualties" || role == "reached" || role == "radius")) {

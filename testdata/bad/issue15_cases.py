@@ -30,3 +30,9 @@ def write_issue15_cases(mc):
     rows = [r if r[0] != "INC-03" else r[:4] + ("1e308", r[5]) for r in mc.INCIDENTS]
     mc.case("casualties_implausible", "incident 3 has 1e308 killed (the density would be inf)",
             files={"incidents.csv": mc.incidents_csv(rows)}, incidents="incidents.csv")
+
+    # ---- decimal commas: a semicolon-separated CSV from a spreadsheet in a comma locale ---------------
+    rows = [(r[0], r[1].replace(".", ","), r[2].replace(".", ",")) + r[3:] for r in mc.INCIDENTS]
+    text = ";".join(mc.INCIDENT_COLUMNS) + "\n" + "".join(";".join(r) + "\n" for r in rows)
+    mc.case("decimal_commas", "the incidents' coordinates use decimal commas (46,7615) in a semicolon-separated CSV",
+            files={"incidents.csv": text}, incidents="incidents.csv")
