@@ -145,9 +145,13 @@ void add_backtest(CLI::App& app, Common& common) {
                     "together, e.g. the victims of one accident) or incident (each alone)")
         ->check(CLI::IsMember({"accident", "incident"}))
         ->capture_default_str();
-    cmd->add_option("--seed", a->seed, "seed of the bootstrap and of the block folds (same seed, same figures)")->capture_default_str();
+    // Checked as numbers before they become unsigned: "-1" would wrap (to 18446744073709551615 for the seed).
+    cmd->add_option("--seed", a->seed, "seed of the bootstrap and of the block folds (same seed, same figures)")
+        ->check(CLI::Range(0.0, minerisk::limits::uncertainty::seed.max))
+        ->capture_default_str();
     cmd->add_flag("--overwrite", a->overwrite, "write into an existing, non-empty output folder");
-    cmd->add_option("-j,--threads", a->threads, "threads to use (default: the scenario's run.threads, else all cores)");
+    cmd->add_option("-j,--threads", a->threads, "threads to use (default: the scenario's run.threads, else all cores)")
+        ->check(CLI::Range(0.0, minerisk::limits::run::threads.max));
     split->excludes(blocks);
     blocks->excludes(split);
     cmd->callback([a, &common]() {

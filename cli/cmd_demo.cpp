@@ -20,7 +20,8 @@ void add_demo(CLI::App& app, Common& common) {
     auto threads = std::make_shared<unsigned>(0);
     cmd->add_option("-o,--output", *out, "output folder")->capture_default_str();
     cmd->add_flag("--overwrite", *overwrite, "write into an existing, non-empty output folder");
-    cmd->add_option("-j,--threads", *threads, "threads to use (default: all cores)");
+    cmd->add_option("-j,--threads", *threads, "threads to use (default: all cores)")
+        ->check(CLI::Range(0.0, minerisk::limits::run::threads.max));  // "-1" would wrap to 4294967295
     auto plan_flags = add_plan_flags(cmd);
     cmd->footer(std::string("\n") + kCommonOptionsHelp);
     cmd->callback([=, &common]() {

@@ -60,7 +60,9 @@ void add_run(CLI::App& app, Common& common) {
     cmd->add_option("scenario", *scenario, "scenario file (YAML)")->required()->check(CLI::ExistingFile);
     cmd->add_option("-o,--output", *out, "output folder (created if missing)")->required();
     cmd->add_flag("--overwrite", *overwrite, "write into an existing, non-empty output folder");
-    cmd->add_option("-j,--threads", *threads, "threads to use (default: the scenario's run.threads, else all cores)");
+    // Checked as a number before it becomes unsigned: "-1" would wrap to 4294967295 threads.
+    cmd->add_option("-j,--threads", *threads, "threads to use (default: the scenario's run.threads, else all cores)")
+        ->check(CLI::Range(0.0, limits::run::threads.max));
     const limits::Limit& tile_size = limits::run::tile_size;  // the scenario key's range and default
     cmd->add_option("--tile-size", *tile,
                     "cells per tile side (default: the scenario's run.tile_size, " +

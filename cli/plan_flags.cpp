@@ -51,7 +51,8 @@ std::shared_ptr<PlanFlags> add_plan_flags(CLI::App* cmd) {
                      ->check(int_range(lim::uncertainty::top_k));
     f->o_seed = g->add_option("--seed", f->seed,
                               "with --uncertainty: the seed of the draws (same seed, same figures; " +
-                                  default_of(lim::uncertainty::seed) + ")");
+                                  default_of(lim::uncertainty::seed) + ")")
+                    ->check(real_range(lim::uncertainty::seed));  // checked as a number: -1 would wrap to 2^64 - 1
     f->o_signs = g->add_option("--signs", f->signs,
                                "sign plan: a stock of N signs to place on the unmarked hazard perimeters, in order of the "
                                "exposure-weighted perimeter each marks; writes sign_plan.csv and sign_plan.gpx (docs/sign-plan.md)")

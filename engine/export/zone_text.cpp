@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 
+#include "core/text.hpp"
+
 namespace minerisk::exports {
 
 namespace {
@@ -29,14 +31,10 @@ std::string status_word(const std::string& status) {
     return s;
 }
 
-std::string grouped_int(double v) {
-    const std::string digits = std::to_string(std::llround(std::fabs(v)));
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
+// A population as a plain whole number ("1240"); one beyond a long long as "1e+308", not an overflow.
+std::string plain_whole(double v) {
+    if (std::fabs(v) >= 9.2e18) return text::grouped_magnitude(v);
+    return std::to_string(std::llround(v));
 }
 
 }  // namespace
@@ -60,7 +58,7 @@ std::string settlement_name(const ZoneSettlement& s) { return !s.name.empty() ? 
 
 std::string settlement_with_population(const ZoneSettlement& s, bool grouped) {
     if (!s.population_known) return settlement_name(s) + " (unknown)";
-    return settlement_name(s) + " (" + (grouped ? grouped_int(s.population) : std::to_string(std::llround(s.population))) + ")";
+    return settlement_name(s) + " (" + (grouped ? text::grouped_magnitude(s.population) : plain_whole(s.population)) + ")";
 }
 
 std::string settlements_with_population(const Zone& z) {

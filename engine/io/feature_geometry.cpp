@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "io/decimal_comma.hpp"
+
 namespace minerisk::reader {
 namespace {
 
@@ -27,7 +29,8 @@ bool point_from_columns(RawLayer& raw, OGRFeature& feat, const FieldMap& map, co
     const double x = std::strtod(xs.c_str(), &ex), y = std::strtod(ys.c_str(), &ey);
     if (xs.empty() || ys.empty()) return true;
     if (*ex || *ey || !std::isfinite(x) || !std::isfinite(y)) {
-        raw.problems["bad"].add(who_f + ": coordinates '" + xs + "', '" + ys + "'");
+        raw.problems["bad"].add(who_f + ": coordinates '" + xs + "', '" + ys + "'" +
+                                (has_decimal_comma(xs) || has_decimal_comma(ys) ? " (a decimal comma)" : ""));
         ++raw.stats.skipped_bad;
         return false;
     }

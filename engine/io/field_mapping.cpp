@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "io/decimal_comma.hpp"
+#include "io/plausible_counts.hpp"
 #include "minerisk/dates.hpp"
 
 namespace minerisk::reader {
@@ -18,8 +20,18 @@ const char* role_type(const std::string& layer_role, const std::string& role) {
     return "text";  // extra layers: kept as text, numbers parsed where they look like numbers
 }
 
-// The number a role of type "number" holds, or NaN (counted in `bad` when the text is not a number or a
-// count is negative).
+// 50000000 -> "50,000,000"; the bounds are whole numbers well inside long long.
+std::string plain_count(double v) {
+    std::string digits = std::to_string(static_cast<long long>(v)), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// The number a role of type "number" holds, or NaN (counted in `bad` when the text is not a number, or a
+// count is negative or above its plausible bound).
 double number_value(const RawFeature& f, size_t i, const std::string& role, const std::string& field, const std::string& who_f,
                     ProblemCounter& bad) {
     const std::string& text = f.values[i];
@@ -29,11 +41,18 @@ double number_value(const RawFeature& f, size_t i, const std::string& role, cons
         char* end = nullptr;
         const double p = std::strtod(text.c_str(), &end);
         if (!text.empty() && end && *end == '\0' && std::isfinite(p)) v = p;
-        else bad.add(who_f + " has '" + text + "' in " + field + ", not a number");
+        else bad.add(who_f + " has '" + text + "' in " + field + ", not a number" +
+                     (has_decimal_comma(text) ? " (a decimal comma)" : ""));
     }
     if (!std::isnan(v) && v < 0 && (role == "population" || role == "killed" || role == "injured" ||
                                     role == "casualties" || role == "reached" || role == "radius")) {
         bad.add(who_f + " has a negative " + role + " (" + text + ")");
+        v = std::nan("");
+    }
+    const double bound = plausible_bound(role);
+    if (bound > 0 && !std::isnan(v) && v > bound) {
+        bad.add(who_f + " has " + text + " in " + field + ", above the plausible " + plain_count(bound) + " for one " +
+                (role == "population" ? "settlement" : role == "reached" ? "session" : "incident"));
         v = std::nan("");
     }
     return v;

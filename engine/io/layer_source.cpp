@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "minerisk/file_check.hpp"
+
 namespace minerisk::reader {
 namespace {
 void close_dataset(GDALDataset* ds) { GDALClose(ds); }
@@ -16,6 +18,12 @@ bool is_database(const std::string& source) {
 }
 
 DatasetPtr open_source(const InputSpec& in, const GdalMessages& gdal, size_t open_mark, const Location& where) {
+    // load_scenario refuses these already; an InputSpec made by a program comes here unchecked, and GDAL
+    // would block on a FIFO's open or read a device for ever.
+    const std::string special = files::not_a_file(in.source, files::FileRules{0, true});
+    if (!special.empty())
+        throw Error("cannot open the " + in.role + " input: it is " + special, where,
+                    "name the data file itself (a folder is read only as a File Geodatabase, NAME.gdb)");
     DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(in.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                                         nullptr, nullptr, nullptr)),
                   close_dataset);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 
+#include "io/decimal_comma.hpp"
+
 namespace minerisk::reader {
 
 std::vector<std::string> problem_warnings(const RawLayer& raw) {
@@ -55,6 +57,7 @@ std::vector<std::string> problem_warnings(const RawLayer& raw) {
             msg = n + " value(s) of role '" + kind.substr(6) + "' unreadable, treated as missing";
             hint = "correct the values in column " + in.fields.at(kind.substr(6)) + " of the source";
         }
+        if (pc.summary().find("(a decimal comma)") != std::string::npos) hint = kDecimalCommaHint;
         out.push_back(w + ": " + msg + " (" + pc.summary() + ")" + (hint.empty() ? "" : ". " + hint));
     }
     return out;

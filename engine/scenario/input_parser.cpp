@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "minerisk/file_check.hpp"
 #include "scenario/crs_check.hpp"
 #include "scenario/sections.hpp"
 
@@ -84,6 +85,13 @@ InputSpec parse_input(MapReader& parent, const std::string& role, const YAML::No
         throw Error("input file '" + in.source + "' for " + role + " does not exist", loc,
                     "check the path; relative paths are read from the scenario's folder " + dir);
     }
+    // Refused here, at the path's line, so that no reader ever opens a pipe (it would wait for a writer).
+    const std::string special = files::not_a_file(in.source, files::FileRules{0, true});
+    if (!special.empty())
+        throw Error("input file '" + in.source + "' for " + role + " is " + special, in.where,
+                    special.find("folder") != std::string::npos
+                        ? "name the data file in it (a folder is read whole only as a File Geodatabase, NAME.gdb)"
+                        : "minerisk reads inputs from files only, not from pipes or devices: save the data to a file first");
     return in;
 }
 

@@ -12,6 +12,7 @@
 
 #include "minerisk/crs.hpp"
 #include "minerisk/dates.hpp"
+#include "minerisk/file_check.hpp"
 #include "minerisk/scenario.hpp"
 #include "scenario/crs_check.hpp"
 #include "scenario/sections.hpp"
@@ -168,6 +169,12 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
 }
 
 Scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars) {
+    // Before opening: a FIFO would block the open until a writer comes, /dev/zero would be read forever.
+    const std::string special = files::not_a_file(path, files::FileRules{kMaxScenarioBytes, false});
+    if (!special.empty())
+        throw Error("cannot read the scenario file: it is " + special, Location{path},
+                    "give the path of the scenario's YAML file (a few kB of text, at most " +
+                        files::byte_size(kMaxScenarioBytes) + ")");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot read the scenario file", Location{path}, "check that the path exists and is readable");
     std::stringstream ss;

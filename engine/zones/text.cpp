@@ -9,14 +9,7 @@ namespace minerisk::zones {
 
 std::string thousands(double v) {
     if (!std::isfinite(v)) return "?";
-    const long long n = std::llround(v);
-    std::string digits = std::to_string(n < 0 ? -n : n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (n < 0 ? "-" : "") + out;
+    return (v <= -0.5 ? "-" : "") + text::grouped_magnitude(v);  // "-" when it rounds below 0
 }
 
 std::string metres(double v) { return thousands(v) + " m"; }

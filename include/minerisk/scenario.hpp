@@ -109,8 +109,14 @@ struct Scenario {
     const InputSpec* input(const std::string& role) const;
 };
 
+// A scenario is a short YAML text; a larger file is a data file or a device given by mistake, and is refused
+// before it is read (docs/scenario.md).
+inline constexpr unsigned long long kMaxScenarioBytes = 4ull << 20;  // 4 MiB
+
 // Parses and checks a scenario file: syntax, keys, types, ranges, files that must exist, CRS strings.
-// Throws Error naming file, line and column. Does not open the input layers.
+// Throws Error naming file, line and column. Does not open the input layers. A FIFO, a device, a folder or a
+// file over kMaxScenarioBytes is refused from stat() alone, without opening it; so is an input path that is
+// a FIFO, a device or a folder (other than a File Geodatabase's .gdb).
 //
 // `${NAME}` anywhere in the file is replaced by vars[NAME], else by the environment variable NAME, so that
 // one scenario can point at data kept elsewhere (e.g. `path: ${DATA}/events.csv` with `--var DATA=/srv/x`).

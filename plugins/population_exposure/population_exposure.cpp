@@ -171,7 +171,9 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
             s->norm = robust_maximum(*s, pct);
             how = "percentile " + num(pct) + " of the positive exposures = " + num(s->norm);
         }
-        const std::string info = std::to_string(n) + " settlements, " + std::to_string(static_cast<long long>(std::llround(total))) +
+        // llround beyond a long long is undefined (a population of 1e308 printed -9223372036854775808).
+        const std::string people = total < 9.2e18 ? std::to_string(std::llround(total)) : num(total);
+        const std::string info = std::to_string(n) + " settlements, " + people +
                                  " people, " + std::to_string(returnees) + " returnee settlement(s); 1 = " + how;
         host->log(host->ctx, kName, 0, info.c_str());
         if (!(s->norm > 0)) {

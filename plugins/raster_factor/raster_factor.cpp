@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "minerisk/file_check.hpp"
 #include "minerisk/plugin.hpp"
 
 namespace {
@@ -273,6 +274,9 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         c.given_path = p.text("path");
         if (c.given_path.empty()) throw std::runtime_error("the parameter 'path' is empty: name the raster file");
         c.path = resolve(host, c.given_path);
+        // Before GDAL opens it: GDALOpenEx on a FIFO blocks until a writer comes.
+        const std::string special = minerisk::files::not_a_file(c.path, minerisk::files::FileRules{0, true});
+        if (!special.empty()) throw std::runtime_error("cannot open raster '" + c.path + "': it is " + special + "; name the raster file itself");
         c.band = static_cast<int>(p.number("band", 1));
         const std::string mode = p.text("mode", "linear");
         s->classes_mode = mode == "classes";

@@ -20,6 +20,8 @@ import sys
 
 from osgeo import gdal, ogr, osr
 
+import issue15_cases
+
 gdal.UseExceptions()
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -580,6 +582,7 @@ def added_cases():
     case("subcell_hazard", "hazard 7 is a point with point_radius 5 m, at 50 m cells",
          files={"hazards.geojson": geojson(hazard_features([small]))}, hazards="hazards.geojson",
          hazards_extra="    point_radius: 5\n")
+    issue15_cases.write_issue15_cases(sys.modules[__name__])
     return 0
 
 

@@ -1,0 +1,38 @@
+"""Cases of issue 15 ("Nothing lost, whatever happens"), written by make_corpus.py (and by its --added run).
+
+Kept apart from make_corpus.py, which is near the 600-line limit; the helpers are make_corpus's own.
+"""
+
+import os
+
+
+def write_issue15_cases(mc):
+    """mc: the make_corpus module (its case(), raw_case(), data and writers)."""
+    # ---- special files: refused from stat(), never opened ---------------------------------------------
+    d = os.path.join(mc.HERE, "scenario_is_a_device")
+    if os.path.lexists(d):
+        mc.shutil.rmtree(d)
+    os.makedirs(d)
+    os.symlink("/dev/zero", os.path.join(d, "scenario.yaml"))
+    mc.write(os.path.join(d, "README"), "bad input: scenario.yaml is a symbolic link to /dev/zero, a character "
+             "device that never ends (a symbolic link has no first line to say so)\n")
+    mc.case("input_is_a_device", "the hazards path is /dev/zero, a character device", hazards="/dev/zero")
+    mc.case("input_is_a_folder", "the hazards path is a folder (../shared), not a file", hazards="../shared")
+
+    # ---- numbers checked at the door: beyond any plausible count, treated as missing -----------------
+    def huge_population(fid, props, lon, lat):
+        if fid == 2:
+            props = dict(props, population=1e308)
+        return props, lon, lat
+    mc.case("population_implausible", "settlement 2 has a population of 1e308 (it would overflow a whole number)",
+            files={"settlements.geojson": mc.geojson(mc.settlement_features(huge_population))},
+            settlements="settlements.geojson")
+    rows = [r if r[0] != "INC-03" else r[:4] + ("1e308", r[5]) for r in mc.INCIDENTS]
+    mc.case("casualties_implausible", "incident 3 has 1e308 killed (the density would be inf)",
+            files={"incidents.csv": mc.incidents_csv(rows)}, incidents="incidents.csv")
+
+    # ---- decimal commas: a semicolon-separated CSV from a spreadsheet in a comma locale ---------------
+    rows = [(r[0], r[1].replace(".", ","), r[2].replace(".", ",")) + r[3:] for r in mc.INCIDENTS]
+    text = ";".join(mc.INCIDENT_COLUMNS) + "\n" + "".join(";".join(r) + "\n" for r in rows)
+    mc.case("decimal_commas", "the incidents' coordinates use decimal commas (46,7615) in a semicolon-separated CSV",
+            files={"incidents.csv": text}, incidents="incidents.csv")
