@@ -44,6 +44,7 @@ void print_summary(const RunPlan& plan, const RunSummary& s) {
     std::printf("\nminerisk run: %s\n", scenario_label(plan.scenario).c_str());
     std::printf("grid: %s; working CRS %s (%s)\n", plan.grid.describe().c_str(), plan.inputs.crs_name.c_str(),
                 plan.inputs.crs_reason.c_str());
+    std::printf("as of: %s (%s)\n", date_to_string(plan.as_of).c_str(), plan.as_of_reason.c_str());
     print_layers(plan);
     std::printf("risk: min %.3f, mean %.3f, max %.3f\n", s.risk_min, s.risk_mean, s.risk_max);
     std::printf("zones: %zu at risk >= %.3f", s.zones.zones.size(), s.zones.threshold);

@@ -19,6 +19,7 @@
 #include "minerisk/exports.hpp"
 #include "minerisk/output_folder.hpp"
 #include "minerisk/resources.hpp"
+#include "run/as_of.hpp"
 #include "run/factor_binding.hpp"
 #include "run/raster_outputs.hpp"
 #include "run/stage_clock.hpp"
@@ -30,29 +31,6 @@ namespace fs = std::filesystem;
 namespace minerisk {
 
 namespace {
-
-// The reference date: the scenario's, else the latest date in the inputs (not today: a run must give the
-// same result tomorrow).
-void choose_as_of(RunPlan& plan) {
-    if (plan.scenario.as_of) {
-        plan.as_of = *plan.scenario.as_of;
-        plan.as_of_reason = "from the scenario";
-        return;
-    }
-    double latest = -INFINITY;
-    for (const auto& l : plan.inputs.layers)
-        for (const auto& [role, col] : l.columns)
-            if (col.type == "date")
-                for (double d : col.number)
-                    if (std::isfinite(d)) latest = std::max(latest, d);
-    if (std::isfinite(latest)) {
-        plan.as_of = latest;
-        plan.as_of_reason = "the latest date in the inputs";
-    } else {
-        plan.as_of = today_days();
-        plan.as_of_reason = "today (no dates in the inputs)";
-    }
-}
 
 Extent grid_extent(const Scenario& scenario, const Inputs& inputs) {
     if (scenario.extent) return *scenario.extent;
@@ -158,7 +136,7 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
     // The parser and the input reader check this already; again here for plans built by other callers.
     check_grid_size(scenario, extent, !scenario.extent);
     plan.grid = GridSpec::from_extent(extent, scenario.resolution, plan.inputs.crs_wkt);
-    choose_as_of(plan);
+    choose_as_of(plan, today_days());
 
     plan.threads = options.threads ? options.threads : scenario.run.threads;
     if (plan.threads == 0) plan.threads = std::max(1u, std::thread::hardware_concurrency());

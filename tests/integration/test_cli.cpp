@@ -105,6 +105,7 @@ TEST_F(DemoRun, ExitsZeroAndSummarises) {
     EXPECT_NE(result.out.find("EPSG:32638"), std::string::npos);
     EXPECT_NE(result.out.find("time per stage"), std::string::npos);
     EXPECT_NE(result.out.find("repaired"), std::string::npos);
+    EXPECT_NE(result.out.find("as of: 2026-07-01 (from the scenario)"), std::string::npos) << result.out;
 }
 
 TEST(Cli, QuietRunPrintsNothingOnStderr) {
