@@ -11,17 +11,15 @@
 #include "io/plausible_counts.hpp"
 #include "minerisk/layer.hpp"
 #include "minerisk/scenario.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace minerisk;
 
 namespace {
 
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("minerisk-plausible-" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
-    std::string file(const std::string& name) const { return (path / name).string(); }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("minerisk-plausible") {}
 };
 
 Inputs load_csv(const TempDir& d, const std::string& csv, const std::string& inputs_yaml) {

@@ -16,22 +16,15 @@
 #include "minerisk/layer.hpp"
 #include "minerisk/scenario.hpp"
 #include "plugin_harness.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace minerisk;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("minerisk-special-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string file(const std::string& name) const { return (path / name).string(); }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("minerisk-special") {}
     std::string fifo(const std::string& name) const {
         const std::string p = file(name);
         EXPECT_EQ(::mkfifo(p.c_str(), 0600), 0) << p;
