@@ -24,6 +24,7 @@ std::map<std::string, std::string> scenario_vars(const Common& common) {
 
 RunOptions options_for(const Common& common) {
     RunOptions o;
+    o.command_line = common.argv;
     progress_configure(common.quiet ? "none" : common.progress);
     if (progress_enabled()) {
         o.progress = progress_callback;

@@ -21,6 +21,7 @@ struct Common {
     bool quiet = false;
     std::string progress = "auto";  // --progress: auto | bar | gdal | none
     std::vector<std::string> vars;  // --var NAME=VALUE, for ${NAME} in scenario files
+    std::vector<std::string> argv;  // the whole command line, recorded in run.json
 };
 
 // The --var values as a map; throws Error for one without '='.

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "minerisk " + v.minerisk + " (GDAL " + v.gdal + ", GEOS " + v.geos + ", PROJ " + v.proj + ")",
                          "print minerisk's version and the libraries' it was built with, and exit");
     minerisk::cli::Common common;
+    common.argv.assign(argv, argv + argc);
     app.add_flag("-q,--quiet", common.quiet, "print no progress, only errors and the final summary");
     app.add_option("--progress", common.progress,
                    "how progress is shown on stderr: bar (redrawn, with the time left), gdal (GDAL's "

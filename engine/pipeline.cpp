@@ -119,6 +119,8 @@ void add_warnings(std::vector<std::string>& to, const std::vector<std::string>& 
 RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
     GDALAllRegister();
     RunPlan plan;
+    plan.started = now_unix();
+    plan.command_line = options.command_line;
     plan.scenario = scenario;
     plan.scenario_digest = scenario_digest(scenario.file);
     {

@@ -78,4 +78,18 @@ double today_days() {
     return std::floor(duration_cast<hours>(system_clock::now().time_since_epoch()).count() / 24.0);
 }
 
+double now_unix() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() / 1000.0;
+}
+
+std::string utc_timestamp(double unix_seconds) {
+    const double whole = std::floor(unix_seconds);
+    const double days = std::floor(whole / 86400.0);
+    const long long s = static_cast<long long>(whole - days * 86400.0);
+    char hms[40];
+    std::snprintf(hms, sizeof hms, "T%02lld:%02lld:%02lldZ", s / 3600, s / 60 % 60, s % 60);
+    return date_to_string(days) + hms;
+}
+
 }  // namespace minerisk

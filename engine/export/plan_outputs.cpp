@@ -69,6 +69,13 @@ void set_real(OGRFeature& f, int i, double v) {
     else f.SetFieldNull(i);
 }
 
+// A date field from days since 1970-01-01 (a date in the GeoPackage, not text); null for NaN.
+void set_date(OGRFeature& f, int i, double days) {
+    int y = 0, m = 0, d = 0;
+    if (std::isfinite(days) && std::sscanf(date_to_string(days).c_str(), "%d-%d-%d", &y, &m, &d) == 3) f.SetField(i, y, m, d);
+    else f.SetFieldNull(i);
+}
+
 double rounded(double v, double step) { return std::isfinite(v) ? std::round(v / step) * step : v; }
 
 template <class Fn>
@@ -269,10 +276,10 @@ void write_sign_layer(GDALDataset& ds, const SignPlan& plan, OGRSpatialReference
 
 void write_outreach_layer(GDALDataset& ds, const OutreachPlan& plan, OGRSpatialReference* srs, const std::string& path) {
     OGRLayer* layer = make_layer(ds, kOutreachLayer, "minerisk: risk-education sessions proposed by week and facilitator", srs,
-                                 {{"week", OFTInteger}, {"week_start", OFTString}, {"facilitator", OFTInteger}, {"base", OFTString},
+                                 {{"week", OFTInteger}, {"week_start", OFTDate}, {"facilitator", OFTInteger}, {"base", OFTString},
                                   {"label", OFTString}, {"settlement_id", OFTString}, {"settlement", OFTString},
                                   {"settlement_rank", OFTInteger}, {"population", OFTReal}, {"returnee", OFTInteger, OFSTBoolean},
-                                  {"priority", OFTReal}, {"distance_km", OFTReal}, {"last_session", OFTString}, {"lon", OFTReal},
+                                  {"priority", OFTReal}, {"distance_km", OFTReal}, {"last_session", OFTDate}, {"lon", OFTReal},
                                   {"lat", OFTReal}, {"reason", OFTString}},
                                  path);
     in_transaction(ds, path, [&] {
@@ -284,7 +291,7 @@ void write_outreach_layer(GDALDataset& ds, const OutreachPlan& plan, OGRSpatialR
                                          : "";
             int i = 0;
             f.SetField(i++, s.week);
-            f.SetField(i++, date_to_string(s.week_start).c_str());
+            set_date(f, i++, s.week_start);
             f.SetField(i++, s.facilitator);
             f.SetField(i++, base.c_str());
             f.SetField(i++, ("W" + std::to_string(s.week) + " F" + std::to_string(s.facilitator)).c_str());
@@ -295,7 +302,7 @@ void write_outreach_layer(GDALDataset& ds, const OutreachPlan& plan, OGRSpatialR
             f.SetField(i++, s.returnee ? 1 : 0);
             set_real(f, i++, s.priority);
             set_real(f, i++, rounded(s.distance_km, 0.01));
-            f.SetField(i++, date_text(s.last_session).c_str());
+            set_date(f, i++, s.last_session);
             set_real(f, i++, s.lon);
             set_real(f, i++, s.lat);
             f.SetField(i++, s.reason.c_str());

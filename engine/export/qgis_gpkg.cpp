@@ -14,6 +14,7 @@
 
 #include "core/text.hpp"
 #include "crs/lon_lat.hpp"
+#include "export/field_names.hpp"
 #include "export/zone_text.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
@@ -104,25 +105,7 @@ void create_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields, const 
     }
 }
 
-// Field names unique without regard to case (SQLite column names are case-insensitive); clashes get a suffix.
-class FieldNames {
-public:
-    explicit FieldNames(std::set<std::string> reserved) : taken_(std::move(reserved)) {}
-    std::string claim(const std::string& wanted) {
-        std::string name = wanted.empty() ? "field" : wanted;
-        if (taken_.count(lower(name))) name += "_value";
-        for (int n = 2; taken_.count(lower(name)); ++n) name = wanted + "_" + std::to_string(n);
-        taken_.insert(lower(name));
-        return name;
-    }
-
-private:
-    static std::string lower(std::string s) {
-        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return s;
-    }
-    std::set<std::string> taken_;
-};
+using exports::FieldNames;  // export/field_names.hpp
 
 void set_real(OGRFeature& f, int idx, double v) {
     if (std::isfinite(v)) f.SetField(idx, v);
@@ -137,7 +120,6 @@ void set_date(OGRFeature& f, int idx, double days) {
     else f.SetFieldNull(idx);
 }
 
-std::string date_text(double days) { return std::isfinite(days) ? date_to_string(days) : std::string(); }
 
 double rounded(double v, double step) { return std::isfinite(v) ? std::round(v / step) * step : v; }
 
@@ -204,20 +186,17 @@ void in_transaction(GDALDataset& ds, const std::string& path, Fn&& fn) {
 void write_zones(GDALDataset& ds, const VectorLayerPlan& plan, const ZoneResult* zr, OGRSpatialReference* srs,
                  const std::string& path) {
     OGRLayer* layer = create_layer(ds, plan, srs, path);
-    std::vector<FieldSpec> fields = {
-        {"rank", OFTInteger},          {"id", OFTInteger},
-        {"priority", OFTReal},         {"area_ha", OFTReal},
-        {"mean_risk", OFTReal},        {"max_risk", OFTReal},         {"top_factor", OFTString},
-        {"population", OFTReal},       {"settlements", OFTString},    {"returnee_settlements", OFTInteger64},
-        {"hazards", OFTString},        {"hazard_status", OFTString},  {"incidents", OFTInteger64},
-        {"incidents_recent", OFTInteger64}, {"incidents_far", OFTInteger64}, {"unmarked_m", OFTReal},
-        {"last_session", OFTString},   {"action", OFTString},         {"reason", OFTString},
-    };
-    FieldNames names({"fid", kGeometryColumn});
-    for (const auto& f : fields) names.claim(f.name);
+    // The names are zones.csv's too (export/field_names.hpp); the types, in the same order, are the layer's.
+    const OGRFieldType types[] = {OFTInteger, OFTInteger,   OFTReal,      OFTReal,      OFTReal,      OFTReal,
+                                  OFTString,  OFTReal,      OFTString,    OFTInteger64, OFTString,    OFTString,
+                                  OFTInteger64, OFTInteger64, OFTInteger64, OFTReal,    OFTDate,      OFTString,
+                                  OFTString};
+    static_assert(sizeof(types) / sizeof(types[0]) == 19, "one type per column of zone_columns()");
+    std::vector<FieldSpec> fields;
+    for (size_t k = 0; k < exports::zone_columns().size(); ++k) fields.push_back({exports::zone_columns()[k], types[k]});
     const size_t fixed = fields.size();
     if (zr)
-        for (const auto& factor : zr->factor_names) fields.push_back({names.claim("mean_" + factor), OFTReal});
+        for (const auto& name : exports::zone_factor_columns(zr->factor_names)) fields.push_back({name, OFTReal});
     create_fields(*layer, fields, path);
     if (!zr) return;
     in_transaction(ds, path, [&] {
@@ -243,7 +222,7 @@ void write_zones(GDALDataset& ds, const VectorLayerPlan& plan, const ZoneResult*
             set_int64(f, i++, z.incidents_recent);
             set_int64(f, i++, z.incidents_far_from_hazards);
             set_real(f, i++, rounded(z.unmarked_perimeter_m, 0.1));
-            f.SetField(i++, date_text(z.last_session).c_str());
+            set_date(f, i++, z.last_session);
             f.SetField(i++, z.action.c_str());
             f.SetField(i++, z.reason.c_str());
             for (size_t k = 0; k + fixed < fields.size(); ++k)
@@ -265,7 +244,7 @@ void write_survey_referrals(GDALDataset& ds, const VectorLayerPlan& plan, const 
                             const std::string& path) {
     OGRLayer* layer = create_layer(ds, plan, srs, path);
     create_fields(*layer,
-                  {{"id", OFTInteger}, {"incidents", OFTInteger64}, {"first_date", OFTString}, {"last_date", OFTString},
+                  {{"id", OFTInteger}, {"incidents", OFTInteger64}, {"first_date", OFTDate}, {"last_date", OFTDate},
                    {"spread_m", OFTReal}, {"max_risk", OFTReal}, {"nearest_settlement", OFTString},
                    {"settlement_distance_m", OFTReal}, {"lon", OFTReal}, {"lat", OFTReal}, {"incident_fids", OFTString},
                    {"reason", OFTString}},
@@ -282,8 +261,8 @@ void write_survey_referrals(GDALDataset& ds, const VectorLayerPlan& plan, const 
             int i = 0;
             f.SetField(i++, r.id);
             set_int64(f, i++, r.incidents);
-            f.SetField(i++, date_text(r.first_date).c_str());
-            f.SetField(i++, date_text(r.last_date).c_str());
+            set_date(f, i++, r.first_date);
+            set_date(f, i++, r.last_date);
             set_real(f, i++, rounded(r.spread_m, 0.1));
             set_real(f, i++, r.max_risk);
             f.SetField(i++, r.nearest_settlement.c_str());
@@ -304,7 +283,7 @@ void write_ranked_settlements(GDALDataset& ds, const VectorLayerPlan& plan, cons
                   {{"rank", OFTInteger}, {"priority", OFTReal}, {"id", OFTString}, {"name", OFTString},
                    {"population", OFTReal}, {"returnee", OFTInteger, OFSTBoolean}, {"risk_mean", OFTReal},
                    {"risk_max", OFTReal}, {"dist_hazard_m", OFTReal}, {"incidents_nearby", OFTInteger64},
-                   {"last_session", OFTString}, {"zone_rank", OFTInteger}},
+                   {"last_session", OFTDate}, {"zone_rank", OFTInteger}},
                   path);
     if (!zr) return;
     std::map<int, int> zone_rank;
@@ -326,7 +305,7 @@ void write_ranked_settlements(GDALDataset& ds, const VectorLayerPlan& plan, cons
             set_real(f, i++, s.risk_max);
             set_real(f, i++, rounded(s.distance_to_hazard_m, 0.1));
             set_int64(f, i++, s.incidents_nearby);
-            f.SetField(i++, date_text(s.last_session).c_str());
+            set_date(f, i++, s.last_session);
             const auto it = zone_rank.find(s.zone_id);
             f.SetField(i++, it == zone_rank.end() ? 0 : it->second);
             add_feature(*layer, f, path);
@@ -423,8 +402,8 @@ void write_layer_styles(GDALDataset& ds, const std::vector<VectorLayerPlan>& lay
         t.SetDefault("CURRENT_TIMESTAMP");  // as QGIS declares it, for the styles users save later
         if (table->CreateField(&t) != OGRERR_NONE) fail("cannot add the field 'update_time' to layer_styles", path);
     }
-    int y = 0, m = 0, d = 0;
-    std::sscanf(timestamp.c_str(), "%d-%d-%d", &y, &m, &d);
+    int y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0;
+    std::sscanf(timestamp.c_str(), "%d-%d-%dT%d:%d:%d", &y, &m, &d, &hh, &mm, &ss);
     in_transaction(ds, path, [&] {
         for (const auto& l : layers) {
             // A layer of mixed geometry kinds gets the style of its most common kind, without the kind check
@@ -442,7 +421,7 @@ void write_layer_styles(GDALDataset& ds, const std::vector<VectorLayerPlan>& lay
             f.SetField("useAsDefault", 1);
             f.SetField("description", ("minerisk style: " + l.title).c_str());
             f.SetField("owner", "");
-            f.SetField("update_time", y, m, d, 0, 0, 0.0f, 100);
+            f.SetField("update_time", y, m, d, hh, mm, static_cast<float>(ss), 100);
             add_feature(*table, f, path);
         }
     });
@@ -450,9 +429,9 @@ void write_layer_styles(GDALDataset& ds, const std::vector<VectorLayerPlan>& lay
 
 }  // namespace
 
-std::string as_of_timestamp(double as_of_days) {
-    const std::string day = std::isfinite(as_of_days) ? date_to_string(as_of_days) : std::string("1970-01-01");
-    return day + "T00:00:00.000Z";
+std::string gpkg_timestamp(double unix_seconds) {
+    std::string t = utc_timestamp(unix_seconds);  // "2026-12-03T15:06:10Z"
+    return t.substr(0, t.size() - 1) + ".000Z";
 }
 
 void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPlan>& layers, const std::string& path) {
@@ -460,7 +439,9 @@ void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPla
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (!driver) throw Error("this GDAL has no GeoPackage driver", Location(path), "install GDAL with SQLite support");
 
-    const std::string timestamp = as_of_timestamp(ctx.plan ? ctx.plan->as_of : NAN);
+    // When the content was written: the run's start, as run.json says it, one value for every table (GDAL would
+    // read the clock at each table).
+    const std::string timestamp = gpkg_timestamp(ctx.plan ? ctx.plan->started : now_unix());
     const ScopedConfig fixed_date("OGR_CURRENT_DATE", timestamp);  // gpkg_contents.last_change
     const QuietErrors quiet;  // e.g. the warning that ".part" is not the .gpkg extension
     TempFile tmp(temporary_path_for(path));

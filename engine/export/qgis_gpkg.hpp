@@ -15,8 +15,9 @@ inline constexpr const char* kGeometryColumn = "geom";
 // Writes the GeoPackage at `path` through a temporary file renamed into place when complete. Throws Error.
 void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPlan>& layers, const std::string& path);
 
-// "2026-07-01T00:00:00.000Z": the run's as-of date, used for every timestamp the GeoPackage stores so that
-// two runs of the same scenario give the same tables.
-std::string as_of_timestamp(double as_of_days);
+// "2026-12-03T15:06:10.000Z" (the GeoPackage's form of a time): every timestamp the GeoPackage stores
+// (gpkg_contents.last_change, layer_styles.update_time) is the run's start, so that it says when the content was
+// written. Comparisons of two runs mask it (tests/support/run_outputs.hpp).
+std::string gpkg_timestamp(double unix_seconds);
 
 }  // namespace minerisk::qgis

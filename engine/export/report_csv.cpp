@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "export/field_names.hpp"
 #include "export/report_format.hpp"
 #include "crs/lon_lat.hpp"
 #include "export/zone_text.hpp"
@@ -12,20 +13,26 @@ namespace minerisk::report {
 
 using minerisk::text::join;
 
+// The same columns, under the same names, as the GeoPackage's zones layer (export/field_names.hpp).
 std::string zones_csv(const ExportContext& ctx) {
-    std::string out = csv_record({"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor", "population_in_reach",
-                                  "settlements", "hazards", "hazard_status", "incidents", "incidents_recent", "incidents_far",
-                                  "unmarked_m", "last_session", "action", "reason"});
+    std::vector<std::string> header = exports::zone_columns();
+    if (ctx.zones())
+        for (const auto& name : exports::zone_factor_columns(ctx.zones()->factor_names)) header.push_back(name);
+    std::string out = csv_record(header);
     if (!ctx.zones()) return out;
     for (const Zone& z : ctx.zones()->zones) {
         std::vector<std::string> hazards;
         for (const auto& h : z.hazards) hazards.push_back(exports::hazard_name(h));
-        out += csv_record({std::to_string(z.rank), std::to_string(z.id), fixed(z.priority, 4), fixed(z.area_m2 / 10000.0, 2),
-                           fixed(z.mean_risk, 3), fixed(z.max_risk, 3), z.top_factor, fixed(z.population_in_reach, 0),
-                           exports::settlements_with_population(z), join(hazards, "; "), exports::hazard_status_summary(z.hazards),
-                           std::to_string(z.incidents_all), std::to_string(z.incidents_recent),
-                           std::to_string(z.incidents_far_from_hazards), fixed(z.unmarked_perimeter_m, 0),
-                           date_or(z.last_session, ""), z.action, z.reason});
+        std::vector<std::string> row = {
+            std::to_string(z.rank), std::to_string(z.id), fixed(z.priority, 4), fixed(z.area_m2 / 10000.0, 2),
+            fixed(z.mean_risk, 3), fixed(z.max_risk, 3), z.top_factor, fixed(z.population_in_reach, 0),
+            exports::settlements_with_population(z), std::to_string(z.returnee_settlements), join(hazards, "; "),
+            exports::hazard_status_summary(z.hazards), std::to_string(z.incidents_all), std::to_string(z.incidents_recent),
+            std::to_string(z.incidents_far_from_hazards), fixed(z.unmarked_perimeter_m, 0), date_or(z.last_session, ""),
+            z.action, z.reason};
+        for (size_t k = 0; k < ctx.zones()->factor_names.size(); ++k)
+            row.push_back(fixed(k < z.factor_mean.size() ? z.factor_mean[k] : NAN, 3));
+        out += csv_record(row);
     }
     return out;
 }

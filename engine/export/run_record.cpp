@@ -1,12 +1,14 @@
-// run.json: what made the outputs (scenario and its digest, plugin versions and libraries, weights as given and as
+// run.json: what made the outputs (when, by which command line; scenario and its digest, plugin versions and libraries, weights as given and as
 // used, inputs and what was kept of them), what the run found (risk range, ranked zones, plans), its stage times,
 // warnings and the list of every output. Written last, so that it lists them all.
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "export/plan_outputs.hpp"
 #include "minerisk/combine.hpp"
 #include "minerisk/dates.hpp"
+#include "minerisk/error.hpp"
 #include "minerisk/exports.hpp"
 #include "minerisk/output_folder.hpp"
 #include "minerisk/version.hpp"
@@ -41,6 +43,15 @@ nlohmann::ordered_json inputs_record(const Inputs& inputs) {
     return j;
 }
 
+// When the run began and ended and what started it: "run" (left out when runs are compared: it differs by nature).
+nlohmann::ordered_json run_times_record(const RunPlan& plan) {
+    const double finished = now_unix();
+    nlohmann::ordered_json args = nlohmann::ordered_json::array();
+    for (const auto& a : plan.command_line) args.push_back(mask_secrets(a));  // a PG: connection's password
+    return {{"started", utc_timestamp(plan.started)}, {"finished", utc_timestamp(finished)},
+            {"seconds", std::round((finished - plan.started) * 100) / 100}, {"command_line", args}};
+}
+
 nlohmann::ordered_json zones_record(const ZoneResult& zones) {
     nlohmann::ordered_json j;
     j["threshold"] = zones.threshold;
@@ -62,6 +73,7 @@ std::vector<OutputFile> write_run_record(const ExportContext& ctx) {
     j["minerisk_version"] = MINERISK_VERSION_STRING;
     const VersionInfo v = versions();  // what made the outputs, as `minerisk info` prints it
     j["libraries"] = {{"gdal", v.gdal}, {"geos", v.geos}, {"proj", v.proj}, {"build", v.build_type}, {"compiler", v.compiler}};
+    j["run"] = run_times_record(plan);
     j["scenario"] = {{"name", plan.scenario.name}, {"file", fs::absolute(plan.scenario.file).string()},
                      {"digest", plan.scenario_digest}};
     j["as_of"] = {{"date", date_to_string(plan.as_of)}, {"reason", plan.as_of_reason}};

@@ -26,9 +26,16 @@ std::string plain(double v) {
 std::map<std::string, std::string> run_metadata(const RunPlan& plan) {
     std::map<std::string, std::string> meta;
     meta["MINERISK_VERSION"] = MINERISK_VERSION_STRING;
-    // The TIFF Software tag, which gdalinfo and QGIS show. No DateTime tag: it would make two runs of the same
-    // scenario differ in bytes.
+    // The TIFF Software and DateTime tags, which gdalinfo and QGIS show. DateTime is the as-of date at 00:00:00
+    // (the day the map describes), not the clock: two runs of the same scenario must give the same bytes. The
+    // run's real time and its command line are in run.json (docs/outputs.md).
     meta["TIFFTAG_SOFTWARE"] = std::string("minerisk ") + MINERISK_VERSION_STRING;
+    std::string day = date_to_string(plan.as_of);  // "2026-07-01" -> TIFF's "2026:07:01 00:00:00"
+    std::replace(day.begin(), day.end(), '-', ':');
+    meta["TIFFTAG_DATETIME"] = day + " 00:00:00";
+    // The libraries that computed and wrote the rasters, as run.json's "libraries" says them.
+    const VersionInfo v = versions();
+    meta["MINERISK_LIBRARIES"] = "GDAL " + v.gdal + ", GEOS " + v.geos + ", PROJ " + v.proj;
     meta["MINERISK_SCENARIO"] = plan.scenario.name;
     meta["MINERISK_SCENARIO_FILE"] = fs::absolute(plan.scenario.file).string();
     meta["MINERISK_METHOD"] = plan.scenario.scoring.method;

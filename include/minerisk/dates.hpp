@@ -13,5 +13,9 @@ std::optional<double> parse_date(const std::string& text);
 double days_from_civil(int year, int month, int day);
 std::string date_to_string(double days);  // "YYYY-MM-DD"
 double today_days();
+// The clock, in seconds since 1970-01-01 UTC (with the fraction).
+double now_unix();
+// "2026-12-03T15:06:10Z": ISO 8601, UTC, whole seconds (the fraction dropped).
+std::string utc_timestamp(double unix_seconds);
 
 }  // namespace minerisk

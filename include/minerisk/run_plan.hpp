@@ -23,6 +23,7 @@ struct RunOptions {
     ProgressFn progress = nullptr;  // GDAL-style; e.g. GDALTermProgress
     void* progress_user = nullptr;
     std::function<void(const std::string&)> on_stage;  // told when each stage starts
+    std::vector<std::string> command_line;  // argv as given, for run.json (which masks passwords)
 };
 
 // A factor of the scenario, bound to its plugin and checked parameters, with the roles it plays beyond its score
@@ -61,6 +62,10 @@ struct RunPlan {
     MemoryEstimate memory;
     std::vector<StageTime> stages;
     std::vector<std::string> warnings;
+    // When plan_run began (seconds since 1970 UTC, the clock) and the command line: run.json's "run" record, and
+    // the GeoPackage's last_change (docs/outputs-qgis.md).
+    double started = 0;
+    std::vector<std::string> command_line;
 
     // The first factor with the role, nullptr when none has it.
     const BoundFactor* factor_with_role(const std::string& role) const;

@@ -339,6 +339,7 @@ struct HandRun {
         plan.scenario.name = "Test <district> & \"north\"";
         plan.grid = test::make_grid(50, 40, 100, 500000, 4404000);
         plan.as_of = days_from_civil(2026, 7, 1);
+        plan.started = 1796310370;  // 2026-12-03T15:06:10Z: the run began months after its as-of date
         Inputs& in = plan.inputs;
         in.crs_wkt = plan.grid.crs_wkt;
         in.crs_name = "EPSG:32638";
@@ -647,14 +648,17 @@ TEST(QgisExport, GeoPackageHasEveryLayerWithItsFeatureCountAndGeometry) {
     EXPECT_STREQ(f->GetFieldAsString(0), "attributes");
     f.reset();
     ds->ReleaseResultSet(r);
-    // gpkg_contents timestamps are the run's as-of date, not the clock.
+    // gpkg_contents timestamps are when the content was written: the run's start (not its as-of date), one
+    // value for every table.
     r = ds->ExecuteSQL("SELECT DISTINCT last_change FROM gpkg_contents", nullptr, nullptr);
     ASSERT_NE(r, nullptr);
-    for (auto& row : features(r)) {
-        std::string when = row->GetFieldAsString(0);
-        for (auto& c : when) c = c == '/' ? '-' : c;
-        EXPECT_EQ(when.substr(0, 10), "2026-07-01") << row->GetFieldAsString(0);
-    }
+    const auto rows = features(r);
+    EXPECT_EQ(rows.size(), 1u);
+    for (auto& row : rows) EXPECT_STREQ(row->GetFieldAsString(0), "2026/12/03 15:06:10+00");  // OGR reads it as a time
+    ds->ReleaseResultSet(r);
+    r = ds->ExecuteSQL("SELECT DISTINCT update_time FROM layer_styles", nullptr, nullptr);
+    ASSERT_NE(r, nullptr);
+    for (auto& row : features(r)) EXPECT_STREQ(row->GetFieldAsString(0), "2026/12/03 15:06:10+00");
     ds->ReleaseResultSet(r);
 }
 
@@ -665,20 +669,20 @@ TEST(QgisExport, ZonesCarryEveryAttribute) {
     OGRLayer* zones = ds->GetLayerByName("zones");
     ASSERT_NE(zones, nullptr);
     EXPECT_EQ(field_names(zones),
-              (std::vector<std::string>{"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor", "population",
-                                        "settlements", "returnee_settlements", "hazards", "hazard_status", "incidents",
+              (std::vector<std::string>{"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor",
+                                        "population_in_reach", "settlements", "returnee_settlements", "hazards", "hazard_status", "incidents",
                                         "incidents_recent", "incidents_far", "unmarked_m", "last_session", "action", "reason",
                                         "mean_hazard_proximity", "mean_incident_density"}));
     EXPECT_EQ(field(zones, "rank")->GetType(), OFTInteger);
     EXPECT_EQ(field(zones, "incidents")->GetType(), OFTInteger64);
     EXPECT_EQ(field(zones, "area_ha")->GetType(), OFTReal);
-    EXPECT_EQ(field(zones, "last_session")->GetType(), OFTString);
+    EXPECT_EQ(field(zones, "last_session")->GetType(), OFTDate);
     auto z1 = feature_where(zones, "rank", 1);
     ASSERT_TRUE(z1);
     EXPECT_NEAR(z1->GetFieldAsDouble("priority"), 0.91, 1e-12);
     EXPECT_NEAR(z1->GetFieldAsDouble("area_ha"), 196.0, 1e-9);
     EXPECT_STREQ(z1->GetFieldAsString("top_factor"), "hazard_proximity");
-    EXPECT_NEAR(z1->GetFieldAsDouble("population"), 1500, 1e-9);
+    EXPECT_NEAR(z1->GetFieldAsDouble("population_in_reach"), 1500, 1e-9);
     EXPECT_EQ(z1->GetFieldAsInteger("id"), 2);  // the zone's id beside its rank
     EXPECT_EQ(feature_where(zones, "rank", 2)->GetFieldAsInteger("id"), 1);
     EXPECT_STREQ(z1->GetFieldAsString("settlements"), "Qaraqaya & Sons (1200); Boyuk <Bahmanli> (300); Şıxlar (unknown)");
@@ -689,7 +693,7 @@ TEST(QgisExport, ZonesCarryEveryAttribute) {
     EXPECT_EQ(z1->GetFieldAsInteger64("incidents_recent"), 1);
     EXPECT_EQ(z1->GetFieldAsInteger64("incidents_far"), 0);
     EXPECT_NEAR(z1->GetFieldAsDouble("unmarked_m"), 1000.0, 1e-9);
-    EXPECT_STREQ(z1->GetFieldAsString("last_session"), "2025-06-01");
+    EXPECT_STREQ(z1->GetFieldAsString("last_session"), "2025/06/01");  // a date (OGR writes dates with '/')
     EXPECT_STREQ(z1->GetFieldAsString("action"), "mark; hold sessions");
     EXPECT_NEAR(z1->GetFieldAsDouble("mean_hazard_proximity"), 0.9, 1e-12);
     EXPECT_NEAR(z1->GetFieldAsDouble("mean_incident_density"), 0.6, 1e-12);
@@ -699,7 +703,7 @@ TEST(QgisExport, ZonesCarryEveryAttribute) {
     auto z2 = feature_where(zones, "rank", 2);
     ASSERT_TRUE(z2);
     EXPECT_EQ(z2->GetGeometryRef()->toMultiPolygon()->getNumGeometries(), 2);
-    EXPECT_STREQ(z2->GetFieldAsString("last_session"), "");  // never
+    EXPECT_TRUE(z2->IsFieldNull(z2->GetFieldIndex("last_session")));  // never
     EXPECT_STREQ(z2->GetFieldAsString("settlements"), "");
     EXPECT_TRUE(z2->IsFieldNull(z2->GetFieldIndex("mean_incident_density")));  // NaN is written as NULL
 }
@@ -719,7 +723,8 @@ TEST(QgisExport, RankedSettlementsPointAtTheirZoneByRank) {
     EXPECT_EQ(r1->GetFieldAsInteger("zone_rank"), 1);  // zone id 2 has rank 1
     EXPECT_EQ(r1->GetFieldAsInteger("returnee"), 1);
     EXPECT_NEAR(r1->GetFieldAsDouble("dist_hazard_m"), 512.3, 1e-9);
-    EXPECT_STREQ(r1->GetFieldAsString("last_session"), "2025-06-01");
+    EXPECT_EQ(field(s, "last_session")->GetType(), OFTDate);
+    EXPECT_STREQ(r1->GetFieldAsString("last_session"), "2025/06/01");
     const OGRPoint* p = r1->GetGeometryRef()->toPoint();
     EXPECT_DOUBLE_EQ(p->getX(), 501200);
     EXPECT_DOUBLE_EQ(p->getY(), 4402500);
@@ -727,7 +732,7 @@ TEST(QgisExport, RankedSettlementsPointAtTheirZoneByRank) {
     auto r3 = feature_where(s, "rank", 3);
     EXPECT_EQ(r3->GetFieldAsInteger("zone_rank"), 0);
     EXPECT_TRUE(r3->IsFieldNull(r3->GetFieldIndex("dist_hazard_m")));
-    EXPECT_STREQ(r3->GetFieldAsString("last_session"), "");
+    EXPECT_TRUE(r3->IsFieldNull(r3->GetFieldIndex("last_session")));
     EXPECT_STREQ(r3->GetFieldAsString("name"), "Şıxlar");
 }
 
@@ -784,7 +789,7 @@ TEST(QgisExport, LayerStylesHoldOneDefaultQgisStylePerLayer) {
         EXPECT_STREQ(row.GetFieldAsString("f_table_schema"), "");
         EXPECT_STREQ(row.GetFieldAsString("f_geometry_column"), ds->GetLayerByName(name.c_str())->GetGeometryColumn());
         EXPECT_EQ(row.GetFieldAsInteger("useAsDefault"), 1);
-        EXPECT_STREQ(row.GetFieldAsString("update_time"), "2026/07/01 00:00:00+00");
+        EXPECT_STREQ(row.GetFieldAsString("update_time"), "2026/12/03 15:06:10+00");
         XNode q;
         ASSERT_NO_THROW(q = parse_xml(row.GetFieldAsString("styleQML")));
         EXPECT_EQ(q.name, "qgis");
@@ -1004,8 +1009,9 @@ TEST(QgisExport, SurveyReferralsArePointsWithTheirFiguresAndAPositionForAGps) {
     const OGRFeature& f = *all[0];
     EXPECT_EQ(f.GetFieldAsInteger("id"), 1);
     EXPECT_EQ(f.GetFieldAsInteger64("incidents"), 1);
-    EXPECT_STREQ(f.GetFieldAsString("first_date"), "2019-01-01");
-    EXPECT_STREQ(f.GetFieldAsString("last_date"), "2019-01-01");
+    EXPECT_EQ(field(r, "first_date")->GetType(), OFTDate);
+    EXPECT_STREQ(f.GetFieldAsString("first_date"), "2019/01/01");
+    EXPECT_STREQ(f.GetFieldAsString("last_date"), "2019/01/01");
     EXPECT_NEAR(f.GetFieldAsDouble("max_risk"), 0.25, 1e-12);
     EXPECT_STREQ(f.GetFieldAsString("nearest_settlement"), "Boyuk <Bahmanli>");
     EXPECT_NEAR(f.GetFieldAsDouble("settlement_distance_m"), 1640.1, 1e-9);

@@ -510,8 +510,11 @@ TEST(Report, ZonesCsvParsesBack) {
     ASSERT_TRUE(parse_csv(text, rows));
     ASSERT_EQ(rows.size(), 4u);
     const std::vector<std::string> header = {"rank", "id", "priority", "area_ha", "mean_risk", "max_risk", "top_factor",
-                                             "population_in_reach", "settlements", "hazards", "hazard_status", "incidents",
-                                             "incidents_recent", "incidents_far", "unmarked_m", "last_session", "action", "reason"};
+                                             "population_in_reach", "settlements", "returnee_settlements", "hazards",
+                                             "hazard_status", "incidents", "incidents_recent", "incidents_far", "unmarked_m",
+                                             "last_session", "action", "reason",
+                                             // the factors' means, as the GeoPackage's zones layer has them
+                                             "mean_hazard_proximity", "mean_people <nearby>"};
     EXPECT_EQ(rows[0], header);
     for (size_t i = 1; i < rows.size(); ++i) {
         ASSERT_EQ(rows[i].size(), header.size()) << "row " << i;
@@ -523,16 +526,18 @@ TEST(Report, ZonesCsvParsesBack) {
     EXPECT_EQ(rows[1][4], "0.800");
     EXPECT_EQ(rows[1][7], "12500");
     EXPECT_EQ(rows[1][8], kAwkward + " (1000); Kalan (250); Yeni Ev (unknown)");
-    EXPECT_EQ(rows[1][9], "H-1; H-9");
-    EXPECT_EQ(rows[1][10], "CHA 1, SHA 1");
-    EXPECT_EQ(rows[2][10], "cleared 1");
-    EXPECT_EQ(rows[3][10], "no status 1");
-    EXPECT_EQ(rows[1][14], "1234");
-    EXPECT_EQ(rows[1][15], "");  // never
-    EXPECT_EQ(rows[2][15], "2023-05-24");
+    EXPECT_EQ(rows[1][10], "H-1; H-9");
+    EXPECT_EQ(rows[1][11], "CHA 1, SHA 1");
+    EXPECT_EQ(rows[2][11], "cleared 1");
+    EXPECT_EQ(rows[3][11], "no status 1");
+    EXPECT_EQ(rows[1][15], "1234");
+    EXPECT_EQ(rows[1][16], "");  // never
+    EXPECT_EQ(rows[2][16], "2023-05-24");
     EXPECT_EQ(rows[2][6], "people <nearby>");
-    EXPECT_EQ(rows[1][16], "hold sessions; mark");
-    EXPECT_EQ(rows[1][17], "reason for zone 1: 5 incidents, 2 recent, \"no\" marking");
+    EXPECT_EQ(rows[1][17], "hold sessions; mark");
+    EXPECT_EQ(rows[1][18], "reason for zone 1: 5 incidents, 2 recent, \"no\" marking");
+    EXPECT_EQ(rows[1][19], "0.700");
+    EXPECT_EQ(rows[1][20], "0.500");
     EXPECT_EQ(text.find('\n'), text.find("\r\n") + 1) << "records end with CRLF";
     EXPECT_NE(text.substr(0, 3), "\xEF\xBB\xBF") << "no byte-order mark";
 }
