@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
     minerisk::cli::add_plugins(app, common);
     minerisk::cli::add_info(app, common);
     minerisk::cli::add_backtest(app, common);
+    // The version at the foot of every help, so that a pasted --help says which minerisk it describes.
+    const std::string version_line = "minerisk " + v.minerisk;
+    app.footer("\n" + version_line);
+    for (CLI::App* sub : app.get_subcommands({}))
+        sub->footer(sub->get_footer().empty() ? "\n" + version_line : sub->get_footer() + "\n\n" + version_line);
     try {
         app.parse(argc, argv);
     } catch (const CLI::RuntimeError& e) {  // a command's own exit code
