@@ -31,7 +31,7 @@ FUZZ_CONFIGURE = cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE
   -DMINERISK_BUILD_TESTS=OFF -DCMAKE_C_COMPILER=$(FUZZ_CC) -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) >/dev/null
 endif
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench clean package package-test
 .PHONY: sanitize-build sanitize-test fuzz-build fuzz fuzz-merge
 
 all: build
@@ -55,6 +55,16 @@ demo: configure
 test: build
 	@scripts/install-deps.sh --test
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The Debian package (docs/dependencies.md): $(BUILD_DIR)/minerisk_VERSION_ARCH.deb, dependencies found by
+# dpkg-shlibdeps. `make package-test` also runs the demo from the package's files (scripts/test-package.sh:
+# unpacked into a temporary root; PACKAGE_TEST_ARGS=--install installs it for real and removes it, as CI does).
+PACKAGE_TEST_ARGS ?=
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+
+package-test: build
+	scripts/test-package.sh $(PACKAGE_TEST_ARGS) $(BUILD_DIR)
 
 # The benchmark (docs/performance.md): minerisk against the GDAL/QGIS chain on seeded synthetic data.
 # `make bench SIZE=M`; sizes S, M, L. Not run by CI. Extra options: BENCH_ARGS="--keep --json FILE".

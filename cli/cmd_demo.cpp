@@ -5,10 +5,15 @@
 
 namespace minerisk::cli {
 
-// The bundled demo: in the source tree when run from a build, else where `cmake --install` put it.
+// The bundled demo: beside the installed program (<prefix>/bin/minerisk -> <prefix>/share/minerisk/demo, wherever
+// the tree was installed or unpacked: the Debian package puts it under /usr, a `cmake --install` under its prefix);
+// else in the source tree, when run from a build; else where the build's prefix says.
 static std::string demo_scenario() {
-    for (const char* p : {MINERISK_DEMO_SCENARIO, MINERISK_INSTALL_DEMO_SCENARIO})
-        if (std::filesystem::exists(p)) return p;
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string beside = ec ? std::string() : (exe.parent_path() / ".." / MINERISK_DEMO_SUBPATH).lexically_normal().string();
+    for (const std::string& p : {beside, std::string(MINERISK_DEMO_SCENARIO), std::string(MINERISK_INSTALL_DEMO_SCENARIO)})
+        if (!p.empty() && std::filesystem::exists(p)) return p;
     throw Error("the bundled demo scenario is not found", Location{MINERISK_DEMO_SCENARIO},
                 "run from the source tree's build, or install minerisk with `cmake --install`");
 }

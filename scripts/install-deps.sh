@@ -14,7 +14,8 @@ set -euo pipefail
 # build + run. libgtest-dev/libgmock-dev are here because the default CMake configure (MINERISK_BUILD_TESTS=ON)
 # looks for GoogleTest; gdal-bin and proj-bin give ogrinfo and projinfo, which minerisk's error hints name.
 build_run=(
-  build-essential cmake make pkg-config
+  build-essential cmake make pkg-config  # build-essential brings dpkg-dev: dpkg-shlibdeps for `make package`
+  python3                             # the man page and the bash completion, made from --help at build time
   libgdal-dev gdal-bin                # raster/vector I/O; ogrinfo, gdal_rasterize
   libgeos-dev                         # geometry repair, buffers
   libproj-dev proj-data proj-bin      # coordinate reference systems; projinfo
@@ -30,6 +31,7 @@ test=(
   python3-gdal                        # oracle tests (gdal_polygonize.py, the COG validator), the demo generator
   chromium                            # the HTML report rendered in a real browser
   poppler-utils                       # PDF tools for the report's printed form
+  groff-base                          # the man page formatted by the test that checks it (tests/docs)
 )
 # sanitizer builds and fuzzing
 fuzz=(
