@@ -6,15 +6,17 @@
 // and tiles, the last two run to run. Compared between runs:
 //   - the set of files written;
 //   - every raster (risk, every factor, every extra band): byte for byte. The bytes are the strongest check
-//     and hold today: GDAL writes no timestamp into a GeoTIFF or COG unless asked (TIFFTAG_DATETIME), and
-//     minerisk's metadata holds no time. When the bytes differ, the pixels (full resolution and every overview)
+//     and hold today: GDAL writes no timestamp into a GeoTIFF or COG unless asked, and minerisk asks only for
+//     TIFFTAG_DATETIME = the as-of date at 00:00:00 (the day the map describes, not the clock). When the bytes differ, the pixels (full resolution and every overview)
 //     and the metadata (grid, CRS, no-data, descriptions, metadata items) are compared one by one, so that the
 //     failure says which of them differs;
 //   - the zone tables: zones.csv and settlements.csv byte for byte, and every layer of every GeoPackage
 //     (the zones layer, the settlements, layer_styles) attribute by attribute and geometry by geometry through
-//     OGR: a SQLite file may differ in bytes for reasons of its own, the content must not;
+//     OGR: a SQLite file may differ in bytes for reasons of its own, the content must not - but for
+//     layer_styles.update_time, when the run wrote the file;
 //   - every other file (the GeoPackage itself, the QGIS project and styles, the report, the quick-look,
-//     run.json) byte for byte, but for run.json's "stages" (the seconds and CPU seconds of each stage) and two
+//     run.json) byte for byte, but for run.json's "stages" (the seconds and CPU seconds of each stage) and "run"
+//     (start and end time, command line), the GeoPackage's timestamps (the run's start), and two
 //     parts of report.html that say how the run went, not what it found:
 //     the "Time per stage" section (how long each stage took, which differs from run to run by nature) and the
 //     "Threads, tile size" row (which differs between these runs on purpose). comparable() leaves them out; the
@@ -150,8 +152,12 @@ std::map<std::string, std::string> vector_content(const fs::path& p) {
         layer->ResetReading();
         for (std::unique_ptr<OGRFeature> feat(layer->GetNextFeature()); feat; feat.reset(layer->GetNextFeature())) {
             s << feat->GetFID() << ":";
-            for (int f = 0; f < defn->GetFieldCount(); ++f)
-                s << " " << (feat->IsFieldSetAndNotNull(f) ? feat->GetFieldAsString(f) : "<null>");
+            for (int f = 0; f < defn->GetFieldCount(); ++f) {
+                // layer_styles.update_time is when the run wrote the GeoPackage (its start): a time, not a finding.
+                const bool when = std::strcmp(layer->GetName(), "layer_styles") == 0 &&
+                                  std::strcmp(defn->GetFieldDefn(f)->GetNameRef(), "update_time") == 0;
+                s << " " << (when ? "<the run's time>" : feat->IsFieldSetAndNotNull(f) ? feat->GetFieldAsString(f) : "<null>");
+            }
             if (const OGRGeometry* g = feat->GetGeometryRef()) {
                 std::string wkb(static_cast<size_t>(g->WkbSize()), '\0');
                 g->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
