@@ -3,6 +3,7 @@
 // choose the working CRS nor widen 'extent: auto' (a district is larger than the data in it), and no plugin reads
 // them. Every feature must be a polygon (others are skipped and counted, layer_finish.cpp); a layer with none left is
 // an error, at the 'where:' line when a filter chose nothing.
+#include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
 #include "io/feature_positions.hpp"
@@ -17,6 +18,7 @@ namespace minerisk {
 
 FeatureLayer load_polygon_input(const InputSpec& in, const Inputs& inputs, std::vector<std::string>& warnings) {
     using namespace reader;
+    GDALAllRegister();  // callers other than a run (tests, tools) may not have
     GdalMessages gdal;
     // The working CRS is known: a layer without a CRS of its own is not silently taken to be in it.
     RawLayer raw = read_layer(in, gdal, Progress{}, inputs.crs_name.empty() ? std::string("auto") : inputs.crs_name);
