@@ -44,8 +44,9 @@ void parse_fields(MapReader& r, const YAML::Node& n, const std::string& role, In
 // An input written as a mapping: 'path:' and the keys that say how to read it.
 void parse_input_map(MapReader& r, const std::string& role, const std::string& dir, InputSpec& in) {
     r.require_map();
-    r.allow({"path", "layer", "where", "crs", "wkt", "fields"});
+    r.allow({"path", "layer", "where", "crs"});
     if (!is_polygon_layer(role)) r.allow({"x", "y"});  // a polygon is not a pair of coordinate columns
+    r.allow({"wkt", "fields"});
     if (role == "hazards") r.allow({"point_radius"});
     r.check_unknown();
     const auto path = r.get("path");
