@@ -130,6 +130,9 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
     {
         StageClock c(plan.stages, "reading inputs", options.on_stage);
         plan.inputs = load_inputs(plan.scenario, Progress(options.progress, options.progress_user));
+        // The areas that summary_by ranks, in the working CRS the inputs chose.
+        if (scenario.areas && !scenario.summary_by.empty())
+            plan.areas = load_polygon_input(*scenario.areas, plan.inputs, plan.inputs.warnings);
     }
     // Inputs' warnings (including empty layers: load_inputs warns, naming the file) after the plugins'.
     add_warnings(plan.warnings, plan.inputs.warnings);
@@ -197,6 +200,11 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         summary.plans = plans::build_plans(plans::plan_inputs(plan, summary.zones, &scored), sc.uncertainty, sc.sign_plan,
                                            sc.outreach_plan, progress);
         add_warnings(summary.warnings, summary.plans.warnings);
+    }
+    if (!sc.summary_by.empty()) {
+        StageClock c(summary.stages, "areas", options.on_stage);  // the areas of summary_by ranked (docs/areas.md)
+        summary.areas = areas::rank_areas(plan.areas, plans::plan_inputs(plan, summary.zones, &scored), progress);
+        add_warnings(summary.warnings, summary.areas.warnings);
     }
 
     // The exports, in the list's order, each stage timed as a whole (export/exporters.cpp).

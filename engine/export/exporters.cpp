@@ -1,5 +1,6 @@
 // The list of exports: one entry each, with what it writes and what in the scenario turns it on. A new export is a
 // new entry here (and its writer in its own file); the pipeline runs the list and knows no export by name.
+#include "export/area_outputs.hpp"
 #include "export/plan_outputs.hpp"
 #include "minerisk/exports.hpp"
 
@@ -11,6 +12,7 @@ bool always(const Scenario&) { return true; }
 bool report_on(const Scenario& sc) { return sc.outputs.report; }
 bool qgis_on(const Scenario& sc) { return sc.outputs.qgis; }
 bool qgis_off(const Scenario& sc) { return !sc.outputs.qgis; }
+bool areas_on(const Scenario& sc) { return !sc.summary_by.empty(); }
 
 std::vector<OutputFile> commit_rasters(const ExportContext& ctx) {
     if (ctx.commit_rasters) ctx.commit_rasters();
@@ -38,6 +40,8 @@ const std::vector<Exporter>& exporters() {
         {"zones only", "zones.gpkg: the zones and survey referrals, styled", "exports", qgis_off, write_zones_only},
         {"plan tables", "rank_stability.csv, sign_plan.csv, sign_plan.gpx, outreach_plan.csv (the plans done)", "exports",
          always, write_plan_tables},
+        {"area table", "area_ranking.csv: the areas of summary_by ranked (docs/areas.md)", "exports", areas_on,
+         exports::write_area_table},
         {"run record", "run.json: what made the outputs, what the run found, and the list of outputs",
          "writing run record", always, write_run_record},
     };

@@ -69,7 +69,8 @@ std::string raster_title(const RasterOutput& r) {
 // hazards, settlements, extra inputs, then the rasters.
 int draw_order(const std::string& role) {
     static const char* order[] = {"zones",    "survey_referrals", "sign_plan", "outreach_plan", "settlements_ranked",
-                                  "signs",    "incidents",        "sessions",  "hazards",       "settlements"};
+                                  "signs",    "incidents",        "sessions",  "hazards",       "settlements",
+                                  "area_ranking"};  // the areas under every other layer: they are the largest
     constexpr int n = sizeof order / sizeof order[0];
     for (int i = 0; i < n; ++i)
         if (role == order[i]) return i;
@@ -165,7 +166,8 @@ std::vector<OutputFile> write_zones_only(const ExportContext& ctx) {
     // The zones and the survey referrals (and the plans' signs and sessions): every place the run says to act.
     std::vector<qgis::VectorLayerPlan> zones;
     for (auto& p : qgis::plan_vector_layers(ctx))
-        if (p.role == "zones" || p.role == "survey_referrals" || p.role == "sign_plan" || p.role == "outreach_plan")
+        if (p.role == "zones" || p.role == "survey_referrals" || p.role == "sign_plan" || p.role == "outreach_plan" ||
+            p.role == "area_ranking")
             zones.push_back(std::move(p));
     const std::string gpkg = (fs::path(ctx.output_dir) / "zones.gpkg").string();
     qgis::write_geopackage(ctx, zones, gpkg);

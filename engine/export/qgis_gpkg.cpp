@@ -21,6 +21,7 @@
 #include "minerisk/error.hpp"
 #include "minerisk/output_folder.hpp"
 #include "minerisk/scenario.hpp"
+#include "export/area_outputs.hpp"
 #include "export/plan_outputs.hpp"
 
 namespace fs = std::filesystem;
@@ -463,6 +464,7 @@ void write_geopackage(const ExportContext& ctx, const std::vector<VectorLayerPla
             else if (l.role == "settlements_ranked") write_ranked_settlements(*ds, l, ctx.zones(), srs_ptr, path);
             else if (l.role == exports::kSignLayer && ctx.plans()) exports::write_sign_layer(*ds, ctx.plans()->signs, srs_ptr, path);
             else if (l.role == exports::kOutreachLayer && ctx.plans()) exports::write_outreach_layer(*ds, ctx.plans()->outreach, srs_ptr, path);
+            else if (l.role == exports::kAreaLayer && ctx.areas() && ctx.plan) exports::write_area_layer(*ds, *ctx.areas(), ctx.plan->areas, srs_ptr, path);
             else if (l.input) write_input(*ds, l, ctx, srs_ptr, path);
         }
         write_layer_styles(*ds, layers, timestamp, path);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "minerisk/scenario.hpp"
+#include "export/area_outputs.hpp"
 #include "export/plan_outputs.hpp"
 
 namespace minerisk::qgis {
@@ -191,10 +192,22 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         out.push_back(plan_layer(exports::kOutreachLayer, "Outreach plan: sessions by week",
                                  "minerisk: risk-education sessions proposed by week and facilitator",
                                  exports::outreach_plan_style(ctx.plans()->outreach.weeks)));
+    // The areas of summary_by, ranked (docs/areas.md).
+    if (ctx.areas()) {
+        std::vector<int> ranks;
+        for (const auto& a : ctx.areas()->areas) ranks.push_back(a.rank);
+        VectorLayerPlan a;
+        a.name = a.role = exports::kAreaLayer;
+        a.title = "Areas ranked (summary_by)";
+        a.description = "minerisk: the areas of summary_by ranked (1 = allocate here first), with their figures";
+        a.kinds = {GeomKind::polygon};
+        a.styles.push_back(area_ranking_style(max_rank(ranks)));
+        out.push_back(std::move(a));
+    }
     if (!inputs) return out;
 
     std::set<std::string> taken = {"zones", "survey_referrals", "settlements_ranked", "layer_styles", exports::kSignLayer,
-                                   exports::kOutreachLayer};
+                                   exports::kOutreachLayer, exports::kAreaLayer};
     for (const auto& r : standard_layers()) taken.insert(r);
     std::vector<const FeatureLayer*> ordered;
     for (const auto& role : standard_layers())

@@ -429,6 +429,17 @@ Style zones_style(int max_rank) {
     return s;
 }
 
+// Areas are large: a light wash of the rank's colour (so the risk beneath still shows) under a dark outline.
+Style area_ranking_style(int max_rank) {
+    Look base;
+    base.outline = "60,60,60,255";
+    base.outline_width = 0.8;
+    Style s = vector_style(GeomKind::polygon, rank_renderer("rank", GeomKind::polygon, max_rank, base, "60"));
+    add_labels(s, "name", emphasised_label(11, "60,60,60,255"));
+    finish_vector(s);
+    return s;
+}
+
 Style ranked_settlements_style(int max_rank, GeomKind kind) {
     Look base;
     base.outline = "20,20,20,255";

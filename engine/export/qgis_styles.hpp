@@ -62,6 +62,7 @@ std::vector<RankClass> rank_classes(int max_rank);
 Style zones_style(int max_rank);
 Style survey_referrals_style();  // magenta stars labelled with their number of incidents
 Style ranked_settlements_style(int max_rank, GeomKind kind);
+Style area_ranking_style(int max_rank);  // the areas of summary_by, washed in the colour of their rank, labelled by name
 Style hazards_style(bool has_status);
 // far_field: the layer has the far_from_hazard field; the far incidents then draw in the referrals' magenta.
 Style incidents_style(GeomKind kind, bool far_field = false);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crs/lon_lat.hpp"
+#include "export/area_outputs.hpp"
 #include "export/plan_outputs.hpp"
 #include "export/report_format.hpp"
 #include "export/report_style.hpp"
@@ -500,6 +501,7 @@ std::string report_html(const ExportContext& ctx, const std::string& quicklook_p
     write_how(o, ctx);
     write_summary(o, ctx);
     write_map(o, quicklook_png);
+    write_area_ranking(o, ctx);  // summary_by: the areas first (export/report_areas.cpp)
     write_zones(o, ctx);
     write_referrals(o, ctx);
     write_settlements(o, ctx);

@@ -107,6 +107,11 @@ bool shape_for_role(RawLayer& raw, RawFeature& f, int radius_i, GeometryRepairer
             ++stats.repaired;
             raw.problems["repaired"].add(label(raw, f) + ": " + why);
         }
+    } else if (is_polygon_layer(in.role)) {
+        // An area is a polygon: a point or a line divides nothing, and counting features into it would be a guess.
+        ++stats.skipped_bad;
+        raw.problems["bad"].add(label(raw, f) + ": not a polygon");
+        return false;
     } else if (!is_point(type) && in.role != "settlements" && field_roles(in.role).size() > 0) {
         // Incidents, signs and sessions are places: a polygon or line stands for its inner point.
         OGRGeometryH inner = OGR_G_PointOnSurface(OGRGeometry::ToHandle(g.get()));

@@ -7,6 +7,17 @@ const std::vector<std::string>& standard_layers() {
     return layers;
 }
 
+const std::vector<std::string>& polygon_layers() {
+    static const std::vector<std::string> layers = {"areas"};
+    return layers;
+}
+
+bool is_polygon_layer(const std::string& role) {
+    for (const auto& l : polygon_layers())
+        if (l == role) return true;
+    return false;
+}
+
 const std::vector<FieldRole>& field_roles(const std::string& layer) {
     static const std::vector<FieldRole> none;
     static const std::vector<FieldRole> hazards = {
@@ -44,7 +55,12 @@ const std::vector<FieldRole>& field_roles(const std::string& layer) {
         {"reached", "number", "people reached"},
         {"settlement", "text", "the id of the settlement where it was held"},
     };
+    static const std::vector<FieldRole> areas = {
+        {"id", "text", "the area's code (e.g. ISO 3166-2, a P-code)"},
+        {"name", "text", "the area's name, as planners know it"},
+    };
     if (layer == "hazards") return hazards;
+    if (layer == "areas") return areas;
     if (layer == "incidents") return incidents;
     if (layer == "settlements") return settlements;
     if (layer == "signs") return signs;

@@ -44,7 +44,9 @@ void parse_fields(MapReader& r, const YAML::Node& n, const std::string& role, In
 // An input written as a mapping: 'path:' and the keys that say how to read it.
 void parse_input_map(MapReader& r, const std::string& role, const std::string& dir, InputSpec& in) {
     r.require_map();
-    r.allow({"path", "layer", "where", "crs", "x", "y", "wkt", "fields"});
+    r.allow({"path", "layer", "where", "crs"});
+    if (!is_polygon_layer(role)) r.allow({"x", "y"});  // a polygon is not a pair of coordinate columns
+    r.allow({"wkt", "fields"});
     if (role == "hazards") r.allow({"point_radius"});
     r.check_unknown();
     const auto path = r.get("path");
@@ -54,7 +56,10 @@ void parse_input_map(MapReader& r, const std::string& role, const std::string& d
     in.source = resolve_path(dir, written);
     in.where = r.where(path);
     if (auto n = r.get("layer")) in.layer = scalar(r, n, "layer");
-    if (auto n = r.get("where")) in.filter = scalar(r, n, "where");
+    if (auto n = r.get("where")) {
+        in.filter = scalar(r, n, "where");
+        in.filter_where = r.where(n);
+    }
     if (auto n = r.get("crs")) {
         in.crs = scalar(r, n, "crs");
         check_crs_string(in.crs, r.where(n));
@@ -110,12 +115,15 @@ void parse_inputs(const YAML::Node& node, const std::string& file, Scenario& sc)
     ir.require_map();
     for (const auto& role : standard_layers())
         if (auto n = ir.get(role)) sc.inputs.push_back(parse_input(ir, role, n, sc.dir));
+    // The polygon input, kept apart from the layers the factors read (see Scenario::areas).
+    if (auto n = ir.get("areas")) sc.areas = parse_input(ir, "areas", n, sc.dir);
     if (auto extra = ir.get("extra")) {
         MapReader er(extra, "inputs.extra", file);
         er.require_map();
         for (auto it = extra.begin(); it != extra.end(); ++it) {
             const std::string name = it->first.as<std::string>("");
-            if (std::find(standard_layers().begin(), standard_layers().end(), name) != standard_layers().end())
+            if (std::find(standard_layers().begin(), standard_layers().end(), name) != standard_layers().end() ||
+                is_polygon_layer(name))
                 throw Error("extra layer '" + name + "' has the name of a standard layer", er.where(it->first),
                             "declare it under 'inputs:' directly, or rename it");
             sc.inputs.push_back(parse_input(er, name, it->second, sc.dir));

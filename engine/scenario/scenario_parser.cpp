@@ -104,6 +104,24 @@ void parse_grid(MapReader& r, Scenario& sc) {
     }
 }
 
+// `summary_by:`: the polygon input whose areas the run ranks (docs/areas.md). A polygon input that nothing
+// reads is refused as well: it is almost always a 'summary_by' forgotten.
+void parse_summary_by(MapReader& r, Scenario& sc) {
+    if (auto n = r.get("summary_by")) {
+        sc.summary_by = choice(r, n, "summary_by", polygon_layers());
+        sc.summary_by_where = r.where(n);
+        if (!sc.areas)
+            throw Error("'summary_by: " + sc.summary_by + "' needs the '" + sc.summary_by +
+                            "' input, which the scenario does not declare",
+                        sc.summary_by_where,
+                        "add 'areas:' under 'inputs:' with the path of the polygon layer (districts, municipalities) "
+                        "and 'fields: {id: CODE_COLUMN, name: NAME_COLUMN}'");
+    }
+    if (sc.areas && sc.summary_by.empty())
+        throw Error("the 'areas' input is declared but nothing reads it", sc.areas->where,
+                    "add 'summary_by: areas' at the top level to rank the areas, or remove 'inputs.areas'");
+}
+
 // The sections after the inputs; scoring is required, the others may be left out.
 void parse_sections(MapReader& r, Scenario& sc) {
     using namespace sections;
@@ -151,7 +169,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     MapReader r(root, "", file);
     r.require_map();
     r.allow({"name", "description", "crs", "resolution", "extent", "margin", "as_of", "inputs", "scoring", "zones",
-             "outputs", "run", "uncertainty", "sign_plan", "outreach_plan"});
+             "outputs", "run", "uncertainty", "sign_plan", "outreach_plan", "summary_by"});
     r.check_unknown();
     if (auto n = r.get("name")) sc.name = scalar(r, n, "name");
     if (auto n = r.get("description")) sc.description = scalar(r, n, "description");
@@ -160,6 +178,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     auto inputs = r.get("inputs");
     if (!inputs) throw Error("the scenario has no 'inputs'", r.where(), "add 'inputs:' with at least 'hazards:'");
     sections::parse_inputs(inputs, file, sc);
+    parse_summary_by(r, sc);
     parse_sections(r, sc);
     r.check_unknown();
     // With an explicit extent the grid is known now: refuse a grid that is far too large before any input

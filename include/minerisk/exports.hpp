@@ -39,6 +39,8 @@ struct ExportContext {
     // The zones and the plans of the summary; null without a summary.
     const ZoneResult* zones() const { return summary ? &summary->zones : nullptr; }
     const plans::PlansResult* plans() const { return summary ? &summary->plans : nullptr; }
+    // The area ranking; null without a summary or when the run made none (no summary_by).
+    const AreaRanking* areas() const { return summary && summary->areas.done ? &summary->areas : nullptr; }
 };
 
 // One export: what it writes, whether a run's scenario asks for it, and the writer. execute_run runs every entry of

@@ -81,4 +81,10 @@ struct Inputs {
 // Opens every input with OGR, reads, reprojects (PROJ), repairs (GEOS) and indexes it. Throws Error.
 Inputs load_inputs(const Scenario& scenario, const Progress& progress = {});
 
+struct InputSpec;
+// A polygon input (Scenario::areas) read into the working CRS of `inputs` (already loaded), repaired and indexed;
+// features that are not polygons are skipped and counted. Its warnings are appended to `warnings`. Throws Error
+// when no polygon is left: at the 'where:' line when the filter selects nothing.
+FeatureLayer load_polygon_input(const InputSpec& in, const Inputs& inputs, std::vector<std::string>& warnings);
+
 }  // namespace minerisk

@@ -53,6 +53,7 @@ struct RunPlan {
     std::vector<BoundFactor> factors;
     HazardRules hazard_rules;  // built once from the factors (run/factor_binding.cpp); every stage reads this one
     Inputs inputs;
+    FeatureLayer areas;        // inputs.areas in the working CRS when summary_by is set; empty (role "") otherwise
     GridSpec grid;
     double as_of = 0;          // days since 1970-01-01
     std::string as_of_reason;  // "from the scenario" / "latest date in the inputs"

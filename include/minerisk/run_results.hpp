@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "minerisk/areas.hpp"
 #include "minerisk/plans.hpp"
 #include "minerisk/run_plan.hpp"
 #include "minerisk/zones.hpp"
@@ -22,6 +23,7 @@ struct RunSummary {
     double risk_min = 0, risk_mean = 0, risk_max = 0;
     ZoneResult zones;
     plans::PlansResult plans;  // rank stability, sign plan, outreach plan: those the scenario or the command line asked for
+    AreaRanking areas;         // the areas of inputs.areas ranked, when the scenario sets summary_by (done = true)
 };
 
 }  // namespace minerisk

@@ -27,6 +27,7 @@ struct InputSpec {
     std::string source;       // file path resolved against the scenario's folder, or a connection string
     std::string layer;        // empty: the data source's first layer
     std::string filter;       // OGR SQL attribute filter (scenario key "where"), empty: none
+    Location filter_where;    // where 'where:' is written (empty when it is not)
     std::string crs;          // CRS to assign to the layer (overrides the file's), empty: the file's own
     std::string x_field, y_field, wkt_field;  // for tables such as CSV: coordinate columns
     double point_radius = 100.0;              // hazards recorded as points: buffer radius in metres
@@ -98,6 +99,12 @@ struct Scenario {
     Location margin_where;
     std::optional<double> as_of;   // days since 1970-01-01; empty = the latest date in the inputs
     std::vector<InputSpec> inputs; // in the order hazards, incidents, settlements, signs, sessions, extras
+    // Polygon inputs (polygon_layers()): divisions of the land rather than data to score. They are read on their
+    // own once the inputs are (load_polygon_input), so they neither widen 'extent: auto' nor choose 'crs: auto',
+    // and no plugin sees them. Today only 'inputs.areas', the administrative areas that summary_by ranks.
+    std::optional<InputSpec> areas;
+    std::string summary_by;        // "areas": rank the areas of inputs.areas (docs/areas.md); empty: off
+    Location summary_by_where;
     ScoringSpec scoring;
     ZonesSpec zones;
     OutputsSpec outputs;
@@ -140,5 +147,8 @@ struct FieldRole {
 };
 const std::vector<FieldRole>& field_roles(const std::string& layer_role);  // empty for extra layers
 const std::vector<std::string>& standard_layers();
+// The inputs that are polygons dividing the land ("areas"): each feature must be a polygon.
+const std::vector<std::string>& polygon_layers();
+bool is_polygon_layer(const std::string& role);
 
 }  // namespace minerisk

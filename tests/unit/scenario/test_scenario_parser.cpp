@@ -606,7 +606,7 @@ TEST_F(ScenarioParser, TheAnnotatedExampleOfTheDocsParses) {
     }
     ASSERT_FALSE(yaml.empty()) << "no ```yaml block in docs/scenario.md";
     for (const char* f : {"data/hazards.gpkg", "data/incidents.csv", "data/settlements.geojson", "data/signs.fgb",
-                          "data/sessions.shp", "data/roads.gpkg"})
+                          "data/sessions.shp", "data/roads.gpkg", "data/districts.gpkg"})
         touch(f);
     Scenario sc;
     try {
