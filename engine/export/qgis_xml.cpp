@@ -3,9 +3,13 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/text.hpp"
+
 namespace minerisk::qgis {
 
-std::string xml_escape(std::string_view text) {
+std::string xml_escape(std::string_view raw) {
+    // The project is UTF-8 XML: a byte that is not UTF-8 (a path in Latin-1) would make QGIS refuse it whole.
+    const std::string text = text::valid_utf8(std::string(raw));
     std::string out;
     out.reserve(text.size());
     for (const char ch : text) {

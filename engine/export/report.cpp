@@ -1,5 +1,6 @@
 // report.html, zones.csv, settlements.csv and survey_referrals.csv: what a planner reads and shares after a run. The text helpers
 // here are shared with report_csv.cpp and report_html.cpp.
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "export/report_format.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
@@ -65,7 +67,9 @@ std::string date_or(double days, const std::string& never) {
     return date_to_string(days);
 }
 
-std::string html_escape(const std::string& s) {
+std::string html_escape(const std::string& raw) {
+    // The page declares UTF-8; a byte that is not (a path in Latin-1) is replaced rather than copied raw.
+    const std::string s = text::valid_utf8(raw);
     std::string out;
     out.reserve(s.size() + s.size() / 8);
     for (char c : s) {
@@ -81,8 +85,45 @@ std::string html_escape(const std::string& s) {
     return out;
 }
 
-std::string csv_field(const std::string& s) {
-    const bool quote = s.find_first_of(",\"\r\n") != std::string::npos ||
+namespace {
+
+// A number as the writers put it in a cell ("-3.5", "+2", "1e-05"): a spreadsheet reads it as a number
+// and runs nothing, so it is not escaped even though it starts with '-' or '+'.
+bool plain_number(const std::string& s) {
+    size_t i = 0;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t digits = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+    if (i < s.size() && s[i] == '.') ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+    if (digits == 0) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+        size_t exp_digits = 0;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp_digits;
+        if (exp_digits == 0) return false;
+    }
+    return i == s.size();
+}
+
+}  // namespace
+
+bool csv_formula_like(const std::string& s) {
+    if (s.empty()) return false;
+    const char c = s.front();
+    const bool trigger = c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+    return trigger && !plain_number(s);
+}
+
+std::string csv_field(const std::string& raw) {
+    // Names come from the inputs: bytes that are not UTF-8 are replaced, so the file stays readable text.
+    const std::string text = text::valid_utf8(raw);
+    // A cell a spreadsheet would run as a formula (a settlement named '=HYPERLINK(...)') is escaped the
+    // OWASP way: a leading single quote makes it text, and the cell is quoted.
+    const bool formula = csv_formula_like(text);
+    const std::string s = formula ? "'" + text : text;
+    const bool quote = formula || s.find_first_of(",\"\r\n") != std::string::npos ||
                        (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.back() == ' ' || s.back() == '\t'));
     if (!quote) return s;
     std::string out = "\"";

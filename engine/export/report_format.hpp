@@ -26,8 +26,12 @@ std::string date_or(double days, const std::string& never);
 std::string html_escape(const std::string& s);
 
 // One CSV field as RFC 4180 wants it: quoted (with doubled quotes) when it holds a comma, a quote, a line break
-// or leading/trailing spaces.
+// or leading/trailing spaces. Every CSV the product writes goes through here, so this is also where a cell that
+// a spreadsheet would run as a formula (csv_formula_like) is made text: "'=1+2" quoted; and where bytes that
+// are not UTF-8 are replaced by U+FFFD.
 std::string csv_field(const std::string& s);
+// Starts with = + - @, a tab or a CR and is not a plain number ("-3.5" stays a number).
+bool csv_formula_like(const std::string& s);
 // A record: fields joined by ',' and ended by CRLF.
 std::string csv_record(const std::vector<std::string>& fields);
 

@@ -94,7 +94,9 @@ std::vector<OutputFile> write_run_record(const ExportContext& ctx) {
     for (const auto& o : summary.outputs)
         j["outputs"].push_back({{"file", fs::relative(o.path, ctx.output_dir).string()}, {"what", o.what}});
     const std::string path = (fs::path(ctx.output_dir) / "run.json").string();
-    write_file_atomically(path, j.dump(2) + "\n");
+    // The inputs' text is recoded at the door (core/text.hpp); a path that is not UTF-8 still reaches here, and
+    // nlohmann-json would throw on it: its bad bytes become U+FFFD rather than stopping the run.
+    write_file_atomically(path, j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
     return {{path, "the run's scenario, plugin versions, weights, inputs and warnings"}};
 }
 
