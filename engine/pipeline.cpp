@@ -123,6 +123,7 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
     plan.command_line = options.command_line;
     plan.scenario = scenario;
     plan.scenario_digest = scenario_digest(scenario.file);
+    add_warnings(plan.warnings, scenario.warnings);
     {
         StageClock c(plan.stages, "checking plugins", options.on_stage);
         bind_factors(plan);

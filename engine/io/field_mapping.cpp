@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/text.hpp"
 #include "io/decimal_comma.hpp"
 #include "io/plausible_counts.hpp"
 #include "minerisk/dates.hpp"
@@ -127,12 +128,19 @@ FieldMap map_fields(RawLayer& raw, OGRLayer& layer) {
     return map;
 }
 
-void read_values(const RawLayer& raw, OGRFeature& feat, OGRFeatureDefn& defn, const FieldMap& map, RawFeature& rf) {
+void read_values(RawLayer& raw, OGRFeature& feat, OGRFeatureDefn& defn, const FieldMap& map, RawFeature& rf) {
     for (size_t i = 0; i < map.field_index.size(); ++i) {
         const int idx = map.field_index[i];
         const bool present = idx >= 0 && feat.IsFieldSetAndNotNull(idx);
         rf.present.push_back(present);
-        rf.values.push_back(present ? feat.GetFieldAsString(idx) : "");
+        std::string value = present ? feat.GetFieldAsString(idx) : "";
+        // A .dbf or a CSV saved in Latin-1/CP1252 (a shapefile without its .cpg): every output is UTF-8, and
+        // the names must reach them readable, so they are recoded here, once, with a warning.
+        if (!text::is_utf8(value)) {
+            value = text::recode_cp1252(value);
+            raw.problems["utf8 " + raw.roles[i]].add(label(raw, rf) + " '" + value + "'");
+        }
+        rf.values.push_back(std::move(value));
         double num = std::nan("");
         if (present) {
             const OGRFieldType t = defn.GetFieldDefn(idx)->GetType();

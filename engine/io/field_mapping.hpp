@@ -27,8 +27,9 @@ std::string list_fields(OGRFeatureDefn* defn);
 FieldMap map_fields(RawLayer& raw, OGRLayer& layer);
 
 // The feature's value of each mapped role: as text, whether present, and as a number where OGR typed it
-// (dates as days, a year kept as an integer as its 1 July).
-void read_values(const RawLayer& raw, OGRFeature& feat, OGRFeatureDefn& defn, const FieldMap& map, RawFeature& rf);
+// (dates as days, a year kept as an integer as its 1 July). Text that is not UTF-8 is read as CP1252 and
+// counted under "utf8 <role>", for one warning per field.
+void read_values(RawLayer& raw, OGRFeature& feat, OGRFeatureDefn& defn, const FieldMap& map, RawFeature& rf);
 
 // Converts the text of role `i`'s values of the kept features into the role's type, counting what cannot
 // be read.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "io/attribute_filter.hpp"
 #include "io/feature_geometry.hpp"
 #include "io/field_mapping.hpp"
@@ -19,7 +20,9 @@ void read_feature(RawLayer& raw, OGRFeature& feat, OGRFeatureDefn& defn, const F
     ++raw.stats.read;
     RawFeature rf;
     rf.fid = feat.GetFID();
-    if (map.id_index >= 0 && feat.IsFieldSetAndNotNull(map.id_index)) rf.id = feat.GetFieldAsString(map.id_index);
+    // Recoded as read_values recodes (and counts) the same value, so that messages stay UTF-8.
+    if (map.id_index >= 0 && feat.IsFieldSetAndNotNull(map.id_index))
+        rf.id = text::recode_cp1252(feat.GetFieldAsString(map.id_index));
     const std::string who_f = feature_label(rf.fid, rf.id, raw.csv);
     if (!read_geometry(raw, feat, map, who_f, rf.geom)) return;
     if (!usable_geometry(raw, rf.geom.get(), who_f)) return;

@@ -53,6 +53,12 @@ std::vector<std::string> problem_warnings(const RawLayer& raw) {
         } else if (kind == "gdal") {
             msg = "GDAL reported " + n + " problem(s) while reading";
             hint = "check the file with ogrinfo -al";
+        } else if (kind.rfind("utf8 ", 0) == 0) {
+            const std::string role = kind.substr(5);
+            msg = n + " value(s) of field '" + in.fields.at(role) + "' (role '" + role +
+                  "') not UTF-8 text, read as Latin-1/CP1252";
+            hint = "check the recoded names; save the source as UTF-8 (for a shapefile, a .cpg file holding the "
+                   "encoding)";
         } else {
             msg = n + " value(s) of role '" + kind.substr(6) + "' unreadable, treated as missing";
             hint = "correct the values in column " + in.fields.at(kind.substr(6)) + " of the source";

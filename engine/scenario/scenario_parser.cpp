@@ -49,6 +49,18 @@ YAML::Node load_yaml(const std::string& text, const std::string& file) {
     return root;
 }
 
+// `name:` and `description:`: text for people, shown in every output. A scenario saved in Latin-1/CP1252
+// ('Caf\xE9') would stop the run when run.json is written: the text is read as CP1252, with a warning.
+std::string people_text(MapReader& r, const YAML::Node& n, const std::string& key, Scenario& sc) {
+    const std::string raw = scalar(r, n, key);
+    if (text::is_utf8(raw)) return raw;
+    const std::string recoded = text::recode_cp1252(raw);
+    const Location at = r.where(n);
+    sc.warnings.push_back(at.to_string() + ": '" + key + "' is not UTF-8 text, read as " +
+                          "Latin-1/CP1252: '" + recoded + "'. save the scenario as UTF-8");
+    return recoded;
+}
+
 // `crs:`: 'auto' or a CRS PROJ knows. Cells and every distance are metres: a geographic CRS (degrees) is
 // refused here, before any input is read.
 void parse_working_crs(MapReader& r, const YAML::Node& n, Scenario& sc) {
@@ -171,8 +183,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     r.allow({"name", "description", "crs", "resolution", "extent", "margin", "as_of", "inputs", "scoring", "zones",
              "outputs", "run", "uncertainty", "sign_plan", "outreach_plan", "summary_by"});
     r.check_unknown();
-    if (auto n = r.get("name")) sc.name = scalar(r, n, "name");
-    if (auto n = r.get("description")) sc.description = scalar(r, n, "description");
+    if (auto n = r.get("name")) sc.name = people_text(r, n, "name", sc);
+    if (auto n = r.get("description")) sc.description = people_text(r, n, "description", sc);
     if (auto n = r.get("crs")) parse_working_crs(r, n, sc);
     parse_grid(r, sc);
     auto inputs = r.get("inputs");

@@ -112,6 +112,9 @@ struct Scenario {
     UncertaintySpec uncertainty;      // rank stability (docs/uncertainty.md); off while draws is 0
     SignPlanSpec sign_plan;           // where the next signs go (docs/sign-plan.md); off while signs is 0
     OutreachPlanSpec outreach_plan;   // sessions by week (docs/outreach-plan.md); off while facilitators is 0
+    // What the parser went on with: text of the scenario that was not UTF-8 and was read as CP1252. The run
+    // puts them first among its warnings.
+    std::vector<std::string> warnings;
 
     const InputSpec* input(const std::string& role) const;
 };

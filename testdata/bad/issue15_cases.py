@@ -36,3 +36,27 @@ def write_issue15_cases(mc):
     text = ";".join(mc.INCIDENT_COLUMNS) + "\n" + "".join(";".join(r) + "\n" for r in rows)
     mc.case("decimal_commas", "the incidents' coordinates use decimal commas (46,7615) in a semicolon-separated CSV",
             files={"incidents.csv": text}, incidents="incidents.csv")
+
+
+def write_string_cases(mc):
+    """Issue 15, part 5 ("every string survives"): text that is not UTF-8, and what YAML lets through silently."""
+    # ---- names in Latin-1 (a spreadsheet's CSV, a .dbf without .cpg), and a name a spreadsheet would run ----
+    def names(fid, props, lon, lat):
+        if fid == 1:
+            props = dict(props, name="CAFE_E9 Demo")
+        if fid == 2:
+            props = dict(props, name='=HYPERLINK("http://example.invalid","x")')
+        return props, lon, lat
+    d = mc.case("latin1_names", "the scenario's name and settlement 1's name hold the Latin-1 byte 0xE9 alone; "
+                "settlement 2 is named =HYPERLINK(...)",
+                files={"settlements.geojson": mc.geojson(mc.settlement_features(names))},
+                settlements="settlements.geojson")
+    for fname, old, new in (("settlements.geojson", b"CAFE_E9", b"Caf\xe9"),
+                            ("scenario.yaml", b'name: "bad input"', b'name: "Caf\xe9 bad input"')):
+        path = os.path.join(d, fname)
+        with open(path, "rb") as f:
+            data = f.read()
+        assert old in data, (fname, old)
+        with open(path, "wb") as f:
+            f.write(data.replace(old, new, 1))
+

@@ -583,6 +583,7 @@ def added_cases():
          files={"hazards.geojson": geojson(hazard_features([small]))}, hazards="hazards.geojson",
          hazards_extra="    point_radius: 5\n")
     issue15_cases.write_issue15_cases(sys.modules[__name__])
+    issue15_cases.write_string_cases(sys.modules[__name__])
     return 0
 
 
