@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "minerisk/plugins.hpp"
+#include "scoring/library_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -14,6 +15,12 @@ namespace minerisk {
 
 LoadedPlugin load_plugin_file(const std::string& path) {
     Location where{path};
+    // Checked before dlopen: a truncated library would be mapped past its end and kill the process (SIGBUS).
+    const std::string problem = plugin_file::library_problem(path);
+    if (!problem.empty())
+        throw Error("cannot load the plugin library: " + problem, where,
+                    "rebuild the plugin for this system (" + plugin_file::this_machine() +
+                        " Linux), or remove it from the plugin folder");
     // RTLD_LOCAL keeps each plugin's symbols to itself, so two plugins may bundle different helper code.
     void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!h) {
