@@ -16,6 +16,7 @@
 #include "minerisk/scenario.hpp"
 #include "scenario/crs_check.hpp"
 #include "scenario/sections.hpp"
+#include "scenario/yaml_checks.hpp"
 #include "scenario/yaml_quotes.hpp"
 #include "scenario/yaml_reader.hpp"
 
@@ -34,6 +35,7 @@ std::string fmt(const char* f, double a) {
 
 // The text as YAML; a syntax error names its line, or the quote left open before it.
 YAML::Node load_yaml(const std::string& text, const std::string& file) {
+    check_scenario_bytes(text, file);
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -46,6 +48,8 @@ YAML::Node load_yaml(const std::string& text, const std::string& file) {
         throw Error("YAML syntax error: " + e.msg, loc, "check indentation (spaces, not tabs) and the ':' after each key");
     }
     check_unclosed_quotes(root, text, file);
+    check_single_document(text, file);
+    check_duplicate_keys(root, file);
     return root;
 }
 

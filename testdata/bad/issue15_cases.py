@@ -60,3 +60,21 @@ def write_string_cases(mc):
         with open(path, "wb") as f:
             f.write(data.replace(old, new, 1))
 
+    # ---- the scenario's text: what yaml-cpp would read without a word -------------------------------------
+    good = mc.scenario("SCENARIO", extra_factor=mc.RASTER_FACTOR.format(path="../shared/landuse.tif"))
+    head, body = good.split("\n", 1)
+    def variant(name, what, old, new, raw=None):
+        assert old in body, (name, old)
+        text = head.replace("SCENARIO", what) + "\n" + body.replace(old, new, 1)
+        d = mc.raw_case(name, "")
+        with open(os.path.join(d, "scenario.yaml"), "wb") as f:
+            f.write(raw(text) if raw else text.encode())
+    variant("scenario_duplicate_class_key", "class 1 of the land-use factor is given again as 1.0 (line 34)",
+            "classes: {1: 0.4, 2: 0.8,", "classes: {1: 0.4, 2: 0.8, 1.0: 0.9,")
+    variant("scenario_duplicate_nested_key", "'status' mapped twice in the fields of hazards (line 10)",
+            "    fields: {id: hazard_id, status: status,", "    fields: {id: hazard_id, status: status, status: ordnance,")
+    variant("scenario_second_document", "a second YAML document after the scenario (line 40)",
+            "  tile_size: 256\n", "  tile_size: 256\n---\nresolution: 10\n")
+    variant("scenario_nul_byte", "a NUL byte in the value of 'margin' (line 5)", "margin: 500\n", "margin: 5\x0000\n")
+    variant("scenario_cr_line_ends", "every line ends with a CR alone (old Mac line ends)", "margin: 500\n",
+            "margin: 500\n", raw=lambda text: text.replace("\n", "\r").encode())
