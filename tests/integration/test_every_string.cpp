@@ -88,7 +88,9 @@ TEST_F(EveryString, EveryStringOfTheGeoPackageIsUtf8) {
         GDALDatasetUniquePtr ds(GDALDataset::Open(e.path().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
         ASSERT_TRUE(ds) << e.path();
         for (OGRLayer* layer : ds->GetLayers()) {
-            if (const char* d = layer->GetMetadataItem("DESCRIPTION")) EXPECT_TRUE(is_utf8(d)) << layer->GetName();
+            if (const char* d = layer->GetMetadataItem("DESCRIPTION")) {
+                EXPECT_TRUE(is_utf8(d)) << layer->GetName();
+            }
             for (auto& f : *layer) {
                 for (int i = 0; i < f->GetFieldCount(); ++i) {
                     if (f->GetFieldDefnRef(i)->GetType() != OFTString || !f->IsFieldSetAndNotNull(i)) continue;
