@@ -163,6 +163,7 @@ FeatureLayer finish_layer(RawLayer& raw, const OGRSpatialReference& target, cons
     count_duplicates(raw, out, kept, repairer);
     raw.stats = out.stats;
 
+    for (const auto& note : raw.notes) warnings.push_back(note);
     for (auto& w : problem_warnings(raw)) warnings.push_back(std::move(w));
     return out;
 }

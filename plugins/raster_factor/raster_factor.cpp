@@ -33,6 +33,7 @@
 
 #include "minerisk/file_check.hpp"
 #include "minerisk/plugin.hpp"
+#include "minerisk/sqlite_snapshot.hpp"
 
 namespace {
 
@@ -88,7 +89,8 @@ struct Slot {
 
 struct Config {
     std::string given_path;  // as written in the scenario
-    std::string path;        // as opened
+    std::string path;        // as named in messages: resolved against the scenario's folder
+    std::string open_path;   // what GDAL opens: path, or its private copy (an SQLite raster with a log)
     int band = 1;
     GDALResampleAlg resampling = GRA_Bilinear;
     mr_grid grid{};
@@ -98,7 +100,7 @@ struct Config {
 std::unique_ptr<Slot> open_slot(const Config& c) {
     QuietGdal quiet;
     const std::string file = "raster '" + c.path + "'";
-    GDALDatasetH src = GDALOpenEx(c.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    GDALDatasetH src = GDALOpenEx(c.open_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
     if (!src) {
         std::string why = last_gdal_error();
         std::error_code ec;
@@ -164,6 +166,8 @@ std::unique_ptr<Slot> open_slot(const Config& c) {
 }
 
 struct State {
+    // First, so that it goes last: the private copy outlives every dataset opened on it.
+    std::unique_ptr<minerisk::files::SqliteSnapshot> snapshot;
     Config config;
     bool classes_mode = false;
     double low = 0, high = 1;
@@ -229,7 +233,7 @@ std::string resolve(const mr_host* host, const std::string& given) {
 // Share of the grid's box that the raster's footprint (transformed to the grid's CRS) covers, or -1 if unknown.
 double coverage(const Config& c) {
     QuietGdal quiet;
-    GDALDatasetH src = GDALOpenEx(c.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    GDALDatasetH src = GDALOpenEx(c.open_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
     if (!src) return -1;
     double gt[6];
     double share = -1;
@@ -277,6 +281,13 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         // Before GDAL opens it: GDALOpenEx on a FIFO blocks until a writer comes.
         const std::string special = minerisk::files::not_a_file(c.path, minerisk::files::FileRules{0, true});
         if (!special.empty()) throw std::runtime_error("cannot open raster '" + c.path + "': it is " + special + "; name the raster file itself");
+        // A GeoPackage raster with a log beside it would be written if opened in place (sqlite_snapshot.hpp).
+        s->snapshot = minerisk::files::SqliteSnapshot::take_if_needed(c.path);
+        c.open_path = s->snapshot ? s->snapshot->path() : c.path;
+        if (s->snapshot && !s->snapshot->pending_log().empty())
+            log(1, "raster '" + c.path + "': the file has saved changes not yet merged into it (in " + s->snapshot->pending_log() +
+                       ", its log): read them from a private copy, the input left untouched. if a program (QGIS) is "
+                       "still editing the file, finish the edits and run again");
         c.band = static_cast<int>(p.number("band", 1));
         const std::string mode = p.text("mode", "linear");
         s->classes_mode = mode == "classes";
