@@ -7,6 +7,20 @@ import sqlite3
 import tempfile
 
 
+def scrambled_ring(n, lon, lat, size, seed=12345):
+    """A ring of n vertices at pseudo-random places in a square (a fixed LCG: the same bytes on every run); it
+    crosses itself about n^2/8 times (2,000 vertices: 469,304 crossings)."""
+    state = seed
+    pts = []
+    for _ in range(n):
+        xy = []
+        for _ in range(2):
+            state = (state * 1664525 + 1013904223) % 2 ** 32
+            xy.append(((state >> 8) % 100000) / 100000.0 * size)
+        pts.append([round(lon + xy[0], 6), round(lat + xy[1], 6)])
+    return pts + [pts[0]]
+
+
 def gpkg_with_pending_wal(mc, d):
     """hazards.gpkg with one saved edit left in hazards.gpkg-wal (hazard 6 given the id HA-003): the state a
     program editing the file (QGIS) leaves. Written in a scratch folder and copied, with its -wal and -shm, while
@@ -31,3 +45,9 @@ def write_issue15_geo_cases(mc):
                 "(hazards.gpkg-wal): read, and the input files left byte for byte as they were",
                 hazards="hazards.gpkg", hazards_extra="    layer: hazards\n")
     gpkg_with_pending_wal(mc, d)
+
+    tangled = (7, {"hazard_id": "HA-007", "status": "CHA", "ordnance": "AP", "recorded": "2025-02-02"},
+               mc.polygon(scrambled_ring(2000, 46.770, 39.750, 0.01)))
+    mc.case("tangled_polygon", "hazard 7 is a ring of 2,000 vertices in random order (it crosses itself some "
+            "470,000 times; GEOS MakeValid would run for minutes)",
+            files={"hazards.geojson": mc.geojson(mc.hazard_features([tangled]))}, hazards="hazards.geojson")
