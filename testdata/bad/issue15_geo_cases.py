@@ -39,6 +39,21 @@ def gpkg_with_pending_wal(mc, d):
         con.close()
 
 
+def far_raster(path):
+    """A class raster like shared/landuse.tif, in longitude/latitude over eastern Australia (150 E, 30 S)."""
+    from osgeo import gdal
+    ds = gdal.GetDriverByName("GTiff").Create(path, 50, 50, 1, gdal.GDT_Byte, options=["TILED=NO", "COMPRESS=NONE"])
+    ds.SetGeoTransform([150.0, 0.002, 0, -30.0, 0, -0.002])
+    from osgeo import osr
+    s = osr.SpatialReference()
+    s.ImportFromEPSG(4326)
+    ds.SetProjection(s.ExportToWkt())
+    band = ds.GetRasterBand(1)
+    band.SetNoDataValue(0)
+    band.WriteRaster(0, 0, 50, 50, bytes(1 + (i // 10) % 5 for i in range(2500)))
+    ds = None
+
+
 def write_issue15_geo_cases(mc):
     """mc: the make_corpus module (its case(), raw_case(), data and writers)."""
     d = mc.case("gpkg_pending_wal", "the hazards GeoPackage has a saved edit still in its write-ahead log "
@@ -51,3 +66,8 @@ def write_issue15_geo_cases(mc):
     mc.case("tangled_polygon", "hazard 7 is a ring of 2,000 vertices in random order (it crosses itself some "
             "470,000 times; GEOS MakeValid would run for minutes)",
             files={"hazards.geojson": mc.geojson(mc.hazard_features([tangled]))}, hazards="hazards.geojson")
+
+    d = mc.case("raster_far_away", "the land-use raster is in longitude/latitude over Australia (150 E, 30 S), "
+                "nowhere near the grid", extra_factor=mc.RASTER_FACTOR.format(path="landuse.tif"))
+    far_raster(os.path.join(d, "landuse.tif"))
+
