@@ -35,7 +35,11 @@ std::vector<LayerMiddle> layer_middles(const std::deque<RawLayer>& raws, const s
         LayerMiddle m;
         m.layer = i;
         m.n = lon.size();
-        m.middle = {quantile(lon, 0.5), quantile(lat, 0.5)};
+        // Longitudes as offsets from the middle of the layer's narrowest arc, so that a layer across the
+        // antimeridian has its middle there and a spread of its real width.
+        const double centre = narrowest_arc(lon).middle();
+        for (double& l : lon) l = lon_offset(l, centre);
+        m.middle = {lon_offset(centre + quantile(lon, 0.5), 0), quantile(lat, 0.5)};
         const double kx = 111.32 * std::cos(m.middle.lat * kPi / 180), ky = 110.57;
         m.spread_km = std::hypot((quantile(lon, 0.75) - quantile(lon, 0.25)) * kx, (quantile(lat, 0.75) - quantile(lat, 0.25)) * ky);
         mids.push_back(m);
@@ -111,7 +115,7 @@ struct LocalKm {
     LonLat mid;
     double kx, ky;
     explicit LocalKm(const LonLat& m) : mid(m), kx(111.32 * std::cos(m.lat * kPi / 180)), ky(110.57) {}
-    double east(const LonLat& p) const { return (p.lon - mid.lon) * kx; }
+    double east(const LonLat& p) const { return lon_offset(p.lon, mid.lon) * kx; }  // across 180 too
     double north(const LonLat& p) const { return (p.lat - mid.lat) * ky; }
 };
 
@@ -202,7 +206,11 @@ void skip_far_features(std::deque<RawLayer>& raws, std::vector<std::vector<LonLa
         for (const auto& p : layer)
             if (p.ok()) all_lon.push_back(p.lon), all_lat.push_back(p.lat);
     if (all_lon.size() < kMinFeaturesForFences) return;
-    const LonLat mid{quantile(all_lon, 0.5), quantile(all_lat, 0.5)};
+    // The median longitude measured from the middle of the data's narrowest arc: for data across the
+    // antimeridian, the median of the plain numbers would lie near 0, the other side of the world.
+    const double centre = narrowest_arc(all_lon).middle();
+    for (double& l : all_lon) l = lon_offset(l, centre);
+    const LonLat mid{lon_offset(centre + quantile(all_lon, 0.5), 0), quantile(all_lat, 0.5)};
     const LocalKm km_of(mid);
     const std::vector<Box> boxes = fences(km_of, where);
     const OtherLayersNearby nearby(km_of, where);

@@ -54,6 +54,26 @@ def far_raster(path):
     ds = None
 
 
+ANTIMERIDIAN = """# bad input: crs: auto for hazards across the antimeridian (168 E to 172 W, Fiji): the UTM zone at 180, not at 0, and a warning for 20 degrees
+name: "bad input"
+crs: auto
+resolution: 5000
+margin: 500
+as_of: 2026-07-01
+inputs:
+  hazards:
+    path: hazards.geojson
+    fields: {id: hazard_id, status: status}
+scoring:
+  factors:
+    - plugin: hazard_proximity
+      weight: 1
+run:
+  threads: 1
+  tile_size: 256
+"""
+
+
 def write_issue15_geo_cases(mc):
     """mc: the make_corpus module (its case(), raw_case(), data and writers)."""
     d = mc.case("gpkg_pending_wal", "the hazards GeoPackage has a saved edit still in its write-ahead log "
@@ -71,3 +91,8 @@ def write_issue15_geo_cases(mc):
                 "nowhere near the grid", extra_factor=mc.RASTER_FACTOR.format(path="landuse.tif"))
     far_raster(os.path.join(d, "landuse.tif"))
 
+    rows = []
+    for i, lon in enumerate([168.0, 172.0, 176.0, 179.5, -176.0, -172.0]):
+        props = {"hazard_id": "HA-%03d" % (i + 1), "status": "CHA"}
+        rows.append((i + 1, props, mc.polygon(mc.rect(lon, -17.0, 0.002, 0.002))))
+    mc.raw_case("antimeridian_auto_crs", ANTIMERIDIAN, files={"hazards.geojson": mc.geojson(rows)})

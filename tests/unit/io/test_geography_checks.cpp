@@ -1,4 +1,5 @@
-// Geometry and geography checked at the door (issue 15.6 and 15.7): the repair budget for tangled polygons.
+// Geometry and geography checked at the door (issue 15.6 and 15.7): the repair budget for tangled polygons and
+// 'crs: auto' for data across the antimeridian.
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "io/feature_positions.hpp"
 #include "io/geometry_repair.hpp"
 #include "minerisk/layer.hpp"
 #include "minerisk/scenario.hpp"
@@ -123,6 +125,44 @@ TEST(RepairBudget, OneWarningPerLayerNamesTheFeatureItsVerticesAndWhatWasDone) {
               std::string::npos) << w[0];
     EXPECT_NE(w[0].find("feature 1 ('HA-2'): 2001 vertices"), std::string::npos) << w[0];
     EXPECT_NE(w[0].find("feature 2 ('HA-3'): 1501 vertices"), std::string::npos) << w[0];
+}
+
+// ---- crs: auto across the antimeridian ------------------------------------------------------------------------
+
+TEST(AutoCrs, TheNarrowestArcOfLongitudesCrossesTheAntimeridian) {
+    using reader::narrowest_arc;
+    const auto a = narrowest_arc({179.5, -179.5, 179.8, -179.9});
+    EXPECT_NEAR(a.west, 179.5, 1e-9);
+    EXPECT_NEAR(a.width, 1.0, 1e-9);
+    EXPECT_NEAR(std::fabs(a.middle()), 180.0, 1e-9);
+    const auto b = narrowest_arc({46.7, 46.9, 46.8});
+    EXPECT_NEAR(b.west, 46.7, 1e-9);
+    EXPECT_NEAR(b.width, 0.2, 1e-9);
+    EXPECT_NEAR(b.middle(), 46.8, 1e-9);
+    EXPECT_NEAR(reader::lon_offset(-179.9, 179.9), 0.2, 1e-9);
+}
+
+TEST(AutoCrs, DataAcrossTheAntimeridianGetTheZoneAt180NotTheOneAt0) {
+    test::TempDir d("minerisk-autocrs");
+    // Fiji: Vanua Levu's east at 179.9 W, Viti Levu at 178 E.
+    write_geojson(d.file("h.geojson"), {"POINT(178.4 -17.9)", "POINT(179.2 -16.6)", "POINT(-179.9 -16.5)",
+                                        "POINT(-179.8 -16.8)", "POINT(178.9 -17.3)"});
+    const Inputs in = load_inputs(scenario_with(d, "  hazards:\n    path: h.geojson\n    point_radius: 100\n", "auto", "1000"));
+    EXPECT_EQ(in.crs_name, "EPSG:32760") << in.crs_reason;  // UTM 60S (174 E .. 180)
+    EXPECT_TRUE(warnings_with(in, "crs: auto chose").empty());  // 2 degrees: one zone serves
+    EXPECT_EQ(in.find("hazards")->size(), 5);  // none taken for "far from the others"
+}
+
+TEST(AutoCrs, DataSpanningManyZonesGetAWarning) {
+    test::TempDir d("minerisk-autocrs");
+    write_geojson(d.file("h.geojson"), {"POINT(170 -16)", "POINT(175 -16.5)", "POINT(-170 -17)", "POINT(-175 -16)",
+                                        "POINT(179 -17)"});
+    const Inputs in = load_inputs(scenario_with(d, "  hazards:\n    path: h.geojson\n    point_radius: 100\n", "auto", "5000"));
+    const auto w = warnings_with(in, "crs: auto chose");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_TRUE(in.crs_name == "EPSG:32701" || in.crs_name == "EPSG:32760") << in.crs_name;  // the zones at 180
+    EXPECT_NE(w[0].find("crs: auto chose " + in.crs_name), std::string::npos) << w[0];
+    EXPECT_NE(w[0].find("span 20.0 degrees of longitude (170.000 E to 170.000 W, about 4 UTM zones)"), std::string::npos) << w[0];
 }
 
 }  // namespace
