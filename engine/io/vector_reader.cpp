@@ -22,7 +22,8 @@
 //   7. hazards recorded twice (the same polygon) or inside another hazard, and ids used twice: counted,
 //      every feature kept (layer_warnings.cpp);
 //   8. empty layers: an error for hazards (a risk map without hazards is misleading), a warning for the
-//      others; with an explicit extent, layers with no feature inside it (here).
+//      others; with an explicit extent, layers with no feature inside it (here); with 'extent: auto', a
+//      feature that alone sets most of the extent (warn_extent_setters() in far_features.cpp).
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
@@ -167,6 +168,7 @@ Inputs load_inputs(const Scenario& sc, const Progress& progress) {
 
     // With 'extent: auto' the grid is known now: the grid guard (an explicit extent was checked by the parser).
     if (!sc.extent) {
+        warn_extent_setters(raws, inputs, sc.margin, inputs.warnings);
         const Extent data = inputs.extent();
         if (!data.empty()) check_grid_size(sc, data.grown(sc.margin), true);
     }

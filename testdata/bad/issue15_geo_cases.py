@@ -87,6 +87,13 @@ def write_issue15_geo_cases(mc):
             "470,000 times; GEOS MakeValid would run for minutes)",
             files={"hazards.geojson": mc.geojson(mc.hazard_features([tangled]))}, hazards="hazards.geojson")
 
+    huge = (7, {"hazard_id": "HA-007", "status": "CHA", "ordnance": "AP", "recorded": "2025-02-02"},
+            mc.point(46.7745, 39.7455))
+    mc.case("huge_point_radius", "hazard 7 is a point with point_radius 100000 (100 km, the most allowed; 100 m "
+            "meant?): alone it sets the extent, a 200 km grid among hazards 4 km apart",
+            files={"hazards.geojson": mc.geojson(mc.hazard_features([huge]))}, hazards="hazards.geojson",
+            hazards_extra="    point_radius: 100000\n")
+
     d = mc.case("raster_far_away", "the land-use raster is in longitude/latitude over Australia (150 E, 30 S), "
                 "nowhere near the grid", extra_factor=mc.RASTER_FACTOR.format(path="landuse.tif"))
     far_raster(os.path.join(d, "landuse.tif"))

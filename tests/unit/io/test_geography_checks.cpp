@@ -1,5 +1,5 @@
-// Geometry and geography checked at the door (issue 15.6 and 15.7): the repair budget for tangled polygons and
-// 'crs: auto' for data across the antimeridian.
+// Geometry and geography checked at the door (issue 15.6 and 15.7): the repair budget for tangled polygons, a
+// feature that alone sets most of the automatic extent, and 'crs: auto' for data across the antimeridian.
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
@@ -125,6 +125,43 @@ TEST(RepairBudget, OneWarningPerLayerNamesTheFeatureItsVerticesAndWhatWasDone) {
               std::string::npos) << w[0];
     EXPECT_NE(w[0].find("feature 1 ('HA-2'): 2001 vertices"), std::string::npos) << w[0];
     EXPECT_NE(w[0].find("feature 2 ('HA-3'): 1501 vertices"), std::string::npos) << w[0];
+}
+
+// ---- a feature that alone sets most of the extent -----------------------------------------------------------
+
+TEST(ExtentSetters, APointHazardWithAHugeRadiusIsNamed) {
+    test::TempDir d("minerisk-extent");
+    // Five hazards within 3 km, and one point hazard whose radius (500 km, metres taken for... a typing error)
+    // makes the extent a thousand kilometres wide.
+    write_geojson(d.file("h.geojson"), {"POINT(46.76 39.745)", "POINT(46.77 39.75)", "POINT(46.78 39.758)",
+                                        "POINT(46.79 39.765)", "POINT(46.765 39.762)", "POINT(46.785 39.742)"});
+    {
+        std::unique_ptr<GDALDataset> ds(GDALDataset::Open(d.file("h.geojson").c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+        OGRLayer* l = ds->GetLayer(0);
+        OGRFieldDefn fd("r", OFTReal);
+        l->CreateField(&fd);
+        l->ResetReading();
+        while (OGRFeature* f = l->GetNextFeature()) {
+            f->SetField("r", f->GetFieldAsString("hid") == std::string("HA-4") ? 500000.0 : 50.0);
+            ASSERT_EQ(l->SetFeature(f), OGRERR_NONE);
+            OGRFeature::DestroyFeature(f);
+        }
+    }
+    const Inputs in = load_inputs(scenario_with(d, "  hazards:\n    path: h.geojson\n    fields: {id: hid, radius: r}\n",
+                                                "EPSG:32638", "1000"));
+    const auto w = warnings_with(in, "alone set most of the automatic extent");
+    ASSERT_EQ(w.size(), 1u) << (in.warnings.empty() ? "" : in.warnings[0]);
+    EXPECT_NE(w[0].find("hazards (h.geojson, layer 'h'): 1 feature(s) alone set most of the automatic extent (feature 3 "
+                        "('HA-4') sets 99 % of it (its box 1000.0 km x 1000.0 km"),
+              std::string::npos) << w[0];
+}
+
+TEST(ExtentSetters, SmallFeaturesFarApartGiveNoWarning) {
+    test::TempDir d("minerisk-extent");
+    // Two small hazards 3 km apart: each sets most of the extent by its place, neither by its size.
+    write_geojson(d.file("h.geojson"), {"POINT(46.76 39.745)", "POINT(46.79 39.765)"});
+    const Inputs in = load_inputs(scenario_with(d, "  hazards:\n    path: h.geojson\n    fields: {id: hid}\n", "EPSG:32638"));
+    EXPECT_TRUE(warnings_with(in, "alone set most").empty()) << in.warnings.size();
 }
 
 // ---- crs: auto across the antimeridian ------------------------------------------------------------------------
