@@ -3,6 +3,9 @@
 #include "io/far_features.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <map>
 #include <utility>
 
@@ -35,7 +38,11 @@ std::vector<LayerMiddle> layer_middles(const std::deque<RawLayer>& raws, const s
         LayerMiddle m;
         m.layer = i;
         m.n = lon.size();
-        m.middle = {quantile(lon, 0.5), quantile(lat, 0.5)};
+        // Longitudes as offsets from the middle of the layer's narrowest arc, so that a layer across the
+        // antimeridian has its middle there and a spread of its real width.
+        const double centre = narrowest_arc(lon).middle();
+        for (double& l : lon) l = lon_offset(l, centre);
+        m.middle = {lon_offset(centre + quantile(lon, 0.5), 0), quantile(lat, 0.5)};
         const double kx = 111.32 * std::cos(m.middle.lat * kPi / 180), ky = 110.57;
         m.spread_km = std::hypot((quantile(lon, 0.75) - quantile(lon, 0.25)) * kx, (quantile(lat, 0.75) - quantile(lat, 0.25)) * ky);
         mids.push_back(m);
@@ -111,7 +118,7 @@ struct LocalKm {
     LonLat mid;
     double kx, ky;
     explicit LocalKm(const LonLat& m) : mid(m), kx(111.32 * std::cos(m.lat * kPi / 180)), ky(110.57) {}
-    double east(const LonLat& p) const { return (p.lon - mid.lon) * kx; }
+    double east(const LonLat& p) const { return lon_offset(p.lon, mid.lon) * kx; }  // across 180 too
     double north(const LonLat& p) const { return (p.lat - mid.lat) * ky; }
 };
 
@@ -202,7 +209,11 @@ void skip_far_features(std::deque<RawLayer>& raws, std::vector<std::vector<LonLa
         for (const auto& p : layer)
             if (p.ok()) all_lon.push_back(p.lon), all_lat.push_back(p.lat);
     if (all_lon.size() < kMinFeaturesForFences) return;
-    const LonLat mid{quantile(all_lon, 0.5), quantile(all_lat, 0.5)};
+    // The median longitude measured from the middle of the data's narrowest arc: for data across the
+    // antimeridian, the median of the plain numbers would lie near 0, the other side of the world.
+    const double centre = narrowest_arc(all_lon).middle();
+    for (double& l : all_lon) l = lon_offset(l, centre);
+    const LonLat mid{lon_offset(centre + quantile(all_lon, 0.5), 0), quantile(all_lat, 0.5)};
     const LocalKm km_of(mid);
     const std::vector<Box> boxes = fences(km_of, where);
     const OtherLayersNearby nearby(km_of, where);
@@ -231,6 +242,80 @@ void skip_far_features(std::deque<RawLayer>& raws, std::vector<std::vector<LonLa
         where[i] = std::move(keep);
         drop_features(raw, drop);
     }
+}
+
+namespace {
+
+// The extent of every feature but one, for each feature in one pass: per side, the two most extreme values.
+class ExtentWithout {
+public:
+    explicit ExtentWithout(const std::vector<Extent>& boxes) {
+        for (size_t k = 0; k < boxes.size(); ++k) {
+            const Extent& b = boxes[k];
+            if (b.empty()) continue;
+            const double v[4] = {b.xmin, b.ymin, -b.xmax, -b.ymax};  // each side as a value to minimise
+            for (int s = 0; s < 4; ++s) {
+                if (v[s] < best_[s]) second_[s] = best_[s], best_[s] = v[s], holder_[s] = k;
+                else if (v[s] < second_[s]) second_[s] = v[s];
+            }
+        }
+    }
+    Extent without(size_t k) const {
+        double v[4];
+        for (int s = 0; s < 4; ++s) v[s] = holder_[s] == k ? second_[s] : best_[s];
+        return Extent{v[0], v[1], -v[2], -v[3]};
+    }
+    Extent all() const { return Extent{best_[0], best_[1], -best_[2], -best_[3]}; }
+
+private:
+    double best_[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, second_[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
+    size_t holder_[4] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+};
+
+std::string length_text(double metres) {
+    char buf[32];
+    if (metres >= 1000) std::snprintf(buf, sizeof buf, "%.1f km", metres / 1000);
+    else std::snprintf(buf, sizeof buf, "%.0f m", metres);
+    return buf;
+}
+
+}  // namespace
+
+void warn_extent_setters(const std::deque<RawLayer>& raws, const Inputs& inputs, double margin, std::vector<std::string>& warnings) {
+    std::vector<Extent> boxes;
+    std::vector<std::pair<size_t, size_t>> owner;  // (layer, feature) of each box
+    for (size_t i = 0; i < inputs.layers.size() && i < raws.size(); ++i)
+        for (size_t k = 0; k < inputs.layers[i].bounds.size(); ++k)
+            boxes.push_back(inputs.layers[i].bounds[k]), owner.emplace_back(i, k);
+    if (boxes.size() < 2) return;  // one feature is the whole extent by right
+    const ExtentWithout ext(boxes);
+    auto cells_area = [&](const Extent& e) { return (e.xmax - e.xmin + 2 * margin) * (e.ymax - e.ymin + 2 * margin); };
+    const Extent all = ext.all();
+    const double area_all = cells_area(all);
+    if (!(area_all > 0) || !std::isfinite(area_all)) return;
+    std::map<size_t, ProblemCounter> by_layer;
+    for (size_t b = 0; b < boxes.size(); ++b) {
+        const Extent rest = ext.without(b);
+        if (rest.empty()) continue;  // every other feature has no box
+        const double share = 1 - cells_area(rest) / area_all;
+        // By its size, not its place (step 5 judged places): two small hazards far apart each set most of
+        // their extent too.
+        if (share < kExtentShareWarned || cells_area(boxes[b]) < kExtentShareWarned * area_all) continue;
+        const auto [i, k] = owner[b];
+        const FeatureLayer& l = inputs.layers[i];
+        const Column* id = l.column("id");
+        char pct[16];
+        std::snprintf(pct, sizeof pct, "%.0f %%", std::floor(100 * share));
+        by_layer[i].add(feature_label(l.fid[k], id && k < id->text.size() ? id->text[k] : "", raws[i].csv) + " sets " + pct +
+                        " of it (its box " + length_text(boxes[b].xmax - boxes[b].xmin) + " x " +
+                        length_text(boxes[b].ymax - boxes[b].ymin) + "; the other features span " +
+                        length_text(rest.xmax - rest.xmin) + " x " + length_text(rest.ymax - rest.ymin) + ")");
+    }
+    for (const auto& [i, pc] : by_layer)
+        warnings.push_back(who(*raws[i].spec, raws[i].stats.layer_name) + ": " + std::to_string(pc.count) +
+                           " feature(s) alone set most of the automatic extent (" + pc.summary() +
+                           "). a radius or point_radius in the wrong unit, or a coordinate typed wrong? check the "
+                           "feature in the source, or give 'extent' explicitly");
 }
 
 }  // namespace minerisk::reader

@@ -24,4 +24,14 @@ void refuse_layers_far_apart(const std::deque<RawLayer>& raws, const std::vector
 // kilometres, or the grid guard would refuse the run. The skipped features leave `where` too.
 void skip_far_features(std::deque<RawLayer>& raws, std::vector<std::vector<LonLat>>& where);
 
+// After reprojection and buffering, with 'extent: auto': features that alone set most of the extent (and so
+// of the grid), e.g. a point hazard with a radius of 500 km among hazards a few kilometres apart, which makes a
+// valid but enormous grid. Step 5 judges positions only; a feature's size shows only here. A feature sets
+// most of the extent when, without it, the extent grown by `margin` would be less than half as large, and its
+// own box (grown by `margin`) covers at least half of the extent (kExtentShareWarned), so that it is the
+// feature's size, not two small features far apart, that makes the grid. One warning per layer, naming the
+// first few such features. `raws[i]` is the layer read for `inputs.layers[i]`.
+constexpr double kExtentShareWarned = 0.5;
+void warn_extent_setters(const std::deque<RawLayer>& raws, const Inputs& inputs, double margin, std::vector<std::string>& warnings);
+
 }  // namespace minerisk::reader

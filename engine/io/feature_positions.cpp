@@ -104,14 +104,39 @@ void check_coordinate_ranges(RawLayer& raw) {
     drop_features(raw, drop);
 }
 
-bool centre_lonlat(const std::vector<std::vector<LonLat>>& where, double& lon, double& lat) {
-    Extent all;
+double lon_offset(double lon, double from) {
+    double d = std::fmod(lon - from, 360.0);
+    if (d < -180) d += 360;
+    if (d >= 180) d -= 360;
+    return d;
+}
+
+double LonArc::middle() const { return lon_offset(west + width / 2, 0); }
+double LonArc::east() const { return lon_offset(west + width, 0); }
+
+LonArc narrowest_arc(std::vector<double> lons) {
+    if (lons.empty()) return {};
+    for (double& l : lons) l = lon_offset(l, 0);
+    std::sort(lons.begin(), lons.end());
+    // The arc is the circle less its widest gap between neighbouring longitudes (the gap across 180 included).
+    double gap = lons.front() + 360 - lons.back();
+    size_t after = 0;  // the longitude east of the widest gap: the arc's west end
+    for (size_t i = 1; i < lons.size(); ++i)
+        if (lons[i] - lons[i - 1] > gap) gap = lons[i] - lons[i - 1], after = i;
+    return LonArc{lons[after], 360 - gap};
+}
+
+bool centre_lonlat(const std::vector<std::vector<LonLat>>& where, double& lon, double& lat, LonArc* arc) {
+    std::vector<double> lons;
+    double south = 90, north = -90;
     for (const auto& layer : where)
         for (const auto& p : layer)
-            if (p.ok()) all.expand({p.lon, p.lat, p.lon, p.lat});
-    if (all.empty()) return false;
-    lon = (all.xmin + all.xmax) / 2;
-    lat = (all.ymin + all.ymax) / 2;
+            if (p.ok()) lons.push_back(p.lon), south = std::min(south, p.lat), north = std::max(north, p.lat);
+    if (lons.empty()) return false;
+    const LonArc a = narrowest_arc(std::move(lons));
+    lon = a.middle();
+    lat = (south + north) / 2;
+    if (arc) *arc = a;
     return true;
 }
 

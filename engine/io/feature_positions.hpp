@@ -34,8 +34,23 @@ std::vector<LonLat> feature_lonlat(const RawLayer& raw);
 // and counted; a layer where most are outside is refused (swapped longitude/latitude, or a wrong CRS).
 void check_coordinate_ranges(RawLayer& raw);
 
-// The centre of all layers' features, in longitude/latitude, for `crs: auto`. False when no feature could be
-// placed on the globe.
-bool centre_lonlat(const std::vector<std::vector<LonLat>>& where, double& lon, double& lat);
+// `lon - from` in degrees, wrapped into [-180, 180): how far east of `from` a longitude lies on the circle, so
+// that 179.9 E and 179.9 W are 0.2 degrees apart, not 359.8.
+double lon_offset(double lon, double from);
+
+// The narrowest arc of the circle of longitudes that holds every given one: it starts at `west` and runs
+// `width` degrees east (possibly across 180). Data across the antimeridian (179 E and 179 W) give an arc 2
+// degrees wide around 180, not 358 degrees around 0.
+struct LonArc {
+    double west = 0, width = 0;
+    double middle() const;  // in [-180, 180)
+    double east() const;    // in [-180, 180)
+};
+LonArc narrowest_arc(std::vector<double> lons);
+
+// The centre of all layers' features, in longitude/latitude, for `crs: auto`: the middle of the narrowest
+// arc of their longitudes, and of their range of latitudes. `arc` (if given) gets that arc. False when no
+// feature could be placed on the globe.
+bool centre_lonlat(const std::vector<std::vector<LonLat>>& where, double& lon, double& lat, LonArc* arc = nullptr);
 
 }  // namespace minerisk::reader

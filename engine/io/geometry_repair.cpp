@@ -74,7 +74,74 @@ bool has_unclosed_ring(const OGRGeometry& g) {
     return false;
 }
 
+struct Segment {
+    double x0, y0, x1, y1;
+    double xmin() const { return std::min(x0, x1); }
+    double xmax() const { return std::max(x0, x1); }
+    double ymin() const { return std::min(y0, y1); }
+    double ymax() const { return std::max(y0, y1); }
+    std::size_t ring, index, ring_size;
+};
+
+// Every ring of a (multi)polygon, in order.
+template <class F> void for_each_ring(const OGRGeometry& g, F&& f) {
+    const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+    if (t == wkbPolygon || t == wkbTriangle) {
+        for (const OGRLinearRing* ring : *g.toPolygon())
+            if (ring) f(*ring);
+    } else if (OGR_GT_IsSubClassOf(t, wkbGeometryCollection)) {
+        for (const OGRGeometry* part : *g.toGeometryCollection())
+            if (part) for_each_ring(*part, f);
+    }
+}
+
+int side(double ax, double ay, double bx, double by, double px, double py) {
+    const double v = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+    return (v > 0) - (v < 0);
+}
+
+bool cross(const Segment& a, const Segment& b) {
+    return side(a.x0, a.y0, a.x1, a.y1, b.x0, b.y0) * side(a.x0, a.y0, a.x1, a.y1, b.x1, b.y1) < 0 &&
+           side(b.x0, b.y0, b.x1, b.y1, a.x0, a.y0) * side(b.x0, b.y0, b.x1, b.y1, a.x1, a.y1) < 0;
+}
+
+// Segments that share a vertex by construction: neighbours along one ring (the closing one included).
+bool neighbours(const Segment& a, const Segment& b) {
+    if (a.ring != b.ring) return false;
+    const std::size_t d = a.index > b.index ? a.index - b.index : b.index - a.index;
+    return d == 1 || d + 1 == a.ring_size;
+}
+
 }  // namespace
+
+long long vertex_count(const OGRGeometry& geom) {
+    long long n = 0;
+    for_each_ring(geom, [&](const OGRLinearRing& r) { n += r.getNumPoints(); });
+    return n;
+}
+
+long long count_ring_crossings(const OGRGeometry& geom, long long cap) {
+    std::vector<Segment> segs;
+    std::size_t ring_no = 0;
+    for_each_ring(geom, [&](const OGRLinearRing& r) {
+        const int n = r.getNumPoints();
+        for (int i = 0; i + 1 < n; ++i)
+            segs.push_back({r.getX(i), r.getY(i), r.getX(i + 1), r.getY(i + 1), ring_no, static_cast<std::size_t>(i),
+                            static_cast<std::size_t>(n - 1)});
+        ++ring_no;
+    });
+    // A sweep along x: only segments whose x ranges overlap are compared.
+    std::sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) { return a.xmin() < b.xmin(); });
+    long long crossings = 0, pairs = 0;
+    for (std::size_t i = 0; i < segs.size(); ++i)
+        for (std::size_t j = i + 1; j < segs.size() && segs[j].xmin() <= segs[i].xmax(); ++j) {
+            if (++pairs > kMaxCrossingPairs) return -1;
+            const Segment &a = segs[i], &b = segs[j];
+            if (b.ymin() > a.ymax() || b.ymax() < a.ymin() || neighbours(a, b) || !cross(a, b)) continue;
+            if (++crossings > cap) return cap + 1;
+        }
+    return crossings;
+}
 
 GeometryRepairer::GeometryRepairer() : ctx_(GEOS_init_r()) {
     GEOSContext_setErrorMessageHandler_r(H(ctx_), on_geos_message, &message_);
@@ -113,6 +180,21 @@ RepairOutcome GeometryRepairer::make_valid_polygonal(std::unique_ptr<OGRGeometry
         *reason = why ? why : "invalid";
         GEOSFree_r(h, why);
         if (closed) *reason = "a ring did not return to its first point (closed it); " + *reason;
+    }
+    // Over the budget: the convex hull, not MakeValid (see kMaxRepairCrossings).
+    if (count_ring_crossings(source, kMaxRepairCrossings) > kMaxRepairCrossings) {
+        GEOSGeometry* hull = GEOSConvexHull_r(h, g);
+        GEOSGeom_destroy_r(h, g);
+        double hull_area = 0;
+        std::unique_ptr<OGRGeometry> out;
+        if (hull && GEOSArea_r(h, hull, &hull_area) == 1 && hull_area > 0) out = from_geos(h, hull);
+        if (hull) GEOSGeom_destroy_r(h, hull);
+        if (!out) return RepairOutcome::collapsed;
+        if (reason)
+            *reason = std::to_string(vertex_count(source)) + " vertices whose rings cross themselves more than " +
+                      std::to_string(kMaxRepairCrossings) + " times: too tangled to repair, replaced by its convex hull";
+        geom = std::move(out);
+        return RepairOutcome::tangled;
     }
     GEOSGeometry* fixed = GEOSMakeValid_r(h, g);
     GEOSGeom_destroy_r(h, g);

@@ -107,6 +107,10 @@ bool shape_for_role(RawLayer& raw, RawFeature& f, int radius_i, GeometryRepairer
             ++stats.repaired;
             raw.problems["repaired"].add(label(raw, f) + ": " + why);
         }
+        if (r == RepairOutcome::tangled) {
+            ++stats.repaired;
+            raw.tangled.add(label(raw, f) + ": " + why);
+        }
     } else if (is_polygon_layer(in.role)) {
         // An area is a polygon: a point or a line divides nothing, and counting features into it would be a guess.
         ++stats.skipped_bad;
@@ -163,6 +167,12 @@ FeatureLayer finish_layer(RawLayer& raw, const OGRSpatialReference& target, cons
     count_duplicates(raw, out, kept, repairer);
     raw.stats = out.stats;
 
+    for (const auto& note : raw.notes) warnings.push_back(note);
+    if (raw.tangled.count > 0)
+        warnings.push_back(who(*raw.spec, raw.stats.layer_name) + ": " + std::to_string(raw.tangled.count) +
+                           " polygon(s) too tangled to repair replaced by their convex hull (" + raw.tangled.summary() +
+                           "). the hull covers at least the recorded area, usually much more: redraw the polygon in the "
+                           "source (its vertices are probably out of order)");
     for (auto& w : problem_warnings(raw)) warnings.push_back(std::move(w));
     return out;
 }

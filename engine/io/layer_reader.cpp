@@ -88,6 +88,10 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
     OGRLayer* layer = find_layer(*ds, in, where);
     raw.stats.source = mask_secrets(in.source);
     raw.stats.layer_name = layer->GetName();
+    if (const auto& copy = ds.get_deleter().snapshot; copy && !copy->pending_log().empty())
+        raw.notes.push_back(who(in, raw.stats.layer_name) + ": the file has saved changes not yet merged into it (in " +
+                            copy->pending_log() + ", its log): read them from a private copy, the input left untouched. "
+                            "if a program (QGIS) is still editing the file, finish the edits and run again");
     apply_attribute_filter(*layer, in, gdal, where);
     const FieldMap map = map_fields(raw, *layer);
     assign_layer_crs(raw, map.coords_from_fields() ? nullptr : layer->GetSpatialRef());

@@ -3,13 +3,11 @@
 #include "io/layer_source.hpp"
 
 #include <cstring>
+#include <stdexcept>
 
 #include "minerisk/file_check.hpp"
 
 namespace minerisk::reader {
-namespace {
-void close_dataset(GDALDataset* ds) { GDALClose(ds); }
-}  // namespace
 
 bool is_database(const std::string& source) {
     auto starts = [&](const char* p) { return source.size() >= std::strlen(p) && EQUALN(source.c_str(), p, std::strlen(p)); };
@@ -24,9 +22,19 @@ DatasetPtr open_source(const InputSpec& in, const GdalMessages& gdal, size_t ope
     if (!special.empty())
         throw Error("cannot open the " + in.role + " input: it is " + special, where,
                     "name the data file itself (a folder is read only as a File Geodatabase, NAME.gdb)");
-    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(in.source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                                        nullptr, nullptr, nullptr)),
-                  close_dataset);
+    // Read-only is not enough for SQLite in WAL mode: see sqlite_snapshot.hpp.
+    std::shared_ptr<files::SqliteSnapshot> snapshot;
+    try {
+        snapshot = files::SqliteSnapshot::take_if_needed(in.source);
+    } catch (const std::runtime_error& e) {
+        throw Error(std::string(e.what()), where,
+                    "free space in the temporary folder (TMPDIR), or merge the file's log into it first (open and close "
+                    "it in QGIS, or: ogrinfo '" + in.source + "')");
+    }
+    const std::string& path = snapshot ? snapshot->path() : in.source;
+    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
+                                                        nullptr)),
+                  CloseSource{snapshot});
     if (!ds && is_database(in.source)) {
         std::string why = gdal.failures_since(open_mark);
         if (why.empty()) why = "no reason given";
@@ -37,6 +45,9 @@ DatasetPtr open_source(const InputSpec& in, const GdalMessages& gdal, size_t ope
     }
     if (!ds) {
         std::string why = gdal.failures_since(open_mark);
+        // GDAL names the file it opened: the user's, not the private copy.
+        for (size_t at = 0; snapshot && (at = why.find(path, at)) != std::string::npos; at += in.source.size())
+            why.replace(at, path.size(), in.source);
         if (why.empty())
             why = "no vector format GDAL knows recognises it (a damaged or truncated file, or not the format its name says)";
         throw Error("cannot open the " + in.role + " input: " + why, where,

@@ -10,15 +10,23 @@
 #include "io/gdal_messages.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/scenario.hpp"
+#include "minerisk/sqlite_snapshot.hpp"
 
 namespace minerisk::reader {
 
-using DatasetPtr = std::unique_ptr<GDALDataset, void (*)(GDALDataset*)>;
+// Closes the dataset; the private copy it was read from (an SQLite input with a log, see
+// sqlite_snapshot.hpp), if any, goes with the deleter, after the dataset is closed.
+struct CloseSource {
+    std::shared_ptr<files::SqliteSnapshot> snapshot;
+    void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, CloseSource>;
 
 // A database rather than a file: a connection failure is not a damaged file.
 bool is_database(const std::string& source);
 
-// Opens the input's source read-only. A source that does not open is an Error with GDAL's reason (what
+// Opens the input's source read-only; an SQLite file that reading in place would write (a pending log) is
+// read from a private copy, named by the deleter's snapshot. A source that does not open is an Error with GDAL's reason (what
 // GDAL said since `open_mark`): for a database, why the connection failed; for a file, why it is not read.
 DatasetPtr open_source(const InputSpec& in, const GdalMessages& gdal, size_t open_mark, const Location& where);
 

@@ -46,6 +46,8 @@ struct RawLayer {
     bool csv = false;               // rows of a CSV file: messages give the line
     LayerStats stats;
     std::map<std::string, ProblemCounter> problems;
+    ProblemCounter tangled;          // polygons over the repair budget, replaced by their hull (layer_finish.cpp)
+    std::vector<std::string> notes;  // whole warnings about the layer itself (not counted features), as they are
 };
 
 // "feature 7 ('HA-007')", "feature 12 (line 13, 'INC-12')": the OGR feature id, and what a person finds

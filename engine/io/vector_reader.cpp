@@ -15,16 +15,19 @@
 //   4. the layers against each other, in longitude/latitude: a layer whose middle lies far from another
 //      layer's is refused (a wrong CRS, or longitude/latitude swapped), see refuse_layers_far_apart();
 //   5. single features far from all the data (a typing error in a coordinate) are skipped, see
-//      skip_far_features() (both in far_features.cpp);
+//      skip_far_features() (both in far_features.cpp); longitudes are taken on the circle, so that data across
+//      the antimeridian are neighbours, and 'crs: auto' takes the UTM zone of their narrowest arc;
 //   6. reprojection, repair (GEOS MakeValid, unclosed rings closed), buffering of point hazards
 //      (layer_finish.cpp);
 //   7. hazards recorded twice (the same polygon) or inside another hazard, and ids used twice: counted,
 //      every feature kept (layer_warnings.cpp);
 //   8. empty layers: an error for hazards (a risk map without hazards is misleading), a warning for the
-//      others; with an explicit extent, layers with no feature inside it (here).
+//      others; with an explicit extent, layers with no feature inside it (here); with 'extent: auto', a
+//      feature that alone sets most of the extent (warn_extent_setters() in far_features.cpp).
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <cmath>
 #include <cstdio>
 #include <deque>
 
@@ -49,12 +52,34 @@ struct GdalInit {
     GdalInit() { GDALAllRegister(); }
 };
 
-// The working CRS: the scenario's, or with `crs: auto` the WGS 84 UTM zone of the inputs' centre. It must be
-// projected in metres.
+// A UTM zone is 6 degrees wide and true within it to 0.04 %; data reaching farther than this from its central
+// meridian (1.5 zones, 3 zones for the whole span) are stretched by over 1 % at the edges.
+constexpr double kAutoCrsMaxSpanDeg = 18;
+
+// With `crs: auto`, inputs spanning more longitude than one UTM zone serves well: a warning with the stretch at
+// their edges (transverse Mercator on the sphere: k = 0.9996 / sqrt(1 - (cos(lat) sin(dlon))^2)).
+void warn_wide_auto_crs(const LonArc& arc, double lat, const std::string& code, std::vector<std::string>& warnings) {
+    if (arc.width <= kAutoCrsMaxSpanDeg) return;
+    const double d2r = kPi / 180, b = std::cos(lat * d2r) * std::sin(std::min(90.0, arc.width / 2) * d2r);
+    const double stretch = b < 1 ? 0.9996 / std::sqrt(1 - b * b) - 1 : INFINITY;
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "crs: auto chose %s, the UTM zone of the inputs' centre, but the inputs span %.1f degrees of longitude "
+                  "(%.3f %s to %.3f %s, about %.0f UTM zones): at their edges distances and areas are stretched by "
+                  "%.0f %%. name a CRS made for the whole area with 'crs:' (a national grid or an equal-area CRS)",
+                  code.c_str(), arc.width, std::fabs(arc.west), arc.west < 0 ? "W" : "E", std::fabs(arc.east()),
+                  arc.east() < 0 ? "W" : "E", std::ceil(arc.width / 6), 100 * stretch);
+    warnings.push_back(buf);
+}
+
+// The working CRS: the scenario's, or with `crs: auto` the WGS 84 UTM zone of the inputs' centre (the middle
+// of the narrowest arc of their longitudes, so that data across the antimeridian get the zone at 180, not the
+// one at 0). It must be projected in metres.
 void choose_working_crs(const Scenario& sc, const std::vector<std::vector<LonLat>>& where, Inputs& inputs) {
     if (sc.crs == "auto") {
         double lon = 0, lat = 0;
-        if (!centre_lonlat(where, lon, lat))
+        LonArc arc;
+        if (!centre_lonlat(where, lon, lat, &arc))
             throw Error("'crs: auto' needs features to find the inputs' centre, and none could be placed on the globe",
                         sc.crs_where.file.empty() ? Location{sc.file} : sc.crs_where, "name the working CRS, e.g. 'crs: EPSG:32638'");
         const std::string code = utm_zone_for(lon, lat);
@@ -62,6 +87,7 @@ void choose_working_crs(const Scenario& sc, const std::vector<std::vector<LonLat
         char buf[160];
         std::snprintf(buf, sizeof buf, "auto: WGS 84 UTM zone of the inputs' centre (%.3f, %.3f)", lon, lat);
         inputs.crs_reason = buf;
+        warn_wide_auto_crs(arc, lat, code, inputs.warnings);
     } else {
         inputs.crs_wkt = crs_to_wkt(sc.crs);
         inputs.crs_reason = "from the scenario";
@@ -142,6 +168,7 @@ Inputs load_inputs(const Scenario& sc, const Progress& progress) {
 
     // With 'extent: auto' the grid is known now: the grid guard (an explicit extent was checked by the parser).
     if (!sc.extent) {
+        warn_extent_setters(raws, inputs, sc.margin, inputs.warnings);
         const Extent data = inputs.extent();
         if (!data.empty()) check_grid_size(sc, data.grown(sc.margin), true);
     }

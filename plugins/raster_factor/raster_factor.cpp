@@ -33,6 +33,7 @@
 
 #include "minerisk/file_check.hpp"
 #include "minerisk/plugin.hpp"
+#include "minerisk/sqlite_snapshot.hpp"
 
 namespace {
 
@@ -88,7 +89,8 @@ struct Slot {
 
 struct Config {
     std::string given_path;  // as written in the scenario
-    std::string path;        // as opened
+    std::string path;        // as named in messages: resolved against the scenario's folder
+    std::string open_path;   // what GDAL opens: path, or its private copy (an SQLite raster with a log)
     int band = 1;
     GDALResampleAlg resampling = GRA_Bilinear;
     mr_grid grid{};
@@ -98,7 +100,7 @@ struct Config {
 std::unique_ptr<Slot> open_slot(const Config& c) {
     QuietGdal quiet;
     const std::string file = "raster '" + c.path + "'";
-    GDALDatasetH src = GDALOpenEx(c.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    GDALDatasetH src = GDALOpenEx(c.open_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
     if (!src) {
         std::string why = last_gdal_error();
         std::error_code ec;
@@ -164,6 +166,8 @@ std::unique_ptr<Slot> open_slot(const Config& c) {
 }
 
 struct State {
+    // First, so that it goes last: the private copy outlives every dataset opened on it.
+    std::unique_ptr<minerisk::files::SqliteSnapshot> snapshot;
     Config config;
     bool classes_mode = false;
     double low = 0, high = 1;
@@ -229,7 +233,7 @@ std::string resolve(const mr_host* host, const std::string& given) {
 // Share of the grid's box that the raster's footprint (transformed to the grid's CRS) covers, or -1 if unknown.
 double coverage(const Config& c) {
     QuietGdal quiet;
-    GDALDatasetH src = GDALOpenEx(c.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    GDALDatasetH src = GDALOpenEx(c.open_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
     if (!src) return -1;
     double gt[6];
     double share = -1;
@@ -261,6 +265,88 @@ double coverage(const Config& c) {
     return share;
 }
 
+// Whether any of the raster lands on the grid, judged by points rather than boxes: a box transformed between
+// CRSs far apart can come out huge or not at all (PROJ fails for points far beyond a UTM zone), so that
+// coverage() above says nothing, or overlap, for a raster on the other side of the world. Samples of the
+// grid (cell corners, kSamples x kSamples) taken into the raster, and samples of the raster taken onto the
+// grid, with the warper's own transformer; a raster sample counts only if it comes back where it started
+// (a wild forward transform is no overlap). A raster smaller than a grid cell between samples is missed by
+// the first and found by the second, and the other way round.
+bool reaches_grid(const Config& c) {
+    constexpr int kSamples = 33;
+    QuietGdal quiet;
+    GDALDatasetH src = GDALOpenEx(c.open_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (!src) return true;  // prepare() already opened it: nothing to judge by
+    char** topt = CSLSetNameValue(nullptr, "DST_SRS", c.grid_wkt.c_str());
+    void* t = GDALCreateGenImgProjTransformer2(src, nullptr, topt);
+    CSLDestroy(topt);
+    const double sw = GDALGetRasterXSize(src), sh = GDALGetRasterYSize(src);
+    if (!t) {
+        GDALClose(src);
+        return true;
+    }
+    double gt[6];
+    std::copy(c.grid.geotransform, c.grid.geotransform + 6, gt);
+    GDALSetGenImgProjTransformerDstGeoTransform(t, gt);
+    const double gw = static_cast<double>(c.grid.width), gh = static_cast<double>(c.grid.height);
+    // Points spread over [0, w] x [0, h] (pixel/line), transformed one way; those landing inside [0, W] x [0, H].
+    auto landed = [&](double w, double h, double W, double H, int to_src, bool round_trip) {
+        std::vector<double> x, y, z(kSamples * kSamples, 0);
+        for (int i = 0; i < kSamples; ++i)
+            for (int j = 0; j < kSamples; ++j) x.push_back(w * i / (kSamples - 1)), y.push_back(h * j / (kSamples - 1));
+        std::vector<double> x0 = x, y0 = y;
+        std::vector<int> ok(x.size(), 0);
+        GDALGenImgProjTransform(t, to_src, static_cast<int>(x.size()), x.data(), y.data(), z.data(), ok.data());
+        for (size_t k = 0; k < x.size(); ++k) {
+            if (!ok[k] || !(x[k] >= 0 && x[k] <= W && y[k] >= 0 && y[k] <= H)) continue;
+            if (!round_trip) return true;
+            double bx = x[k], by = y[k], bz = 0;
+            int back = 0;
+            GDALGenImgProjTransform(t, !to_src, 1, &bx, &by, &bz, &back);
+            if (back && std::fabs(bx - x0[k]) <= 1 + w * 1e-3 && std::fabs(by - y0[k]) <= 1 + h * 1e-3) return true;
+        }
+        return false;
+    };
+    const bool hit = landed(gw, gh, sw, sh, TRUE, false) || landed(sw, sh, gw, gh, FALSE, true);
+    GDALDestroyGenImgProjTransformer(t);
+    GDALClose(src);
+    return hit;
+}
+
+// Where the raster lies, for the warning that it misses the grid: "around 150.05 E, 30.04 S (EPSG:4326)".
+std::string whereabouts(const Config& c) {
+    QuietGdal quiet;
+    GDALDatasetH src = GDALOpenEx(c.open_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (!src) return "";
+    std::string out;
+    double gt[6];
+    OGRSpatialReferenceH s = OSRNewSpatialReference(GDALGetProjectionRef(src));
+    if (s && GDALGetGeoTransform(src, gt) == CE_None) {
+        double x = gt[0] + gt[1] * GDALGetRasterXSize(src) / 2 + gt[2] * GDALGetRasterYSize(src) / 2;
+        double y = gt[3] + gt[4] * GDALGetRasterXSize(src) / 2 + gt[5] * GDALGetRasterYSize(src) / 2;
+        const char* auth = OSRGetAuthorityName(s, nullptr);
+        const char* code = OSRGetAuthorityCode(s, nullptr);
+        const std::string crs = auth && code ? std::string(auth) + ":" + code : "its CRS";
+        OGRSpatialReferenceH ll = OSRNewSpatialReference(nullptr);
+        OSRSetWellKnownGeogCS(ll, "WGS84");
+        OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
+        OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(s, ll);
+        char buf[160];
+        if (ct && OCTTransform(ct, 1, &x, &y, nullptr) && std::isfinite(x) && std::isfinite(y))
+            std::snprintf(buf, sizeof buf, "around %.3f %s, %.3f %s (%s)", std::fabs(x), x < 0 ? "W" : "E", std::fabs(y),
+                          y < 0 ? "S" : "N", crs.c_str());
+        else
+            std::snprintf(buf, sizeof buf, "around %.6g, %.6g in %s", x, y, crs.c_str());
+        out = buf;
+        if (ct) OCTDestroyCoordinateTransformation(ct);
+        OSRDestroySpatialReference(ll);
+    }
+    if (s) OSRDestroySpatialReference(s);
+    GDALClose(src);
+    return out;
+}
+
 int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, int pc, void** out, char* err, size_t es) {
     return guarded(err, es, [&]() -> int {
         GDALAllRegister();
@@ -277,6 +363,13 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         // Before GDAL opens it: GDALOpenEx on a FIFO blocks until a writer comes.
         const std::string special = minerisk::files::not_a_file(c.path, minerisk::files::FileRules{0, true});
         if (!special.empty()) throw std::runtime_error("cannot open raster '" + c.path + "': it is " + special + "; name the raster file itself");
+        // A GeoPackage raster with a log beside it would be written if opened in place (sqlite_snapshot.hpp).
+        s->snapshot = minerisk::files::SqliteSnapshot::take_if_needed(c.path);
+        c.open_path = s->snapshot ? s->snapshot->path() : c.path;
+        if (s->snapshot && !s->snapshot->pending_log().empty())
+            log(1, "raster '" + c.path + "': the file has saved changes not yet merged into it (in " + s->snapshot->pending_log() +
+                       ", its log): read them from a private copy, the input left untouched. if a program (QGIS) is "
+                       "still editing the file, finish the edits and run again");
         c.band = static_cast<int>(p.number("band", 1));
         const std::string mode = p.text("mode", "linear");
         s->classes_mode = mode == "classes";
@@ -305,12 +398,18 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         }
         // Opening once here checks the file, the band and the CRS, and gives the first pooled copy.
         s->pool.push_back(open_slot(c));
-        const double cov = coverage(c);
+        const bool reaches = reaches_grid(c);
+        const double cov = reaches ? coverage(c) : 0;  // a box transformed from far away says nothing
         std::ostringstream info;
         info << "raster '" << c.path << "' band " << c.band << ", " << mode << ", " << rname << " resampling";
         if (cov >= 0) info << "; covers " << std::lround(100 * std::min(1.0, cov)) << " % of the grid's box";
         log(0, info.str());
-        if (cov == 0) log(1, "raster '" + c.path + "' does not overlap the grid: every cell gets nodata_score");
+        if (cov == 0) {
+            const std::string at = whereabouts(c);
+            log(1, "raster '" + c.path + "' does not overlap the grid: every cell gets nodata_score" +
+                       (at.empty() ? std::string() : " (the raster lies " + at + ")") +
+                       ". check the raster's CRS and extent (gdalinfo '" + c.path + "') against the scenario's area");
+        }
         *out = s.release();
         return MR_OK;
     });

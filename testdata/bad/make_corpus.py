@@ -21,6 +21,7 @@ import sys
 from osgeo import gdal, ogr, osr
 
 import issue15_cases
+import issue15_geo_cases
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -584,6 +585,7 @@ def added_cases():
          hazards_extra="    point_radius: 5\n")
     issue15_cases.write_issue15_cases(sys.modules[__name__])
     issue15_cases.write_string_cases(sys.modules[__name__])
+    issue15_geo_cases.write_issue15_geo_cases(sys.modules[__name__])
     return 0
 
 

@@ -3,6 +3,7 @@
 #include <ogr_spatialref.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -210,6 +211,42 @@ TEST(RasterFactor, ReprojectedSameResultWhateverTheTiling) {
         }
         EXPECT_GT(data, 50) << rs;  // the raster does land on the grid
     }
+}
+
+// A 10 x 8 raster moved to another place, in another CRS: its geotransform rewritten.
+std::string moved_tif(const std::string& path, const char* epsg, const double (&gt)[6]) {
+    write_tif(path, GDT_Float32, ramp, epsg);
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+    double g[6];
+    std::copy(gt, gt + 6, g);
+    ds->SetGeoTransform(g);
+    return path;
+}
+
+TEST(RasterFactor, ARasterFarAwayInAnotherCrsIsNamedInAWarning) {
+    Fixture f;
+    // Longitude/latitude in eastern Australia, the grid in UTM 38N (Armenia): PROJ cannot take the raster's box
+    // into the grid's CRS, so a box test says nothing; every cell is nodata.
+    const std::string tif = moved_tif(f.dir.file("far.tif"), "EPSG:4326", {150.0, 0.01, 0, -30.0, 0, -0.01});
+    const GridSpec g = make_grid(40, 40, 50, 495000, 4402000);
+    const auto r = f.run(g, {param("path", tif), param("nodata_score", "0.25")});
+    ASSERT_EQ(r.error, "");
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_NE(r.warnings[0].find("raster '" + tif + "' does not overlap the grid: every cell gets nodata_score"), std::string::npos)
+        << r.warnings[0];
+    EXPECT_NE(r.warnings[0].find("the raster lies around 150.050 E, 30.040 S (EPSG:4326)"), std::string::npos) << r.warnings[0];
+    for (float v : r.score) ASSERT_FLOAT_EQ(v, 0.25f);
+}
+
+TEST(RasterFactor, ARasterInAnotherCrsOverTheGridGivesNoWarning) {
+    Fixture f;
+    // Longitude/latitude around the grid (about 44.94 E, 39.76 N): the same CRS pair, the right place.
+    const std::string tif = moved_tif(f.dir.file("near.tif"), "EPSG:4326", {44.9, 0.02, 0, 39.85, 0, -0.02});
+    const GridSpec g = make_grid(40, 40, 50, 495000, 4402000);
+    const auto r = f.run(g, {param("path", tif), param("low", "0"), param("high", "79")});
+    ASSERT_EQ(r.error, "");
+    EXPECT_TRUE(r.warnings.empty()) << r.warnings[0];
+    EXPECT_GT(std::count_if(r.extras[0].begin(), r.extras[0].end(), [](float v) { return !std::isnan(v); }), 1000);
 }
 
 TEST(RasterFactor, MissingFileNamesThePath) {
