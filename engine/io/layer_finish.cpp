@@ -163,7 +163,8 @@ FeatureLayer finish_layer(RawLayer& raw, const OGRSpatialReference& target, cons
     count_duplicates(raw, out, kept, repairer);
     raw.stats = out.stats;
 
-    for (auto& w : problem_warnings(raw)) warnings.push_back(std::move(w));
+    // Masked here too: the counted examples quote GDAL's messages and the source's own values.
+    for (auto& w : problem_warnings(raw)) warnings.push_back(mask_secrets(w));
     return out;
 }
 
