@@ -89,7 +89,7 @@ void print_result(const RunPlan& plan, const backtest::Result& r, const std::vec
     std::printf(" total %.2f s\n", r.seconds);
     if (!warnings.empty()) {
         std::printf("warnings (%zu):\n", warnings.size());
-        for (const auto& w : warnings) std::printf("  - %s\n", w.c_str());
+        for (const auto& w : warnings) std::printf("  - %s\n", mask_secrets(w).c_str());
     }
     std::printf("outputs:\n");
     for (const auto& f : files) std::printf("  %s  (%s)\n", f.path.c_str(), f.what.c_str());

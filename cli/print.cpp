@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "minerisk/dates.hpp"
+#include "minerisk/error.hpp"
 
 namespace minerisk::cli {
 
@@ -21,7 +22,8 @@ static void print_layers(const RunPlan& plan) {
 static void print_warnings(const std::vector<std::string>& warnings) {
     if (warnings.empty()) return;
     std::printf("warnings (%zu):\n", warnings.size());
-    for (const auto& w : warnings) std::printf("  - %s\n", w.c_str());
+    // Masked at the terminal as in the output files: a warning may name a database connection.
+    for (const auto& w : warnings) std::printf("  - %s\n", mask_secrets(w).c_str());
 }
 
 void print_plan(const RunPlan& plan) {

@@ -32,6 +32,7 @@ test=(
   chromium                            # the HTML report rendered in a real browser
   poppler-utils                       # PDF tools for the report's printed form
   groff-base                          # the man page formatted by the test that checks it (tests/docs)
+  postgresql-15 postgresql-15-postgis-3  # a real PostGIS server, started by the secrets test (docs/testing.md)
 )
 # sanitizer builds and fuzzing
 fuzz=(

@@ -4,7 +4,12 @@
 #   out-of-tree  installs this build tree and builds examples/plugin against it with CMake
 #   timing       asserts a wall-clock limit, which means nothing under the sanitizers' 2-3x slowdown (the code
 #                it times is also covered by other tests)
-# `make sanitize-test` leaves all three out (-LE 'slow|out-of-tree|timing'); `make test` runs everything.
+#   postgres     starts a real PostgreSQL + PostGIS server (tests/support/postgres_server.hpp) and runs the CLI
+#                against it: needs the test group's postgresql-15 and postgresql-15-postgis-3, and fails without
+#                them. Not left out of the sanitizer pass: the CLI under ASan reads the database too (CI's
+#                sanitizer stage installs the test group); `ctest -LE postgres` leaves it out on a machine
+#                without PostgreSQL
+# `make sanitize-test` leaves out slow, out-of-tree and timing (-LE 'slow|out-of-tree|timing'); `make test` runs everything.
 set_tests_properties(
   Determinism.OutputsAreIdenticalWhateverThreadsAndTiles
   AtomicOutputs.KilledRunLeavesEarlierOutputsIntact
@@ -24,3 +29,7 @@ set_tests_properties(
   PlanStability.SameSeedSameFiguresAndTheTimeIsSmall
   ColombiaBacktest.RollingOriginOnACutOfTheRecords
   PROPERTIES LABELS timing)
+set_tests_properties(
+  SecretsPostgis.NoOutputFileNorMessageHoldsTheDatabasePassword
+  SecretsPostgis.WrongPasswordIsOneMaskedErrorLine
+  PROPERTIES LABELS postgres)

@@ -11,6 +11,7 @@
 #include "export/report_style.hpp"
 #include "minerisk/backtest.hpp"
 #include "minerisk/dates.hpp"
+#include "minerisk/error.hpp"
 #include "minerisk/version.hpp"
 
 namespace fs = std::filesystem;
@@ -118,7 +119,9 @@ std::vector<ModelScore> mean_over_rounds(const Result& r) {
 std::vector<std::string> all_warnings(const Result& r) {
     std::vector<std::string> out;
     std::set<std::string> seen;
-    auto add = [&](const std::string& w) {
+    // Masked: an input warning may name a database connection.
+    auto add = [&](const std::string& raw) {
+        const std::string w = mask_secrets(raw);
         if (seen.insert(w).second) out.push_back(w);
     };
     for (const auto& w : r.warnings) add(w);

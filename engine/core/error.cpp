@@ -1,53 +1,8 @@
 #include "minerisk/error.hpp"
 
-#include <algorithm>
 #include <cctype>
 
 namespace minerisk {
-
-std::string mask_secrets(const std::string& text) {
-    std::string out;
-    const std::string key = "password=";
-    size_t i = 0;
-    while (i < text.size()) {
-        // password=VALUE
-        bool is_key = i + key.size() <= text.size();
-        for (size_t k = 0; is_key && k < key.size(); ++k)
-            is_key = std::tolower(static_cast<unsigned char>(text[i + k])) == key[k];
-        if (is_key) {
-            out.append(text, i, key.size());
-            size_t j = i + key.size();
-            if (j < text.size() && text[j] == '\'') {
-                ++j;
-                while (j < text.size() && text[j] != '\'') j += text[j] == '\\' ? 2 : 1;
-                j = std::min(text.size(), j + 1);
-            } else {
-                while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])) && text[j] != '\'' &&
-                       text[j] != '"' && text[j] != ';' && text[j] != ',')
-                    ++j;
-            }
-            if (j > i + key.size()) out += "***";
-            i = j;
-            continue;
-        }
-        // scheme://user:VALUE@host
-        if (text.compare(i, 3, "://") == 0) {
-            const size_t start = i + 3;
-            size_t end = start;
-            while (end < text.size() && text[end] != '/' && text[end] != '@' && !std::isspace(static_cast<unsigned char>(text[end])))
-                ++end;
-            const size_t colon = text.find(':', start);
-            if (end < text.size() && text[end] == '@' && colon != std::string::npos && colon < end) {
-                out.append(text, i, colon + 1 - i);
-                out += "***@";
-                i = end + 1;
-                continue;
-            }
-        }
-        out += text[i++];
-    }
-    return out;
-}
 
 std::string one_line(const std::string& text) {
     std::string out;

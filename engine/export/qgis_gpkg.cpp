@@ -166,7 +166,7 @@ OGRLayer* create_layer(GDALDataset& ds, const VectorLayerPlan& plan, OGRSpatialR
     opts.SetNameValue("FID", "fid");
     opts.SetNameValue("GEOMETRY_NAME", kGeometryColumn);
     opts.SetNameValue("SPATIAL_INDEX", "YES");
-    opts.SetNameValue("DESCRIPTION", plan.description.c_str());
+    opts.SetNameValue("DESCRIPTION", mask_secrets(plan.description).c_str());  // a description may name an input
     OGRLayer* layer = ds.CreateLayer(plan.name.c_str(), srs, plan.ogr_type(), opts.List());
     if (!layer) fail("cannot create the layer '" + plan.name + "'", path);
     return layer;

@@ -3,6 +3,8 @@
 #include <cpl_conv.h>
 #include <ogr_spatialref.h>
 
+#include "minerisk/error.hpp"
+
 namespace minerisk::qgis {
 
 namespace {
@@ -34,7 +36,10 @@ const char* checked(bool on) { return on ? "Qt::Checked" : "Qt::Unchecked"; }
 
 Xml tree_layer(const ProjectLayer& l, bool visible) {
     Xml t("layer-tree-layer");
-    t.attr("id", l.id).attr("name", l.name).attr("source", l.datasource).attr("providerKey", l.provider);
+    // Every layer is a file of the output folder today; should one ever point at an input's connection, it
+    // is written without its password (QGIS then asks for it, or takes it from its authentication database or
+    // PGPASSFILE), never with it.
+    t.attr("id", l.id).attr("name", l.name).attr("source", mask_secrets(l.datasource)).attr("providerKey", l.provider);
     t.attr("checked", checked(visible)).attr("expanded", l.style.raster ? "0" : "1").attr("legend_exp", "");
     t.child("customproperties");
     return t;
@@ -83,7 +88,7 @@ Xml map_layer(const ProjectLayer& l, const Xml& srs) {
     m.attr("hasScaleBasedVisibilityFlag", "0").attr("minScale", "1e+08").attr("maxScale", "0");
     m.attr("autoRefreshEnabled", "0").attr("refreshOnNotifyEnabled", "0").attr("styleCategories", "AllStyleCategories");
     m.child("id", l.id);
-    m.child("datasource", l.datasource);
+    m.child("datasource", mask_secrets(l.datasource));
     m.child("layername", l.name);
     m.child("srs").add(srs);
     if (l.style.raster) {

@@ -193,9 +193,10 @@ int zone_rank_of(const ZoneResult& zones, int zone_id) {
 std::vector<std::string> all_warnings(const ExportContext& ctx) {
     std::vector<std::string> out;
     std::set<std::string> seen;
+    // Every warning of the report passes here: masked, whichever stage made it (a plugin may quote a path).
     auto add = [&](const std::vector<std::string>& ws) {
         for (const auto& w : ws)
-            if (seen.insert(w).second) out.push_back(w);
+            if (seen.insert(mask_secrets(w)).second) out.push_back(mask_secrets(w));
     };
     if (ctx.summary) add(ctx.summary->warnings);
     if (ctx.zones()) add(ctx.zones()->warnings);

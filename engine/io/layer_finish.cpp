@@ -167,13 +167,14 @@ FeatureLayer finish_layer(RawLayer& raw, const OGRSpatialReference& target, cons
     count_duplicates(raw, out, kept, repairer);
     raw.stats = out.stats;
 
-    for (const auto& note : raw.notes) warnings.push_back(note);
+    // Masked here too: the counted examples quote GDAL's messages and the source's own values.
+    for (const auto& note : raw.notes) warnings.push_back(mask_secrets(note));
     if (raw.tangled.count > 0)
         warnings.push_back(who(*raw.spec, raw.stats.layer_name) + ": " + std::to_string(raw.tangled.count) +
                            " polygon(s) too tangled to repair replaced by their convex hull (" + raw.tangled.summary() +
                            "). the hull covers at least the recorded area, usually much more: redraw the polygon in the "
                            "source (its vertices are probably out of order)");
-    for (auto& w : problem_warnings(raw)) warnings.push_back(std::move(w));
+    for (auto& w : problem_warnings(raw)) warnings.push_back(mask_secrets(w));
     return out;
 }
 

@@ -24,7 +24,9 @@ std::string feature_label(std::int64_t fid, const std::string& id, bool csv) {
 std::string label(const RawLayer& raw, const RawFeature& f) { return feature_label(f.fid, f.id, raw.csv); }
 
 std::string source_name(const std::string& source) {
-    if (source.rfind("PG:", 0) == 0 || source.find("://") != std::string::npos) return source;
+    // A connection string or URL is shown whole (its host and table say which source is meant), but never
+    // with its password: every warning names its layer through here.
+    if (source.rfind("PG:", 0) == 0 || source.find("://") != std::string::npos) return mask_secrets(source);
     const std::string name = std::filesystem::path(source).filename().string();
     return name.empty() ? source : name;
 }

@@ -55,7 +55,7 @@ struct RawLayer {
 std::string feature_label(std::int64_t fid, const std::string& id, bool csv);
 std::string label(const RawLayer& raw, const RawFeature& f);
 
-// The file name of a source (a connection string as it is).
+// The file name of a source (a connection string or URL whole, its secrets masked).
 std::string source_name(const std::string& source);
 
 // How warnings name a layer: its role, file and layer name.

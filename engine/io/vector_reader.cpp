@@ -173,6 +173,9 @@ Inputs load_inputs(const Scenario& sc, const Progress& progress) {
         if (!data.empty()) check_grid_size(sc, data.grown(sc.margin), true);
     }
     if (sc.extent) check_explicit_extent(sc, raws, inputs);
+    // Every input warning is collected here before it reaches the terminal, run.json and the report: masked
+    // once more, so that no warning added later can show an input's password.
+    for (auto& w : inputs.warnings) w = mask_secrets(w);
     return inputs;
 }
 
