@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "minerisk/output_folder.hpp"
+#include "minerisk/output_transaction.hpp"
 #include "progress.hpp"
 #include "minerisk/backtest.hpp"
 #include "minerisk/dates.hpp"
@@ -175,8 +176,10 @@ void add_backtest(CLI::App& app, Common& common) {
         RunOptions o = options_for(common);
         o.threads = a->threads;
         const Scenario sc = load_scenario(a->scenario, scenario_vars(common));
+        check_output_apart_from_inputs(a->out, files_read(sc));
         RunPlan plan = plan_run(sc, o);
-        prepare_output_folder(a->out, a->overwrite);
+        // One transaction, as a run's: written into a staging folder, switched into place when complete.
+        OutputTransaction outputs(a->out, a->overwrite, files_read(sc));
         bo.progress = o.progress;
         bo.progress_user = o.progress_user;
         bo.on_stage = o.on_stage;
@@ -185,7 +188,9 @@ void add_backtest(CLI::App& app, Common& common) {
         if (o.on_stage) o.on_stage("writing outputs");
         const auto tw = std::chrono::steady_clock::now();
         r.seconds = std::chrono::duration<double>(tw - t0).count();
-        auto files = backtest::write_outputs(r, a->out);
+        auto files = backtest::write_outputs(r, outputs.staging());
+        outputs.commit();
+        for (auto& f : files) f.path = outputs.published_path(f.path);
         progress_end();
         print_result(plan, r, files);
     });

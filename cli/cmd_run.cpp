@@ -6,6 +6,7 @@
 #include "progress.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/output_folder.hpp"
+#include "minerisk/output_transaction.hpp"
 #include "minerisk/scenario.hpp"
 #include "minerisk/scenario_limits.hpp"
 
@@ -43,6 +44,7 @@ int run_scenario_file(const std::string& scenario_path, const std::string& out_d
     check_output_folder(out_dir, overwrite);  // before the inputs are read: a refusal should cost nothing
     Scenario sc = load_scenario(scenario_path, scenario_vars(common));
     if (plan_flags) apply_plan_flags(*plan_flags, sc);
+    check_output_apart_from_inputs(out_dir, files_read(sc));  // also before the inputs are read
     RunPlan plan = plan_run(sc, o);
     check_free_space(plan, out_dir);
     RunSummary summary = execute_run(plan, o);

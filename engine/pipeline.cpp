@@ -18,6 +18,7 @@
 #include "minerisk/dates.hpp"
 #include "minerisk/exports.hpp"
 #include "minerisk/output_folder.hpp"
+#include "minerisk/output_transaction.hpp"
 #include "minerisk/resources.hpp"
 #include "run/as_of.hpp"
 #include "run/factor_binding.hpp"
@@ -112,7 +113,11 @@ ZoneInputs zone_inputs(const RunPlan& plan, const ScoredTiles& scored, ZoneCellC
     return zi;
 }
 
-void add_warnings(std::vector<std::string>& to, const std::vector<std::string>& from) { to.insert(to.end(), from.begin(), from.end()); }
+// Every stage's warnings pass here: masked once more, so that no warning of any stage can carry a connection's
+// password into run.json or the report (the readers mask theirs at the source too).
+void add_warnings(std::vector<std::string>& to, const std::vector<std::string>& from) {
+    for (const auto& w : from) to.push_back(mask_secrets(w));
+}
 
 }  // namespace
 
@@ -158,13 +163,13 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
     return plan;
 }
 
-RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
-    tune_memory();
+namespace {
+
+// Every stage after the plan, writing into `out_dir` (the transaction's staging folder).
+RunSummary run_stages(RunPlan& plan, const RunOptions& options, const std::string& out_dir) {
     RunSummary summary;
     summary.stages = plan.stages;
     summary.warnings = plan.warnings;
-    const std::string out_dir = fs::absolute(options.output_dir).lexically_normal().string();
-    prepare_output_folder(options.output_dir, options.overwrite, "factors");
     const Progress progress(options.progress, options.progress_user);
 
     Host host(plan.inputs, plan.grid);
@@ -176,7 +181,7 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         plan.memory = estimate_memory(plan, prepared.halo_cells);
         guard_memory(plan, plan.memory);
     }
-    RunRasters rasters(plan, options.output_dir, summary.outputs);
+    RunRasters rasters(plan, out_dir, summary.outputs);
     ScoredTiles scored(plan.grid, plan.tile_size, static_cast<int>(plan.factors.size()) + 1,
                        temporary_path_for((fs::path(out_dir) / "scored-tiles").string()));
     ZoneCellCollector zone_cells(plan.grid, plan.scenario.zones);
@@ -222,10 +227,23 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
         StageClock c(summary.stages, stage, options.on_stage);
         ctx.rasters = rasters.presented();
         for (; i < list.size() && list[i].stage == stage; ++i) {
+            if (cancel_requested()) throw Error("cancelled");  // between exports: each is short
             if (!list[i].enabled(sc)) continue;
             for (auto& f : list[i].write(ctx)) summary.outputs.push_back(std::move(f));
         }
     }
+    return summary;
+}
+
+}  // namespace
+
+RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
+    tune_memory();
+    // One transaction: written into a staging folder, switched into place once complete (docs/design.md).
+    OutputTransaction outputs(options.output_dir, options.overwrite, files_read(plan.scenario), {"factors"});
+    RunSummary summary = run_stages(plan, options, outputs.staging());
+    outputs.commit();  // not a timed stage: run.json and the report, written before it, list every stage
+    for (auto& f : summary.outputs) f.path = outputs.published_path(f.path);
     return summary;
 }
 

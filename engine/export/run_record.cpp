@@ -89,8 +89,11 @@ std::vector<OutputFile> write_run_record(const ExportContext& ctx) {
     for (const auto& st : summary.stages)
         j["stages"].push_back({{"name", st.name}, {"seconds", st.seconds}, {"cpu_seconds", st.cpu_seconds}});
     if (summary.plans.any()) j["plans"] = exports::plans_record(summary.plans);
-    j["warnings"] = summary.warnings;
-    j["notes"] = summary.notes;
+    // Masked as a backstop: a note may quote a raster's path, and a signed /vsicurl/ URL carries its key.
+    j["warnings"] = nlohmann::ordered_json::array();
+    for (const auto& w : summary.warnings) j["warnings"].push_back(mask_secrets(w));
+    j["notes"] = nlohmann::ordered_json::array();
+    for (const auto& n : summary.notes) j["notes"].push_back(mask_secrets(n));
     for (const auto& o : summary.outputs)
         j["outputs"].push_back({{"file", fs::relative(o.path, ctx.output_dir).string()}, {"what", o.what}});
     const std::string path = (fs::path(ctx.output_dir) / "run.json").string();

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "minerisk/cancel.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/output_folder.hpp"
 
@@ -92,7 +93,8 @@ static void translate_to_cog(const std::string& src, const std::string& dst, con
         argv.AddString("LEVEL=1");
     }
     GDALTranslateOptions* opts = GDALTranslateOptionsNew(argv.List(), nullptr);
-    if (progress.active()) GDALTranslateOptionsSetProgress(opts, translate_progress, const_cast<Progress*>(&progress));
+    // Always: the callback is also where a signal's cancel reaches GDAL (Progress::report), progress shown or not.
+    GDALTranslateOptionsSetProgress(opts, translate_progress, const_cast<Progress*>(&progress));
     GDALDatasetH in = GDALOpen(src.c_str(), GA_ReadOnly);
     int usage_error = 0;
     GDALDatasetH out = in ? GDALTranslate(dst.c_str(), in, opts, &usage_error) : nullptr;
@@ -100,6 +102,7 @@ static void translate_to_cog(const std::string& src, const std::string& dst, con
     const std::string why = CPLGetLastErrorMsg();
     if (out) GDALClose(out);
     if (in) GDALClose(in);
+    if (cancel_requested()) throw Error("cancelled");
     if (!out || usage_error)
         throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path},
                     "check the free space in the output folder");

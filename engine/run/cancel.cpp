@@ -11,5 +11,6 @@ std::atomic<bool> g_cancel{false};
 
 void request_cancel() { g_cancel = true; }
 bool cancel_requested() { return g_cancel; }
+void clear_cancel() { g_cancel = false; }
 
 }  // namespace minerisk

@@ -37,6 +37,7 @@ void remove_stale_temporaries(const fs::path& dir) {
 }  // namespace
 
 void check_output_folder(const std::string& dir, bool overwrite) {
+    if (dir.empty()) throw Error("the output folder is empty", {}, "give -o FOLDER");  // `-o ""`
     std::error_code ec;
     if (fs::exists(dir, ec)) {
         if (!fs::is_directory(dir, ec)) throw Error("the output path exists and is not a folder", Location{dir}, "choose another -o");

@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include "minerisk/output_transaction.hpp"
+
 namespace minerisk {
 
 double process_cpu_seconds() {
@@ -14,6 +16,7 @@ StageClock::StageClock(std::vector<StageTime>& log, const std::string& name,
                        const std::function<void(const std::string&)>& on_stage)
     : log_(log), name_(name) {
     if (on_stage) on_stage(name);
+    test_kill_point(name.c_str());
     t0_ = std::chrono::steady_clock::now();
     cpu0_ = process_cpu_seconds();
 }

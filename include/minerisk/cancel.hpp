@@ -7,5 +7,7 @@ namespace minerisk {
 // Error("cancelled") and removes its temporary files; outputs already in place stay untouched.
 void request_cancel();
 bool cancel_requested();
+// Clears the request, so that a later run in the same process (a GUI's next run, a test) starts uncancelled.
+void clear_cancel();
 
 }  // namespace minerisk

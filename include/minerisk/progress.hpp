@@ -2,6 +2,8 @@
 #pragma once
 #include <string>
 
+#include "minerisk/cancel.hpp"
+
 namespace minerisk {
 
 // Returns non-zero to go on, 0 to cancel (as GDALProgressFunc).
@@ -13,8 +15,10 @@ public:
     Progress() = default;
     Progress(ProgressFn fn, void* user, double start = 0.0, double end = 1.0)
         : fn_(fn), user_(user), start_(start), end_(end) {}
-    // Returns false when the user cancelled.
+    // Returns false when the user cancelled: through the callback (a GUI's Cancel), or by a signal (Ctrl-C,
+    // SIGTERM: request_cancel), so that every loop that reports progress also stops on a signal.
     bool report(double fraction, const char* message = "") const {
+        if (cancel_requested()) return false;
         if (!fn_) return true;
         return fn_(start_ + (end_ - start_) * fraction, message, user_) != 0;
     }

@@ -1,8 +1,8 @@
 // Nothing lost, nothing half-written (docs/design.md, "Outputs"; docs/testing.md):
-//   - a run killed (SIGKILL) at any stage leaves every output either as the earlier run wrote it or as this run
-//     wrote it in full, never partial, and the next run removes the temporary files it left;
-//   - a run interrupted (SIGTERM, Ctrl-C) stops, exits non-zero and removes its own temporary files;
-//   - an existing output folder is not written into without --overwrite;
+//   - a run killed (SIGKILL) at any stage or point of the switch leaves the output folder exactly as the earlier
+//     run wrote it, or exactly as this run wrote it, never a mix, and the next run removes what it left;
+//   - a run interrupted (SIGTERM, Ctrl-C) in any stage stops, exits 143 (130), publishes nothing and cleans up;
+//   - an existing output folder is not written into without --overwrite, and never one that holds an input;
 //   - inputs are only read: no input file changes and none is added beside them.
 //
 // The runs use a copy of the demo scenario and its data in a temporary folder, so that the scenario can be
@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -23,7 +22,6 @@
 #include <map>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "run_outputs.hpp"
@@ -33,8 +31,6 @@ using minerisk::test::comparable;  // tests/support/run_outputs.hpp
 using minerisk::test::file_bytes;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << "in: " << (text)
 
@@ -87,37 +83,33 @@ Result cli(const std::vector<std::string>& args, const fs::path& scratch) {
     return r;
 }
 
-// The stages a run goes through, as engine/pipeline.cpp names them; each is printed on stderr (--progress gdal)
-// when it starts, whatever the progress style.
-const std::vector<std::string> kStages = {"reading inputs", "preparing factors", "scoring and writing",
-                                          "zones", "plans", "finishing rasters", "exports", "writing run record"};
+// The stages a run goes through, as the run announces them on stderr (--progress gdal) when each starts, and the
+// points of the switch: the kill points of MINERISK_TEST_KILL_AT (docs/testing.md). The test stops a run at a
+// point the run itself reports reaching, never after a time, so that a busy machine changes nothing.
+const std::vector<std::string> kSwitchPoints = {"before switch", "between renames", "after switch"};
 
-// A run whose stderr (the progress) is read as it comes: when `stage` first appears, waits `delay`, then sends
-// `sig` (no signal when `stage` is empty). Returns the exit status, the stderr text, when each stage started
-// (seconds from the start) and the stage that had started last when the signal was sent.
-struct WatchedRun {
-    pid_t pid = -1;
+struct HookedRun {
     int status = -1;
+    pid_t pid = -1;
     std::string err;
-    std::map<std::string, double> started;
-    std::string signalled_in;  // empty: no signal was sent (the run ended first, or none was asked for)
+    bool killed() const { return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL; }
+    int exit_code() const { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 };
 
-WatchedRun run_watched(const std::vector<std::string>& args, const std::string& stage = "", double delay = 0, int sig = 0) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
-    const auto t0 = Clock::now();
+// Runs the CLI with `hook`=`point` in its environment (MINERISK_TEST_KILL_AT or MINERISK_TEST_SIGNAL_AT).
+HookedRun run_hooked(const std::vector<std::string>& args, const char* hook, const std::string& point, const fs::path& scratch) {
+    const fs::path err = scratch / "hooked-stderr.txt";
     const pid_t pid = fork();
     if (pid == 0) {
-        ::dup2(fds[1], 2);
-        ::close(fds[0]);
-        ::close(fds[1]);
+        ::setenv(hook, point.c_str(), 1);
+        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         const int null = ::open("/dev/null", O_WRONLY);
+        if (e < 0 || null < 0) _exit(126);
         ::dup2(null, 1);
+        ::dup2(e, 2);
         std::vector<char*> argv;
-        static std::string exe = MINERISK_CLI;
+        static std::string exe = MINERISK_CLI, progress = "--progress", gdal = "gdal";
         argv.push_back(exe.data());
-        static std::string progress = "--progress", gdal = "gdal";
         argv.push_back(progress.data());
         argv.push_back(gdal.data());
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -125,35 +117,26 @@ WatchedRun run_watched(const std::vector<std::string>& args, const std::string& 
         ::execv(argv[0], argv.data());
         _exit(127);
     }
-    ::close(fds[1]);
-    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-    WatchedRun w;
-    w.pid = pid;
-    auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
-    std::string last_stage;
-    double fire_at = -1;
-    for (;;) {
-        char buf[4096];
-        const ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n == 0) break;  // the run closed stderr: it ended
-        if (n > 0) {
-            w.err.append(buf, static_cast<size_t>(n));
-            for (const auto& s : kStages)
-                if (!w.started.count(s) && w.err.find(s) != std::string::npos) {
-                    w.started[s] = seconds();
-                    last_stage = s;
-                    if (s == stage) fire_at = seconds() + delay;
-                }
-        }
-        if (fire_at >= 0 && seconds() >= fire_at && w.signalled_in.empty()) {
-            ::kill(pid, sig);
-            w.signalled_in = last_stage;
-        }
-        if (n < 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    HookedRun r;
+    r.pid = pid;
+    ::waitpid(pid, &r.status, 0);
+    r.err = file_bytes(err);
+    return r;
+}
+
+// The stages a whole run announced on stderr, in the order they started.
+std::vector<std::string> stages_announced(const std::string& err) {
+    static const std::vector<std::string> known = {"preparing factors", "scoring and writing", "zones", "plans", "areas",
+                                                   "finishing rasters", "exports", "writing run record"};
+    std::vector<std::pair<size_t, std::string>> seen;
+    for (const auto& s : known) {
+        const size_t at = err.find(s);
+        if (at != std::string::npos) seen.emplace_back(at, s);
     }
-    ::close(fds[0]);
-    ::waitpid(pid, &w.status, 0);
-    return w;
+    std::sort(seen.begin(), seen.end());
+    std::vector<std::string> names;
+    for (const auto& [at, s] : seen) names.push_back(s);
+    return names;
 }
 
 // Every visible file under `dir` (not the hidden temporaries), relative, with its bytes (comparable()).
@@ -165,12 +148,17 @@ std::map<std::string, std::string> outputs(const fs::path& dir) {
     return files;
 }
 
-// The temporary files (".NAME.PID.part...") anywhere under `dir`.
-std::vector<std::string> temporaries(const fs::path& dir) {
+// What runs leave beside the output folder `out` while they work (".out.minerisk-PID.staging", ".old") and the
+// temporary files inside it (".NAME.PID.part"): a finished or cleaned-up run leaves none.
+std::vector<std::string> temporaries(const fs::path& out) {
     std::vector<std::string> found;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.path().filename().string().find(".part") != std::string::npos)
-            found.push_back(fs::relative(e.path(), dir).string());
+    const std::string prefix = "." + out.filename().string() + ".minerisk-";
+    for (const auto& e : fs::directory_iterator(out.parent_path()))
+        if (e.path().filename().string().rfind(prefix, 0) == 0) found.push_back(e.path().filename().string());
+    if (fs::exists(out))
+        for (const auto& e : fs::recursive_directory_iterator(out))
+            if (e.path().filename().string().find(".part") != std::string::npos)
+                found.push_back(fs::relative(e.path(), out).string());
     return found;
 }
 
@@ -200,102 +188,125 @@ struct DemoCopy {
 
 // ---- SIGKILL at every stage ------------------------------------------------------------------------------
 
-// The earlier run (scenario A) is followed by runs of scenario B killed at every stage from scoring on, each
-// half-way through the stage (as long as it took in a whole run of B). After each kill, every output must be
-// byte for byte either A's or B's (a reference run of B into another folder): one that is neither is partial.
-// A's outputs and B's differ (other weights), so this also shows which outputs a killed run had replaced.
+// The earlier run (scenario A) is followed by runs of scenario B killed (SIGKILL, MINERISK_TEST_KILL_AT) as each
+// stage starts and at each point of the switch. After each kill the output folder must hold exactly A's outputs,
+// or (killed after the switch) exactly B's, as a reference run of B into another folder wrote them: never a mix.
+// A's outputs and B's differ (other weights), so a single file of B among A's would show.
 TEST(AtomicOutputs, KilledRunLeavesEarlierOutputsIntact) {
-    DemoCopy demo;
+    DemoCopy demo("40");  // half the demo's resolution: the stages are what matters here
     const fs::path out = demo.tmp.path / "out", ref = demo.tmp.path / "reference";
     ASSERT_TRUE(cli({"run", "-q", "-o", out.string(), demo.original.string()}, demo.tmp.path).ok());
     const auto earlier = outputs(out);
-    const WatchedRun whole = run_watched({"run", "-o", ref.string(), demo.reweighted.string()});
-    ASSERT_TRUE(WIFEXITED(whole.status) && WEXITSTATUS(whole.status) == 0) << whole.err;
+    const HookedRun whole = run_hooked({"run", "-o", ref.string(), demo.reweighted.string()}, "MINERISK_TEST_KILL_AT", "none",
+                                       demo.tmp.path);
+    ASSERT_EQ(whole.exit_code(), 0) << whole.err;
     const auto complete = outputs(ref);
     ASSERT_EQ(earlier.size(), complete.size());
     ASSERT_GE(earlier.size(), 20u);  // rasters, styles, tables, GeoPackage, project, report, quick-look, run.json
     EXPECT_NE(earlier.at("risk.tif"), complete.at("risk.tif")) << "the two scenarios must give different outputs";
+    std::vector<std::string> points = stages_announced(whole.err);
+    ASSERT_GE(points.size(), 6u) << "the run announces its stages on stderr:\n" << whole.err;
+    points.insert(points.end(), kSwitchPoints.begin(), kSwitchPoints.end());
 
-    size_t replaced_before_last_kill = 0;
-    for (const std::string stage : {"scoring and writing", "finishing rasters", "zones", "plans", "exports"}) {
-        SCOPED_TRACE("killed in '" + stage + "'");
-        ASSERT_TRUE(whole.started.count(stage)) << "the stage never showed on stderr:\n" << whole.err;
-        // How long the stage took in the whole run: until the next stage started.
-        const auto it = std::find(kStages.begin(), kStages.end(), stage);
-        double next = 1e9;
-        for (auto n = it + 1; n != kStages.end(); ++n)
-            if (whole.started.count(*n)) next = std::min(next, whole.started.at(*n));
-        const double duration = next - whole.started.at(stage);
-        // Half-way through the stage as the whole run took it; on a machine busier or idler than during that run
-        // the stage may end first, and then the kill comes earlier (at the stage's start, the last try): the test
-        // asks where the run was killed, not how fast the machine is.
-        WatchedRun killed;
-        double killed_after = 0;
-        for (double delay : {duration / 2, duration / 8, 0.0}) {
-            if (killed.pid > 0) {  // the try before ended whole: the earlier run's outputs back first
-                ASSERT_TRUE(cli({"run", "-q", "--overwrite", "-o", out.string(), demo.original.string()}, demo.tmp.path).ok());
-            }
-            killed_after = delay;
-            killed = run_watched({"run", "--overwrite", "-o", out.string(), demo.reweighted.string()}, stage, delay, SIGKILL);
-            if (WIFSIGNALED(killed.status)) break;
+    for (const std::string& point : points) {
+        SCOPED_TRACE("killed at '" + point + "'");
+        if (outputs(out) != earlier) {  // the kill before was after the switch: the earlier run's outputs back first
+            ASSERT_TRUE(cli({"run", "-q", "--overwrite", "-o", out.string(), demo.original.string()}, demo.tmp.path).ok());
+            ASSERT_TRUE(outputs(out) == earlier);
         }
-        ASSERT_TRUE(WIFSIGNALED(killed.status) && WTERMSIG(killed.status) == SIGKILL)
-            << "the run ended before the kill (status " << killed.status << ")";
-        EXPECT_EQ(killed.signalled_in, stage);
-
-        const auto now = outputs(out);
-        EXPECT_EQ(now.size(), earlier.size());
-        size_t replaced = 0;
-        for (const auto& [name, bytes] : now) {
-            ASSERT_TRUE(earlier.count(name)) << name << " is not an output";
-            if (bytes == complete.at(name) && bytes != earlier.at(name)) {
-                ++replaced;
-            } else {
-                EXPECT_TRUE(bytes == earlier.at(name)) << name << " is partial: neither the earlier run's nor a complete one";
+        const HookedRun killed =
+            run_hooked({"run", "--overwrite", "-o", out.string(), demo.reweighted.string()}, "MINERISK_TEST_KILL_AT", point, demo.tmp.path);
+        ASSERT_TRUE(killed.killed()) << "the run did not reach '" << point << "' (status " << killed.status << "):\n" << killed.err;
+        if (point == "between renames") {
+            // The one moment the folder is away: the next run puts the earlier outputs back (SwitchCutShort...).
+            EXPECT_FALSE(fs::exists(out));
+            const Result next = cli({"run", "-q", "--overwrite", "-o", out.string(), demo.original.string()}, demo.tmp.path);
+            ASSERT_TRUE(next.ok()) << next.err;
+        } else if (point == "after switch") {
+            EXPECT_TRUE(outputs(out) == complete) << "killed after the switch: the new run's outputs, whole";
+        } else {
+            const auto now = outputs(out);
+            EXPECT_EQ(now.size(), earlier.size());
+            for (const auto& [name, bytes] : now) {
+                ASSERT_TRUE(earlier.count(name)) << name << " is not an earlier output";
+                EXPECT_TRUE(bytes == earlier.at(name)) << name << " is not the earlier run's";
             }
         }
-        for (const auto& [name, bytes] : earlier) EXPECT_TRUE(now.count(name)) << name << " is gone";
-        EXPECT_GE(replaced, replaced_before_last_kill) << "outputs went back to the earlier run's";
-        replaced_before_last_kill = replaced;
-        // The temporary files left are this killed run's only: each run removes those of the dead runs before it.
-        const auto left = temporaries(out);
-        const std::string mine = "." + std::to_string(killed.pid) + ".part";
-        for (const auto& t : left) EXPECT_NE(t.find(mine), std::string::npos) << t << " is an earlier killed run's";
-        if (stage == "scoring and writing") {
-            EXPECT_FALSE(left.empty()) << "a run killed while scoring leaves temporaries (else this test proves less)";
-        }
-        std::printf("[          ] killed in '%s' after %.2f s: %zu of %zu outputs already this run's, %zu temporary file(s) left\n",
-                    stage.c_str(), killed.started.at(stage) + killed_after, replaced, now.size(), left.size());
+        // What is left beside the folder is this killed run's only: each run removes what dead runs left.
+        const std::string mine = ".minerisk-" + std::to_string(killed.pid) + ".";
+        for (const auto& t : temporaries(out)) EXPECT_NE(t.find(mine), std::string::npos) << t << " is an earlier killed run's";
     }
-    EXPECT_GT(replaced_before_last_kill, 0u) << "a kill in 'exports' comes after the rasters were renamed into place";
 
-    // The next run goes through: it removes the killed runs' temporary files and writes every output whole.
+    // The next run goes through: it removes what the killed runs left and publishes every output whole.
     const Result next = cli({"run", "-q", "--overwrite", "-o", out.string(), demo.reweighted.string()}, demo.tmp.path);
     ASSERT_TRUE(next.ok()) << next.err;
     EXPECT_EQ(temporaries(out), std::vector<std::string>{});
-    const auto last = outputs(out);
-    EXPECT_EQ(last.size(), complete.size());
-    for (const auto& [name, bytes] : complete) EXPECT_TRUE(last.count(name) && last.at(name) == bytes) << name;
+    EXPECT_TRUE(outputs(out) == complete);
+}
+
+// Killed between the two renames of the fallback switch (file systems without an atomic exchange), the earlier
+// outputs are in ".out.minerisk-PID.old": the next run, even one that fails later, puts them back first.
+TEST(AtomicOutputs, SwitchCutShortIsUndoneByTheNextRun) {
+    DemoCopy demo("200");
+    const fs::path out = demo.tmp.path / "out";
+    ASSERT_TRUE(cli({"run", "-q", "-o", out.string(), demo.original.string()}, demo.tmp.path).ok());
+    const auto earlier = outputs(out);
+    const HookedRun cut = run_hooked({"run", "--overwrite", "-o", out.string(), demo.reweighted.string()},
+                                     "MINERISK_TEST_KILL_AT", "between renames", demo.tmp.path);
+    ASSERT_TRUE(cut.killed()) << cut.err;
+    ASSERT_FALSE(fs::exists(out));
+    ASSERT_TRUE(fs::exists(demo.tmp.path / (".out.minerisk-" + std::to_string(cut.pid) + ".old")));
+    // The next run is itself killed as it scores: the earlier outputs are back all the same, and in place.
+    const HookedRun next = run_hooked({"run", "--overwrite", "-o", out.string(), demo.reweighted.string()},
+                                      "MINERISK_TEST_KILL_AT", "scoring and writing", demo.tmp.path);
+    ASSERT_TRUE(next.killed()) << next.err;
+    EXPECT_TRUE(outputs(out) == earlier);
+    // Put back, the folder is an earlier run's like any other: without --overwrite it is refused.
+    const Result refused = cli({"run", "-q", "-o", out.string(), demo.original.string()}, demo.tmp.path);
+    EXPECT_EQ(WEXITSTATUS(refused.status), 1) << refused.err;
+    EXPECT_CONTAINS(refused.err, "--overwrite");
 }
 
 // ---- SIGTERM (Ctrl-C) -------------------------------------------------------------------------------------
 
-// SIGTERM or Ctrl-C: the run stops, exits non-zero, removes its own temporary files, and a new folder holds no
-// file (a half-done run's outputs would be a mix of nothing and something).
+// SIGTERM as each of four stages starts (MINERISK_TEST_SIGNAL_AT: the run signals itself, and its handler turns
+// the signal into a cancel as for any SIGTERM): the run stops in that stage, exits 143 with one line, publishes
+// nothing (a new folder is not created) and leaves nothing beside it.
 TEST(AtomicOutputs, InterruptedRunCleansUpAndFails) {
-    DemoCopy demo;
+    DemoCopy demo("200");
     const fs::path out = demo.tmp.path / "out";
-    const WatchedRun r = run_watched({"run", "-j", "1", "--tile-size", "128", "-o", out.string(), demo.original.string()},
-                                     "scoring and writing", 0.2, SIGTERM);
-    ASSERT_EQ(r.signalled_in, "scoring and writing") << r.err;
-    ASSERT_TRUE(WIFEXITED(r.status)) << "status " << r.status;
-    EXPECT_NE(WEXITSTATUS(r.status), 0);
-    EXPECT_CONTAINS(r.err, "cancelled");
-    if (fs::exists(out)) {
-        for (const auto& e : fs::recursive_directory_iterator(out)) {
-            EXPECT_FALSE(e.is_regular_file()) << e.path() << " left behind";
-        }
+    for (const std::string stage : {"scoring and writing", "zones", "finishing rasters", "exports"}) {
+        SCOPED_TRACE("SIGTERM in '" + stage + "'");
+        const HookedRun r = run_hooked({"run", "-o", out.string(), demo.original.string()}, "MINERISK_TEST_SIGNAL_AT", stage,
+                                       demo.tmp.path);
+        EXPECT_EQ(r.exit_code(), 143) << "status " << r.status << ":\n" << r.err;
+        EXPECT_CONTAINS(r.err, "minerisk: cancelled by SIGTERM: nothing was published");
+        EXPECT_FALSE(fs::exists(out)) << "nothing is published";
+        EXPECT_EQ(temporaries(out), std::vector<std::string>{});
+        // It stopped in that stage: no later stage was announced.
+        const auto announced = stages_announced(r.err);
+        ASSERT_FALSE(announced.empty());
+        EXPECT_EQ(announced.back(), stage);
     }
+}
+
+// ---- the output folder is not the inputs' ----------------------------------------------------------------
+
+// `-o .` in the scenario's folder (or a folder above it) would replace the inputs with outputs: refused, naming
+// the input, before any input is read; nothing in the folder changes.
+TEST(AtomicOutputs, AnOutputFolderHoldingTheInputsIsRefused) {
+    DemoCopy demo("200");
+    std::map<std::string, std::string> before;
+    for (const auto& e : fs::recursive_directory_iterator(demo.tmp.path))
+        if (e.is_regular_file()) before[e.path().string()] = file_bytes(e.path());
+    for (const fs::path& o : {demo.dir, demo.tmp.path}) {
+        SCOPED_TRACE(o.string());
+        const Result r = cli({"run", "-q", "--overwrite", "-o", o.string(), demo.original.string()}, demo.tmp.path);
+        EXPECT_EQ(WEXITSTATUS(r.status), 1) << r.err;
+        EXPECT_CONTAINS(r.err, "the output folder holds an input of the run");
+        EXPECT_CONTAINS(r.err, "choose an output folder outside the inputs' folders");
+    }
+    for (const auto& [path, bytes] : before) EXPECT_TRUE(fs::exists(path) && file_bytes(path) == bytes) << path;
 }
 
 // ---- --overwrite ------------------------------------------------------------------------------------------

@@ -549,9 +549,14 @@ std::map<std::string, std::string> visible_files(const fs::path& dir) {
     return files;
 }
 
-std::vector<std::string> temporaries(const fs::path& dir) {
+// What runs leave while they work: their staging folders beside the output folder `out`
+// (".out.minerisk-PID.staging", docs/design.md "Outputs") and temporary files inside it (".NAME.PID.part").
+std::vector<std::string> temporaries(const fs::path& out) {
     std::vector<std::string> found;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
+    const std::string prefix = "." + out.filename().string() + ".minerisk-";
+    for (const auto& e : fs::directory_iterator(out.parent_path()))
+        if (e.path().filename().string().rfind(prefix, 0) == 0) found.push_back(e.path().string());
+    for (const auto& e : fs::recursive_directory_iterator(out))
         if (e.path().filename().string().find(".part") != std::string::npos) found.push_back(e.path().string());
     return found;
 }
