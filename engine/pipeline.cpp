@@ -241,7 +241,12 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     tune_memory();
     // One transaction: written into a staging folder, switched into place once complete (docs/design.md).
     OutputTransaction outputs(options.output_dir, options.overwrite, files_read(plan.scenario), {"factors"});
-    RunSummary summary = run_stages(plan, options, outputs.staging());
+    RunSummary summary;
+    try {
+        summary = run_stages(plan, options, outputs.staging());
+    } catch (const Error& e) {
+        throw outputs.published(e);
+    }
     outputs.commit();  // not a timed stage: run.json and the report, written before it, list every stage
     for (auto& f : summary.outputs) f.path = outputs.published_path(f.path);
     return summary;

@@ -2,6 +2,7 @@
 
 #include <gdal_priv.h>
 #include <gdal_utils.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -15,6 +16,26 @@
 namespace fs = std::filesystem;
 
 namespace minerisk {
+
+// GDAL's compression threads, unless the process has an address-space limit (`ulimit -v`): there a worker
+// thread may fail to start (each reserves its stack), and GDAL 3.6's pool then waits forever for it at 100 % CPU
+// ("CPLCreateJoinableThread() failed"), deaf to SIGTERM. On the writing thread alone it is slower but ends,
+// with a clean error if memory runs out.
+// What to do about a failed write, from GDAL's reason: memory, a file size limit, or (most often) the disk.
+static std::string write_hint(const std::string& why) {
+    if (why.find("allocat") != std::string::npos || why.find("memory") != std::string::npos)
+        return "the process ran out of memory: raise its memory limit, or lower run.threads (-j) or run.tile_size";
+    if (why.find("File too large") != std::string::npos)
+        return "a file size limit (ulimit -f) stopped the write: raise it";
+    return "check the free space in the output folder";
+}
+
+static const char* compression_threads() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) return "1";
+    return "ALL_CPUS";
+}
+
 
 RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, const RasterInfo& info)
     : final_path_(final_path),
@@ -34,14 +55,14 @@ RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, 
         // compression itself, on writing and on every read), and ZSTD at level 1 (its default, 9, costs
         // several times more for a few per cent of size).
         opts.SetNameValue("COMPRESS", compress_.c_str());
-        opts.SetNameValue("NUM_THREADS", "ALL_CPUS");
+        opts.SetNameValue("NUM_THREADS", compression_threads());
         if (compress_ == "ZSTD") opts.SetNameValue("ZSTD_LEVEL", "1");
     } else if (cog_) {
         // The blocks before the conversion to COG: read once, then deleted. ZSTD at level 1 costs little CPU
         // and halves what goes through the disk.
         opts.SetNameValue("COMPRESS", "ZSTD");
         opts.SetNameValue("ZSTD_LEVEL", "1");
-        opts.SetNameValue("NUM_THREADS", "ALL_CPUS");
+        opts.SetNameValue("NUM_THREADS", compression_threads());
     }
     ds_ = gtiff->Create(temp_path_.c_str(), static_cast<int>(grid.width), static_cast<int>(grid.height), 1, GDT_Float32,
                         opts.List());
@@ -77,9 +98,10 @@ static void translate_to_cog(const std::string& src, const std::string& dst, con
                              const std::string& final_path, const Progress& progress) {
     CPLStringList argv;
     for (const char* a : {"-of", "COG", "-co", "BLOCKSIZE=512", "-co", "OVERVIEWS=IGNORE_EXISTING", "-co",
-                          "OVERVIEW_RESAMPLING=AVERAGE", "-co", "RESAMPLING=AVERAGE", "-co", "BIGTIFF=IF_SAFER", "-co",
-                          "NUM_THREADS=ALL_CPUS"})
+                          "OVERVIEW_RESAMPLING=AVERAGE", "-co", "RESAMPLING=AVERAGE", "-co", "BIGTIFF=IF_SAFER"})
         argv.AddString(a);
+    argv.AddString("-co");
+    argv.AddString((std::string("NUM_THREADS=") + compression_threads()).c_str());
     argv.AddString("-co");
     argv.AddString(("COMPRESS=" + compress).c_str());
     if (compress != "NONE") {
@@ -97,15 +119,22 @@ static void translate_to_cog(const std::string& src, const std::string& dst, con
     GDALTranslateOptionsSetProgress(opts, translate_progress, const_cast<Progress*>(&progress));
     GDALDatasetH in = GDALOpen(src.c_str(), GA_ReadOnly);
     int usage_error = 0;
+    CPLErrorReset();
     GDALDatasetH out = in ? GDALTranslate(dst.c_str(), in, opts, &usage_error) : nullptr;
     GDALTranslateOptionsFree(opts);
-    const std::string why = CPLGetLastErrorMsg();
+    // An encoder that failed (out of memory, a full disk) may still hand back a dataset: any failure GDAL
+    // reported while translating or closing fails the raster, so that a run never publishes a damaged one.
+    bool failed = CPLGetLastErrorType() >= CE_Failure;
+    std::string why = CPLGetLastErrorMsg();
     if (out) GDALClose(out);
+    if (!failed && CPLGetLastErrorType() >= CE_Failure) {
+        failed = true;
+        why = CPLGetLastErrorMsg();
+    }
     if (in) GDALClose(in);
     if (cancel_requested()) throw Error("cancelled");
-    if (!out || usage_error)
-        throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path},
-                    "check the free space in the output folder");
+    if (!out || usage_error || failed)
+        throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path}, write_hint(why));
 }
 
 void RasterWriter::write(const Window& w, const float* data) {
@@ -116,7 +145,7 @@ void RasterWriter::write(const Window& w, const float* data) {
                                                     static_cast<int>(w.height), GDT_Float32, 0, 0);
     if (e != CE_None)
         throw Error(std::string("writing failed: ") + CPLGetLastErrorMsg(), Location{final_path_},
-                    "check the free space in the output folder");
+                    write_hint(CPLGetLastErrorMsg()));
 }
 
 void RasterWriter::commit(const Progress& progress) {
@@ -128,7 +157,7 @@ void RasterWriter::commit(const Progress& progress) {
     if (CPLGetLastErrorType() >= CE_Failure) {
         std::remove(temp_path_.c_str());
         throw Error(std::string("finishing the raster failed: ") + CPLGetLastErrorMsg(), Location{final_path_},
-                    "check the free space in the output folder");
+                    write_hint(CPLGetLastErrorMsg()));
     }
     if (!cog_) {
         std::error_code ec;

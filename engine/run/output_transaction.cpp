@@ -156,6 +156,17 @@ std::string OutputTransaction::published_path(const std::string& path) const {
     return (fs::path(output_dir_) / rel).lexically_normal().string();
 }
 
+Error OutputTransaction::published(const Error& e) const {
+    const auto swap = [&](std::string text) {
+        for (size_t at = text.find(staging_); at != std::string::npos; at = text.find(staging_, at + output_dir_.size()))
+            text.replace(at, staging_.size(), output_dir_);
+        return text;
+    };
+    Location where = e.where();
+    where.file = swap(where.file);
+    return Error(swap(e.problem()), where, swap(e.hint()));
+}
+
 void OutputTransaction::commit() {
     if (cancel_requested()) throw Error("cancelled");
     const fs::path out(output_dir_), staging(staging_);

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "minerisk/error.hpp"
+
 namespace minerisk {
 
 class OutputTransaction {
@@ -28,6 +30,9 @@ public:
     const std::string& output_dir() const { return output_dir_; }
     // `path` inside the staging folder, as it will be named in the output folder once committed.
     std::string published_path(const std::string& path) const;
+    // `e` with the staging folder's name replaced by the output folder's, so that a failed write names the file
+    // the user knows ("out/risk.tif"), not a hidden folder that is gone by the time the message is read.
+    Error published(const Error& e) const;
 
     // Switches the staging folder into place. Files of the earlier folder that are not the earlier run's outputs
     // (listed in its run.json) and that the new run did not write (a user's notes, say) are carried over as hard
