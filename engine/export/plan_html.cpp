@@ -132,7 +132,8 @@ void sign_section(std::ostringstream& o, const SignPlan& p) {
         o << "<p class=\"muted\">No sign to propose: every counted perimeter is covered.</p>\n</section>\n";
         return;
     }
-    const size_t shown_rows = std::min<size_t>(p.signs.size(), 100);
+    // The first signs and sessions only, so that the report prints in a few pages: the CSV files hold them all.
+    const size_t shown_rows = std::min<size_t>(p.signs.size(), 12);
     o << "<div class=\"wide\"><table class=\"signs\">\n<thead><tr><th class=\"n\">Order</th><th>Hazard</th><th class=\"n\">Marks</th>"
          "<th class=\"n\">People near</th><th>Where</th><th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
     for (size_t i = 0; i < shown_rows; ++i) {
@@ -188,7 +189,7 @@ void outreach_section(std::ostringstream& o, const OutreachPlan& p) {
           << human_int(w.sessions) << "</td><td class=\"n\">" << human(w.people, 0) << "</td><td class=\"n\">" << human(w.people_cumulative, 0)
           << "</td></tr>\n";
     o << "</tbody></table>\n";
-    const size_t rows = std::min<size_t>(p.sessions.size(), 60);
+    const size_t rows = std::min<size_t>(p.sessions.size(), 15);  // all are in outreach_plan.csv
     if (rows) {
         o << "<div class=\"wide\"><table class=\"schedule\">\n<thead><tr><th class=\"n\">Week</th><th class=\"n\">Facilitator</th>"
              "<th>Settlement</th><th class=\"n\">Population</th><th class=\"n\">From base</th><th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
