@@ -169,6 +169,18 @@ void write_rest_of_zones(std::ostringstream& o, const ExportContext& ctx) {
     o << "</tbody>\n</table>\n</section>\n";
 }
 
+// The warnings the body says in plain words, as the run wrote them: with the configuration keys and paths a GIS
+// officer searches run.json and the docs for. Those the body shows unchanged are not repeated.
+void write_warnings_as_written(std::ostringstream& o, const ExportContext& ctx) {
+    std::vector<std::string> changed;
+    for (const auto& w : all_warnings(ctx))
+        if (plain_words(w) != w) changed.push_back(w);
+    if (changed.empty()) return;
+    o << "<h3>Warnings as the run wrote them</h3>\n<ol class=\"warnings small\">\n";
+    for (const auto& w : changed) o << "<li>" << esc(w) << "</li>\n";
+    o << "</ol>\n";
+}
+
 void write_versions(std::ostringstream& o) {
     o << "<h3>Software</h3>\n<table class=\"kv versions\">\n<tbody>\n"
       << "<tr><th>minerisk</th><td>" << esc(MINERISK_VERSION_STRING) << "</td></tr>\n"
@@ -186,6 +198,7 @@ void write_appendix(std::ostringstream& o, const ExportContext& ctx) {
          "the files, plugin ids and configuration keys behind the figures above, to repeat or check the run.</p>\n</section>\n";
     write_inputs(o, ctx);
     write_parameters(o, ctx);
+    write_warnings_as_written(o, ctx);
     write_versions(o);
     write_timing(o, ctx);
 }

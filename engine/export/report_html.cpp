@@ -26,7 +26,7 @@ namespace minerisk::report {
 
 namespace {
 
-constexpr size_t kSettlementRows = 15;  // settlements shown in the page (few, to print short); all are in settlements.csv
+constexpr size_t kSettlementRows = 10;  // settlements shown in the page (few, to print short); all are in settlements.csv
 constexpr size_t kNamesPerZone = 4;     // settlement names (and hazard ids) listed in a zone's row
 
 std::string esc(const std::string& s) { return html_escape(s); }
@@ -281,7 +281,7 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
           << "<td class=\"n\">" << human_metres(z.unmarked_perimeter_m) << "</td>"
           << "<td class=\"nowrap\">" << esc(date_or(z.last_session, "never")) << "</td>"
           << "<td class=\"action\">" << esc(z.action) << "</td>"
-          << "<td class=\"reason\">" << esc(z.reason) << "</td></tr>\n";
+          << "<td class=\"reason\">" << esc(plain_words(z.reason)) << "</td></tr>\n";
     }
     o << "</tbody>\n</table>\n";
     if (zones.empty()) o << "<p class=\"muted\">No zone.</p>\n";
@@ -333,7 +333,7 @@ void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
                                                      : esc(r.nearest_settlement) + " <span class=\"list\">(" +
                                                            human_metres(r.settlement_distance_m) + ")</span>")
           << "</td><td class=\"n\">" << human(r.max_risk, 2) << "</td>"
-          << "<td class=\"reason\">" << esc(r.reason) << "</td></tr>\n";
+          << "<td class=\"reason\">" << esc(plain_words(r.reason)) << "</td></tr>\n";
     }
     o << "</tbody>\n</table>\n</section>\n";
 }

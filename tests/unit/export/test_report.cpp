@@ -378,8 +378,8 @@ TEST(Report, HtmlHasEveryZoneRowInRankOrder) {
         EXPECT_NE(html.find("reason for zone " + std::to_string(i) + ": 5 incidents, 2 recent, &quot;no&quot; marking"), std::string::npos);
     EXPECT_NE(html.find("refer for non-technical survey"), std::string::npos);
     // Settlements: the first 30 of 40.
-    EXPECT_EQ(count(html, "class=\"settlement-row\""), 15u);
-    EXPECT_NE(html.find("The first 15 of 40 settlements"), std::string::npos);
+    EXPECT_EQ(count(html, "class=\"settlement-row\""), 10u);
+    EXPECT_NE(html.find("The first 10 of 40 settlements"), std::string::npos);
 }
 
 TEST(Report, HtmlHasEveryWarningEscapedOnce) {

@@ -91,6 +91,9 @@ TEST(ReportScreens, PlainWordsSayKeysPlainlyAndCutPathsToFileNames) {
     EXPECT_EQ(plain_words("could not read /data/in/hazards.gpkg: no such file (see '/tmp/x/run.log')"),
               "could not read hazards.gpkg: no such file (see 'run.log')");
     EXPECT_EQ(plain_words("5 km/h and 3/4 stay"), "5 km/h and 3/4 stay") << "only a word starting with '/' is a path";
+    EXPECT_EQ(plain_words("stays above it over less than zones.min_area"), "stays above it over less than the minimum zone size");
+    EXPECT_EQ(plain_words("100 m (the marking_gap factor's cover_distance)"), "100 m (the marking_gap factor's sign cover distance)");
+    EXPECT_EQ(plain_words("the cells around each settlement (within zones.reach)"), "the cells around each settlement (within reach)");
     EXPECT_EQ(file_name("/data/in/hazards.gpkg"), "hazards.gpkg");
     EXPECT_EQ(file_name("PG:dbname=mines host=db"), "database");
 }
@@ -151,4 +154,16 @@ TEST(ReportScreens, DataSourcesGiveEachInputsFileNameAndTheDatesOfItsRecords) {
     EXPECT_NE(sources.find("no dates in the records"), std::string::npos) << "the hazards have no date field";
     EXPECT_EQ(sources.find("/data/in"), std::string::npos) << "the body names files, not folders";
     EXPECT_NE(html.find("/data/in/incidents.gpkg"), std::string::npos) << "the technical details keep the path";
+}
+
+TEST(ReportScreens, WarningsArePlainInTheBodyAndAsWrittenInTheAppendix) {
+    ScreenRun r(1);
+    const std::string w = "Refer it, or lower zones.threshold (or use zones.top_percent) so that it forms a zone";
+    r.summary.warnings = {w, "hazards: 2 features without geometry"};
+    const std::string html = report_html(r.ctx, "");
+    const size_t appendix = html.find("<section id=\"technical\">");
+    ASSERT_NE(appendix, std::string::npos);
+    EXPECT_LT(html.find("Refer it, or ask the GIS officer to lower the zone threshold so that it forms a zone"), appendix);
+    EXPECT_GT(html.find(w), appendix) << "the key is kept for the GIS officer";
+    EXPECT_EQ(count(html, "hazards: 2 features without geometry"), 1u) << "an unchanged warning is not repeated";
 }
