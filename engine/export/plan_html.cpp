@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "export/report_format.hpp"
+#include "export/report_sections.hpp"
 #include "minerisk/dates.hpp"
 #include "export/plan_outputs.hpp"
 
@@ -59,13 +60,13 @@ void stability_section(std::ostringstream& o, const Stability& st, const ZoneRes
     o << "</div>\n<p><strong>Redrawn:</strong></p>\n<ul>\n";
     for (const auto& v : st.varied) o << "<li>" << esc(v) << "</li>\n";
     o << "</ul>\n<p><strong>Held fixed:</strong></p>\n<ul>\n";
-    for (const auto& v : st.fixed) o << "<li>" << esc(v) << "</li>\n";
+    for (const auto& v : st.fixed) o << "<li>" << esc(report::plain_words(v)) << "</li>\n";
     o << "</ul>\n<p class=\"small muted\">Zone risk recombined: " << esc(st.method) << ". See docs/uncertainty.md.</p>\n";
     if (!st.base_weights.empty()) {
         o << "<table class=\"kv\">\n<thead><tr><th>Factor weight (normalised)</th><th class=\"n\">Scenario</th>"
              "<th class=\"n\">Draws: 5th&ndash;95th percentile</th></tr></thead>\n<tbody>\n";
         for (size_t f = 0; f < st.base_weights.size() && f < zr.factor_names.size(); ++f)
-            o << "<tr><td>" << esc(zr.factor_names[f]) << "</td><td class=\"n\">" << fixed(st.base_weights[f], 3) << "</td><td class=\"n\">"
+            o << "<tr><td>" << esc(report::factor_words(ExportContext{}, zr.factor_names[f])) << "</td><td class=\"n\">" << fixed(st.base_weights[f], 3) << "</td><td class=\"n\">"
               << fixed(st.weight_p05[f], 3) << " &ndash; " << fixed(st.weight_p95[f], 3) << "</td></tr>\n";
         o << "</tbody></table>\n";
     }
@@ -110,7 +111,7 @@ std::string no_sign_sentence(std::string words) {
 
 void sign_section(std::ostringstream& o, const SignPlan& p) {
     o << "<section id=\"sign-plan\">\n<h2>Where the next signs go</h2>\n"
-      << "<p>A sign covers the parts of a hazard's perimeter within " << human_metres(p.cover) << " of it (" << esc(p.cover_from)
+      << "<p>A sign covers the parts of a hazard's perimeter within " << human_metres(p.cover) << " of it (" << esc(report::plain_words(p.cover_from))
       << "), as in the marking measure of the zones. The plan proposes points on the perimeters that no sign covers, one every "
       << human_metres(p.spacing) << " of perimeter at most, so that each is in sight of the next; each new sign answers for "
       << human_metres(p.credit) << " either side. They are taken one at a time, each time the one whose perimeter weighs most: "
@@ -132,7 +133,8 @@ void sign_section(std::ostringstream& o, const SignPlan& p) {
         o << "<p class=\"muted\">No sign to propose: every counted perimeter is covered.</p>\n</section>\n";
         return;
     }
-    const size_t shown_rows = std::min<size_t>(p.signs.size(), 100);
+    // The first signs and sessions only, so that the report prints in a few pages: the CSV files hold them all.
+    const size_t shown_rows = std::min<size_t>(p.signs.size(), 12);
     o << "<div class=\"wide\"><table class=\"signs\">\n<thead><tr><th class=\"n\">Order</th><th>Hazard</th><th class=\"n\">Marks</th>"
          "<th class=\"n\">People near</th><th>Where</th><th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
     for (size_t i = 0; i < shown_rows; ++i) {
@@ -188,7 +190,7 @@ void outreach_section(std::ostringstream& o, const OutreachPlan& p) {
           << human_int(w.sessions) << "</td><td class=\"n\">" << human(w.people, 0) << "</td><td class=\"n\">" << human(w.people_cumulative, 0)
           << "</td></tr>\n";
     o << "</tbody></table>\n";
-    const size_t rows = std::min<size_t>(p.sessions.size(), 60);
+    const size_t rows = std::min<size_t>(p.sessions.size(), 15);  // all are in outreach_plan.csv
     if (rows) {
         o << "<div class=\"wide\"><table class=\"schedule\">\n<thead><tr><th class=\"n\">Week</th><th class=\"n\">Facilitator</th>"
              "<th>Settlement</th><th class=\"n\">Population</th><th class=\"n\">From base</th><th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";

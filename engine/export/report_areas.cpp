@@ -4,6 +4,7 @@
 
 #include "export/area_outputs.hpp"
 #include "export/report_format.hpp"
+#include "export/report_sections.hpp"
 
 namespace minerisk::report {
 
@@ -22,7 +23,7 @@ void write_explanation(std::ostringstream& o, const AreaRanking& r) {
       << " of a zone), then by recent incidents (the last " << human(r.recent_days, 0)
       << " days), then by unmarked perimeter, then by counted hazards. Unmarked perimeter: the hazards' boundary "
          "farther than "
-      << human_metres(r.cover) << " (" << html_escape(r.cover_from)
+      << human_metres(r.cover) << " (" << html_escape(report::plain_words(r.cover_from))
       << ") from every sign that marks. Never reached: settlements that have had no session (nobody-lives-there "
          "settlements left out). The same table is area_ranking.csv; the areas are the area_ranking layer of "
          "minerisk.gpkg.</p>\n";

@@ -1,7 +1,9 @@
 // report.html: one self-contained page for planners. No network at all: inline CSS, the quick-look as a data:
 // URI, no script, and a Content-Security-Policy that forbids loading anything else. Every text from the data
-// is escaped. The page says nothing about when it was made, so the same run gives the same page (apart from
-// the stage times).
+// is escaped. The body speaks to planners (factors, settings and files in plain words, the first ten zones in
+// full); the appendix (report_appendix.cpp) keeps the technical words. The page says when the run began
+// ("Prepared on", in a span of its own so that runs can be compared without it) and the stage times; nothing
+// else in it depends on when or where it was made.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -14,6 +16,7 @@
 #include "export/area_outputs.hpp"
 #include "export/plan_outputs.hpp"
 #include "export/report_format.hpp"
+#include "export/report_sections.hpp"
 #include "export/report_style.hpp"
 #include "export/zone_text.hpp"
 #include "minerisk/dates.hpp"
@@ -23,22 +26,13 @@ namespace minerisk::report {
 
 namespace {
 
-constexpr size_t kSettlementRows = 30;  // settlements shown in the page; all are in settlements.csv
-constexpr size_t kNamesPerZone = 6;     // settlement names (and hazard ids) listed in a zone's row
+constexpr size_t kSettlementRows = 10;  // settlements shown in the page (few, to print short); all are in settlements.csv
+constexpr size_t kNamesPerZone = 4;     // settlement names (and hazard ids) listed in a zone's row
 
 std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string plural(long long n, const std::string& one, const std::string& many) {
     return human_int(n) + " " + (n == 1 ? one : many);
-}
-
-std::string method_meaning(const std::string& m) {
-    if (m == "weighted_sum") return "the weighted mean of the factor scores";
-    if (m == "weighted_product") return "the weighted geometric mean of the factor scores (a factor at 0 gives 0)";
-    if (m == "maximum") return "the highest weighted factor score";
-    if (m == "likelihood_consequence")
-        return "likelihood x consequence: the weighted mean of the likelihood factors times that of the consequence factors";
-    return "";
 }
 
 // "a, b, c and 4 more"
@@ -88,15 +82,22 @@ void write_header(std::ostringstream& o, const ExportContext& ctx, const std::st
     if (ctx.plan) {
         o << "<p class=\"sub\">Situation as of <strong>" << esc(date_to_string(ctx.plan->as_of)) << "</strong>";
         if (!ctx.plan->as_of_reason.empty()) o << " (" << esc(ctx.plan->as_of_reason) << ")";
-        o << ". Prepared with minerisk " << esc(MINERISK_VERSION_STRING) << ".</p>\n";
+        o << ".";
+        if (ctx.plan->started > 0) {
+            const std::string t = utc_timestamp(ctx.plan->started);  // "2026-12-03T15:06:10Z"
+            o << " Prepared on <span class=\"prepared\">" << esc(t.substr(0, 10) + " " + t.substr(11, 5)) << " UTC</span>";
+        } else {
+            o << " Prepared";
+        }
+        o << " with minerisk " << esc(MINERISK_VERSION_STRING) << ".</p>\n";
         if (!ctx.plan->scenario.description.empty())
             o << "<p>" << esc(ctx.plan->scenario.description) << "</p>\n";
     }
     o << "<nav>Contents: <a href=\"#how\">How to read this</a><a href=\"#summary\">Summary</a><a href=\"#map\">Map</a>"
-         "<a href=\"#zones\">Zones</a><a href=\"#referrals\">Survey referrals</a><a href=\"#settlements\">Settlements</a>"
+         "<a href=\"#zones\">Top zones</a><a href=\"#referrals\">Survey referrals</a><a href=\"#settlements\">Settlements</a>"
       << (ctx.plans() ? exports::plans_nav(*ctx.plans()) : std::string())
-      << "<a href=\"#inputs\">Inputs</a>"
-         "<a href=\"#warnings\">Warnings</a><a href=\"#parameters\">Parameters</a><a href=\"#timing\">Time per stage</a></nav>\n"
+      << "<a href=\"#sources\">Data sources</a><a href=\"#warnings\">Warnings</a><a href=\"#all-zones\">Other zones</a>"
+         "<a href=\"#technical\">Technical details</a></nav>\n"
          "</header>\n";
 }
 
@@ -111,8 +112,8 @@ std::string threshold_text(const ExportContext& ctx) {
 void write_how(std::ostringstream& o, const ExportContext& ctx) {
     o << "<section id=\"how\">\n<h2>How to read this</h2>\n"
       << "<p>Every cell of the area has a <strong>combined risk</strong> from 0 to 1, computed from the factors listed under "
-         "<a href=\"#parameters\">Parameters</a> (closeness to recorded hazards, incidents, people living nearby, missing "
-         "marking, outreach not done recently, as the scenario chose them). The map shows it from light yellow (low) to "
+         "<a href=\"#technical\">technical details</a> (nearness to recorded hazards, past incidents, people living nearby, "
+         "unmarked hazard edges, time since the last risk-education session, as the scenario chose them). The map shows it from light yellow (low) to "
          "dark red (high). <strong>Zones</strong> are connected areas with "
       << (ctx.zones() ? esc(threshold_text(ctx)) : std::string("a high combined risk"));
     if (ctx.plan)
@@ -238,7 +239,9 @@ void write_map(std::ostringstream& o, const std::string& png) {
 void write_zones(std::ostringstream& o, const ExportContext& ctx) {
     const std::vector<Zone> none;
     const auto& zones = ctx.zones() ? ctx.zones()->zones : none;
-    o << "<section id=\"zones\">\n<h2>All zones by rank (" << human_int(static_cast<long long>(zones.size())) << ")</h2>\n"
+    const size_t shown = std::min(zones.size(), kBodyZones);
+    o << "<section id=\"zones\">\n<h2>" << (shown < zones.size() ? "The first " + human_int(static_cast<long long>(shown)) + " of " : std::string("All "))
+      << human_int(static_cast<long long>(zones.size())) << " zones by rank</h2>\n"
       << "<p class=\"small muted\">Zones are named by rank (Zone 1 is where to act first); the zone id under it is the "
          "zone's number in the GeoPackage and zones.csv, the same for the same inputs. "
          "Priority is the score the ranking sorts by. Risk is the combined risk (0 to 1) over the "
@@ -247,12 +250,15 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
       << "Incidents: inside the zone; recent: in the last "
       << (ctx.plan ? human(ctx.plan->scenario.zones.recent_days, 0) : std::string("365")) << " days; far: more than "
       << (ctx.plan ? human_metres(ctx.plan->scenario.zones.survey_distance) : std::string("500 m"))
-      << " from any recorded hazard (a sign of unrecorded contamination). The same table is zones.csv.</p>\n";
-    o << "<div class=\"wide\">\n<table class=\"zones\">\n<thead><tr><th>Rank</th><th class=\"n\">Priority</th><th class=\"n\">Area (ha)</th>"
+      << " from any recorded hazard (a sign of unrecorded contamination). "
+      << (shown < zones.size() ? "The other zones are in the <a href=\"#all-zones\">appendix</a>; every zone is in zones.csv.</p>\n"
+                               : "The same table is zones.csv.</p>\n");
+    o << "<table class=\"zones\">\n<thead><tr><th>Rank</th><th class=\"n\">Priority</th><th class=\"n\">Area (ha)</th>"
          "<th class=\"n\">Risk<br>mean / max</th><th>Main factor</th><th>People in reach</th><th>Hazards touched</th>"
          "<th>Incidents</th><th class=\"n\">Unmarked<br>perimeter</th><th>Last session</th><th>Action</th>"
          "<th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
-    for (const Zone& z : zones) {
+    for (size_t i = 0; i < shown; ++i) {
+        const Zone& z = zones[i];
         std::vector<std::string> names, hazard_ids;
         for (const auto& s : z.settlements) names.push_back(esc(exports::settlement_with_population(s, true)));
         for (const auto& h : z.hazards) hazard_ids.push_back(esc(exports::hazard_with_status(h)));
@@ -261,7 +267,7 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
           << "<td class=\"n\">" << human(z.priority, 2) << "</td>"
           << "<td class=\"n\">" << human(z.area_m2 / 10000.0, 1) << "</td>"
           << "<td class=\"n\">" << human(z.mean_risk, 2) << " / " << human(z.max_risk, 2) << "</td>"
-          << "<td>" << esc(z.top_factor) << "</td>"
+          << "<td>" << esc(factor_words(ctx, z.top_factor)) << "</td>"
           << "<td><strong>" << human(z.population_in_reach, 0) << "</strong>";
         if (!names.empty()) o << "<br><span class=\"list\">" << short_list(names, kNamesPerZone, "; ") << "</span>";
         if (z.returnee_settlements > 0)
@@ -275,9 +281,9 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
           << "<td class=\"n\">" << human_metres(z.unmarked_perimeter_m) << "</td>"
           << "<td class=\"nowrap\">" << esc(date_or(z.last_session, "never")) << "</td>"
           << "<td class=\"action\">" << esc(z.action) << "</td>"
-          << "<td class=\"reason\">" << esc(z.reason) << "</td></tr>\n";
+          << "<td class=\"reason\">" << esc(plain_words(z.reason)) << "</td></tr>\n";
     }
-    o << "</tbody>\n</table>\n</div>\n";
+    o << "</tbody>\n</table>\n";
     if (zones.empty()) o << "<p class=\"muted\">No zone.</p>\n";
     o << "</section>\n";
 }
@@ -312,7 +318,7 @@ void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
     }
     const std::string wkt = ctx.plan ? (!ctx.plan->grid.crs_wkt.empty() ? ctx.plan->grid.crs_wkt : ctx.plan->inputs.crs_wkt) : "";
     const LonLat lon_lat(wkt);
-    o << "<div class=\"wide\">\n<table class=\"referrals\">\n<thead><tr><th>No.</th><th class=\"n\">Incidents</th><th>Dates</th>"
+    o << "<table class=\"referrals\">\n<thead><tr><th>No.</th><th class=\"n\">Incidents</th><th>Dates</th>"
          "<th>Where (centre)</th><th class=\"n\">Spread</th><th>Nearest settlement</th><th class=\"n\">Risk<br>at most</th>"
          "<th class=\"reason\">Why</th></tr></thead>\n<tbody>\n";
     for (const SurveyReferral& r : list) {
@@ -327,9 +333,9 @@ void write_referrals(std::ostringstream& o, const ExportContext& ctx) {
                                                      : esc(r.nearest_settlement) + " <span class=\"list\">(" +
                                                            human_metres(r.settlement_distance_m) + ")</span>")
           << "</td><td class=\"n\">" << human(r.max_risk, 2) << "</td>"
-          << "<td class=\"reason\">" << esc(r.reason) << "</td></tr>\n";
+          << "<td class=\"reason\">" << esc(plain_words(r.reason)) << "</td></tr>\n";
     }
-    o << "</tbody>\n</table>\n</div>\n</section>\n";
+    o << "</tbody>\n</table>\n</section>\n";
 }
 
 void write_settlements(std::ostringstream& o, const ExportContext& ctx) {
@@ -366,35 +372,47 @@ void write_settlements(std::ostringstream& o, const ExportContext& ctx) {
     o << "</tbody>\n</table>\n</section>\n";
 }
 
-void write_inputs(std::ostringstream& o, const ExportContext& ctx) {
-    o << "<section id=\"inputs\">\n<h2>Inputs</h2>\n";
+// What each input is, in planners' words.
+std::string role_words(const std::string& role) {
+    if (role == "hazards") return "recorded hazards (CHA, SHA)";
+    if (role == "incidents") return "mine and ERW incidents";
+    if (role == "settlements") return "settlements and their people";
+    if (role == "signs") return "warning signs and marking";
+    if (role == "sessions") return "risk-education sessions";
+    return role;
+}
+
+// The earliest and latest date of the layer's records, over every date field it was read with: "2019-03-02 to
+// 2024-04-30"; empty when the layer has no dates.
+std::string record_dates(const FeatureLayer& l) {
+    double first = INFINITY, last = -INFINITY;
+    for (const auto& [name, c] : l.columns) {
+        if (c.type != "date") continue;
+        for (double d : c.number)
+            if (std::isfinite(d)) first = std::min(first, d), last = std::max(last, d);
+    }
+    if (!std::isfinite(first)) return "";
+    return first == last ? date_to_string(first) : date_to_string(first) + " to " + date_to_string(last);
+}
+
+void write_sources(std::ostringstream& o, const ExportContext& ctx) {
+    o << "<section id=\"sources\">\n<h2>Data sources</h2>\n";
     if (!ctx.plan) {
         o << "<p class=\"muted\">Not recorded.</p>\n</section>\n";
         return;
     }
-    const Inputs& in = ctx.plan->inputs;
-    o << "<p>Working CRS: <strong>" << esc(in.crs_name) << "</strong>";
-    if (!in.crs_reason.empty()) o << " (" << esc(in.crs_reason) << ")";
-    o << ". Every layer was reprojected to it; invalid polygons were repaired; hazards recorded as points or lines were "
-         "turned into areas (buffered).</p>\n";
-    o << "<table class=\"inputs\">\n<thead><tr><th>Layer</th><th>Source</th><th>CRS of the source</th><th class=\"n\">Read</th>"
-         "<th class=\"n\">Used</th><th class=\"n\">Repaired</th><th class=\"n\">Buffered</th><th class=\"n\">Skipped</th>"
-         "<th>Why skipped</th></tr></thead>\n<tbody>\n";
-    for (const auto& l : in.layers) {
-        const LayerStats& s = l.stats;
-        const long long skipped = s.skipped_null + s.skipped_empty + s.skipped_bad;
-        std::vector<std::string> why;
-        if (s.skipped_null) why.push_back(human_int(s.skipped_null) + " without geometry");
-        if (s.skipped_empty) why.push_back(human_int(s.skipped_empty) + " empty");
-        if (s.skipped_bad) why.push_back(human_int(s.skipped_bad) + " unreadable or collapsed");
-        o << "<tr class=\"input-row\"><td>" << esc(l.role) << "</td><td>" << esc(s.source);
-        if (!s.layer_name.empty()) o << " <span class=\"list\">(layer " << esc(s.layer_name) << ")</span>";
-        o << "</td><td>" << esc(s.source_crs) << "</td><td class=\"n\">" << human_int(s.read) << "</td><td class=\"n\">"
-          << human_int(s.loaded) << "</td><td class=\"n\">" << human_int(s.repaired) << "</td><td class=\"n\">"
-          << human_int(s.buffered) << "</td><td class=\"n\">" << human_int(skipped) << "</td><td>" << esc(short_list(why, 3))
-          << "</td></tr>\n";
+    o << "<p class=\"small muted\">The records this report is made from. Dates: the earliest and latest date in the "
+         "records (of incidents, sessions, surveys); the situation is as of " << esc(date_to_string(ctx.plan->as_of))
+      << ". Paths, layers and counts of skipped records are in the <a href=\"#inputs\">technical details</a>.</p>\n"
+         "<table class=\"sources\">\n<thead><tr><th>What</th><th>File</th><th class=\"n\">Records used</th>"
+         "<th>Dates of the records</th></tr></thead>\n<tbody>\n";
+    for (const auto& l : ctx.plan->inputs.layers) {
+        const std::string dates = record_dates(l);
+        o << "<tr class=\"source-row\"><td>" << esc(role_words(l.role)) << "</td><td>" << esc(file_name(l.stats.source))
+          << "</td><td class=\"n\">" << human_int(l.stats.loaded) << "</td><td>"
+          << (dates.empty() ? std::string("<span class=\"muted\">no dates in the records</span>") : esc(dates)) << "</td></tr>\n";
     }
-    if (in.layers.empty()) o << "<tr><td colspan=\"9\" class=\"muted\">No input layer recorded.</td></tr>\n";
+    if (ctx.plan->inputs.layers.empty()) o << "<tr><td colspan=\"4\" class=\"muted\">No input recorded.</td></tr>\n";
     o << "</tbody>\n</table>\n</section>\n";
 }
 
@@ -406,86 +424,10 @@ void write_warnings(std::ostringstream& o, const ExportContext& ctx) {
     } else {
         o << "<p class=\"small muted\">Problems the run counted and went on with. Each may leave a gap in the picture: "
              "fix the records named and run again.</p>\n<ol class=\"warnings\">\n";
-        for (const auto& w : warnings) o << "<li class=\"warning\">" << esc(w) << "</li>\n";
+        for (const auto& w : warnings) o << "<li class=\"warning\">" << esc(plain_words(w)) << "</li>\n";
         o << "</ol>\n";
     }
     o << "</section>\n";
-}
-
-void write_parameters(std::ostringstream& o, const ExportContext& ctx) {
-    o << "<section id=\"parameters\">\n<h2>Parameters</h2>\n";
-    if (!ctx.plan) {
-        o << "<p class=\"muted\">Not recorded.</p>\n</section>\n";
-        return;
-    }
-    const RunPlan& p = *ctx.plan;
-    const Scenario& sc = p.scenario;
-    const std::string& method = sc.scoring.method;
-    o << "<p>Scoring method: <strong>" << esc(method) << "</strong>";
-    const std::string meaning = method_meaning(method);
-    if (!meaning.empty()) o << ", " << esc(meaning);
-    o << ".</p>\n";
-    const bool groups = method == "likelihood_consequence";
-    o << "<table class=\"factors\">\n<thead><tr><th>Factor</th><th>Plugin</th><th>Version</th><th class=\"n\">Weight</th>";
-    if (groups) o << "<th>Group</th>";
-    o << "<th>Parameters</th></tr></thead>\n<tbody>\n";
-    for (const auto& f : p.factors) {
-        o << "<tr><td>" << esc(f.spec.name) << "</td><td>" << esc(f.plugin ? f.plugin->name : f.spec.plugin) << "</td><td>"
-          << esc(f.plugin ? f.plugin->version : std::string()) << "</td><td class=\"n\">" << human_trim(f.spec.weight, 3) << "</td>";
-        if (groups) o << "<td>" << esc(f.spec.group) << "</td>";
-        const std::string params = f.params.describe();
-        o << "<td>" << (params.empty() ? "<span class=\"muted\">defaults</span>" : esc(params)) << "</td></tr>\n";
-    }
-    if (p.factors.empty()) o << "<tr><td colspan=\"" << (groups ? 6 : 5) << "\" class=\"muted\">No factor recorded.</td></tr>\n";
-    o << "</tbody>\n</table>\n";
-
-    const ZonesSpec& z = sc.zones;
-    o << "<h3>Zones</h3>\n<table class=\"kv zone-settings\">\n<tbody>\n";
-    auto row = [&](const std::string& k, const std::string& v, const std::string& meaning_text) {
-        o << "<tr><th>" << esc(k) << "</th><td class=\"n\">" << esc(v) << "</td><td class=\"muted\">" << esc(meaning_text) << "</td></tr>\n";
-    };
-    if (z.top_percent)
-        row("top_percent", human_trim(*z.top_percent, 2) + " %", "zones cover the riskiest share of the area");
-    else
-        row("threshold", human_trim(z.threshold.value_or(0.5), 3), "combined risk at or above which a cell can be in a zone");
-    if (ctx.zones()) row("threshold used", human_trim(ctx.zones()->threshold, 3), "the risk threshold actually applied");
-    row("min_area", human_trim(z.min_area / 10000.0, 2) + " ha", "smaller zones are dropped");
-    row("fill_holes", human_trim(z.fill_holes / 10000.0, 2) + " ha", "smaller holes inside a zone are filled");
-    row("reach", human_metres(z.reach), "settlements this close to a zone are in reach of it");
-    row("recent_days", human(z.recent_days, 0) + " days", "incidents this recent (before the as-of date) count as recent");
-    row("survey_distance", human_metres(z.survey_distance), "incidents farther than this from any hazard suggest unrecorded contamination");
-    row("sign_cover", human_metres(z.sign_cover), "a sign covers the hazard perimeter this close to it");
-    row("session_stale_days", human(z.session_stale_days, 0) + " days", "a settlement whose last session is older needs one");
-    o << "</tbody>\n</table>\n";
-
-    o << "<h3>Grid and time</h3>\n<table class=\"kv run-settings\">\n<tbody>\n";
-    auto kv = [&](const std::string& k, const std::string& v) {
-        o << "<tr><th>" << esc(k) << "</th><td>" << esc(v) << "</td></tr>\n";
-    };
-    kv("Grid", p.grid.width > 0 ? p.grid.describe() : std::string("-"));
-    kv("CRS", p.inputs.crs_name + (p.inputs.crs_reason.empty() ? "" : " (" + p.inputs.crs_reason + ")"));
-    kv("As of", date_to_string(p.as_of) + (p.as_of_reason.empty() ? "" : " (" + p.as_of_reason + ")"));
-    kv("Threads, tile size", std::to_string(p.threads) + ", " + std::to_string(p.tile_size) + " cells");
-    if (!sc.file.empty()) kv("Scenario file", sc.file);
-    o << "</tbody>\n</table>\n</section>\n";
-}
-
-void write_timing(std::ostringstream& o, const ExportContext& ctx) {
-    o << "<section id=\"timing\">\n<h2>Time per stage</h2>\n";
-    std::vector<StageTime> stages;
-    if (ctx.summary) stages = ctx.summary->stages;
-    if (stages.empty() && ctx.plan) stages = ctx.plan->stages;
-    if (stages.empty()) {
-        o << "<p class=\"muted\">Not recorded.</p>\n</section>\n";
-        return;
-    }
-    double total = 0;
-    o << "<table class=\"kv timing\">\n<thead><tr><th>Stage</th><th class=\"n\">Seconds</th></tr></thead>\n<tbody>\n";
-    for (const auto& s : stages) {
-        total += s.seconds;
-        o << "<tr><td>" << esc(s.name) << "</td><td class=\"n\">" << human(s.seconds, s.seconds < 10 ? 2 : 1) << "</td></tr>\n";
-    }
-    o << "<tr><th>total</th><th class=\"n\">" << human(total, total < 10 ? 2 : 1) << "</th></tr>\n</tbody>\n</table>\n</section>\n";
 }
 
 }  // namespace
@@ -506,15 +448,14 @@ std::string report_html(const ExportContext& ctx, const std::string& quicklook_p
     write_referrals(o, ctx);
     write_settlements(o, ctx);
     if (ctx.plans() && ctx.zones()) o << exports::plans_html(*ctx.plans(), *ctx.zones());  // rank stability, sign and outreach plans
-    write_inputs(o, ctx);
+    write_sources(o, ctx);
     write_warnings(o, ctx);
-    write_parameters(o, ctx);
-    write_timing(o, ctx);
+    write_appendix(o, ctx);  // the other zones and the technical details (export/report_appendix.cpp)
     o << "</main>\n<footer>Made by minerisk " << esc(MINERISK_VERSION_STRING)
       << ". Beside this page: zones.csv, survey_referrals.csv and settlements.csv (the full tables), quicklook.png (the map), minerisk.gpkg and "
          "minerisk.qgs (every layer for QGIS), run.json (the run's record). This page needs no network: it can be "
          "e-mailed, copied to a USB stick or printed as it is.</footer>\n</body>\n</html>\n";
-    return o.str();
+    return label_cells(o.str());
 }
 
 }  // namespace minerisk::report

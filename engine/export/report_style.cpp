@@ -67,10 +67,15 @@ const Rules kSheet[] = {
         "th.rank { font-size: 1.15em; text-align: center; color: var(--accent); white-space: nowrap; }\n"
         "th.rank .zid { display: block; font-size: 0.7em; font-weight: normal; color: var(--muted); }\n"
         ".action { font-weight: 600; color: var(--accent); }\n"
-        ".reason { min-width: 15em; }\n"
-        "td.action { min-width: 8em; }\n"
-        ".nowrap { white-space: nowrap; }\n"},
-    {kBoth,
+        ".nowrap { white-space: nowrap; }\n"
+        "table.zones-rest th.rank { font-size: 1em; text-align: left; }\n"
+        "table.zones-rest th.rank .zid { display: inline; margin-left: 6px; }\n"
+        // No fixed widths and no scrolling box: a table always fits the page's width, long words (ids, file names)
+        // break rather than push the page wider than the screen.
+        "body { overflow-wrap: break-word; }\n"
+        "td.path { overflow-wrap: anywhere; }\n"
+        "img { max-width: 100%; height: auto; }\n"},
+    {kBacktest,
         ".wide { overflow-x: auto; }\n"},
     {kRun,
         ".list { color: var(--muted); font-size: 0.92em; }\n"
@@ -85,7 +90,23 @@ const Rules kSheet[] = {
         "figcaption { color: var(--muted); font-size: 0.9em; margin-top: 4px; }\n"
         "ol.warnings li { margin-bottom: 4px; }\n"},
     {kRun,
-        "ol.first li { margin-bottom: 6px; }\n"},
+        "ol.first li { margin-bottom: 6px; }\n"
+        // A phone: each row of a table with a header becomes a card of "header: value" lines (data-label, set on
+        // every body cell by report_cells.cpp), so no table is wider than the screen.
+        "@media screen and (max-width: 700px) {\n"
+        "  body { padding: 10px 12px 30px; }\n"
+        "  th, td { overflow-wrap: anywhere; }\n"
+        "  table.kv th { white-space: normal; }\n"
+        "  table:has(thead), table:has(thead) tbody, table:has(thead) tr, table:has(thead) tbody td, table:has(thead) tbody th "
+        "{ display: block; width: auto; }\n"
+        "  table:has(thead) thead { display: none; }\n"
+        "  table:has(thead) tbody tr { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 10px; padding: 4px 8px; }\n"
+        "  table:has(thead) tbody td, table:has(thead) tbody th { border: none; padding: 2px 0; text-align: left; white-space: normal; }\n"
+        "  table:has(thead) tbody [data-label]::before { content: attr(data-label) \": \"; font-weight: 600; color: var(--muted); }\n"
+        "  table:has(thead) tbody .n, th.rank { text-align: left; }\n"
+        "  th.rank .zid { display: inline; margin-left: 8px; }\n"
+        "  .fig { min-width: 0; flex: 1 1 40%; }\n"
+        "}\n"},
     {kBoth,
         "footer { margin-top: 2.5em; color: var(--muted); font-size: 0.85em; border-top: 1px solid var(--line); padding-top: 6px; }\n"
         "@page { size: A4 landscape; margin: 12mm; }\n"
@@ -101,8 +122,12 @@ const Rules kSheet[] = {
     {kRun,
         "  tr, figure, .fig, .note { break-inside: avoid; page-break-inside: avoid; }\n"
         "  thead { display: table-header-group; }\n"
-        "  .wide { overflow: visible; }\n"
-        "  #map figure img { max-height: 165mm; width: auto; }\n"
+        "  body { font-size: 8pt; line-height: 1.3; }\n"
+        "  h2 { margin-top: 1em; }\n"
+        "  th, td { padding: 2px 4px; }\n"
+        "  #map figure img { max-height: 120mm; width: auto; }\n"
+        "  table.zones-rest, table.stability { font-size: 0.85em; }\n"
+        "  table.zones-rest th, table.zones-rest td, table.stability th, table.stability td { padding: 1px 4px; }\n"
         "  .fig { min-width: 0; padding: 4px 10px; }\n"
         "  .fig .num { font-size: 1.3em; }\n"},
     {kBoth,

@@ -6,15 +6,20 @@
 #   - the page asks the network for nothing (Chromium's net log shows no request made by the page; all host names
 #     resolve to nothing anyway, so a report that needs the network is seen failing here);
 #   - the browser console shows no error (uncaught exception, refused or failed load);
-#   - it prints to PDF, and the printed text (pdftotext, from poppler-utils) shows every zone: for each row of
-#     zones.csv, in rank order, its rank, "zone id M" and the first words of its reason; and every survey referral
-#     of survey_referrals.csv, in order, with the first words of its reason. So no row is cut off, hidden or lost
-#     between pages.
+#   - it needs no horizontal scrolling in a window 1,280 px wide nor in one 400 px wide (a phone): the page's
+#     scroll width is at most the window's, no element reaches past the window's right edge and no box scrolls
+#     sideways (measured by a script in a copy of the page, the page itself allowing none);
+#   - it prints to PDF in fewer than MAX_PAGES + 1 A4 pages (pdfinfo), and the printed text (pdftotext, from
+#     poppler-utils) shows every zone: the first ten of zones.csv in the body with their rank, "zone id M" and the
+#     first words of their reason, the others in rank order in the appendix with their rank and zone id; and every
+#     survey referral of survey_referrals.csv, in order, with the first words of its reason. So no row is cut off,
+#     hidden or lost between pages.
 #
 # Usage: check_report.sh REPORT.html [ZONES] [SCREENSHOT.png]
 #   ZONES       the number of zones expected; default: the records of zones.csv beside the report
 #   SCREENSHOT  where to keep the screenshot (1400 x 3000); default: a temporary file, removed
-# Environment: CHROMIUM=/path/to/chromium to choose the browser.
+# Environment: CHROMIUM=/path/to/chromium to choose the browser; MAX_PAGES=N the most A4 pages the print may take
+#   (default 14: the demo's report must print in under 15).
 # Exit status: 0 passed, 1 failed, 2 usage error, 77 skipped (no Chromium installed; CTest's SKIP_RETURN_CODE).
 set -u
 
@@ -111,14 +116,60 @@ else
     pass "no src/href points to the network"
 fi
 
+# 2b. Widths. Chromium's window is at least 500 px wide, so the page is measured in a frame of the width wanted,
+#     from a script in the page holding the frame (the report itself allows no script: its Content-Security-Policy
+#     is left out of the copy in the frame). The script writes what it found into the title, which --dump-dom
+#     prints once the page, frame included, has loaded.
+max_pages=${MAX_PAGES:-14}
+grep -v 'Content-Security-Policy' "$abs" >"$work/page.html"
+for width in 1280 400; do
+    cat >"$work/frame-$width.html" <<HTML
+<!DOCTYPE html><html><head><title>not measured</title></head><body style="margin:0">
+<iframe id="f" src="page.html" style="width:${width}px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var w = this.contentWindow, d = w.document, iw = w.innerWidth, bad = [];
+  d.querySelectorAll("body *").forEach(function (e) {
+    var r = e.getBoundingClientRect(), ox = w.getComputedStyle(e).overflowX;
+    var what = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "");
+    if (r.width > 0 && r.right > iw + 1) bad.push(what + " reaches " + Math.round(r.right) + " px");
+    else if ((ox == "auto" || ox == "scroll") && e.scrollWidth > e.clientWidth + 1) bad.push(what + " scrolls sideways");
+  });
+  document.title = "WIDTH inner=" + iw + " scroll=" + d.documentElement.scrollWidth + " wide=" + bad.length +
+      " first=" + bad.slice(0, 3).join("; ") + " END";
+};
+</script></body></html>
+HTML
+    timeout 180 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync --disable-extensions --disable-dev-shm-usage --hide-scrollbars \
+        --allow-file-access-from-files --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$work/profile-width-$width" \
+        --window-size=1400,900 --dump-dom "file://$work/frame-$width.html" >"$work/dom-$width.html" 2>"$work/dom-$width.log"
+    m=$(grep -o 'WIDTH inner=[^<]* END' "$work/dom-$width.html" | head -1)
+    inner=$(echo "$m" | sed -n 's/.*inner=\([0-9]*\).*/\1/p')
+    scroll=$(echo "$m" | sed -n 's/.*scroll=\([0-9]*\).*/\1/p')
+    wide=$(echo "$m" | sed -n 's/.*wide=\([0-9]*\).*/\1/p')
+    if [ -z "$m" ]; then fail "at $width px: the measuring script did not run (no result in the DOM)"
+    elif [ "$inner" != "$width" ]; then fail "at $width px: the frame is $inner px wide, not $width"
+    elif [ "$scroll" -gt "$inner" ] || [ "$wide" -ne 0 ]; then
+        fail "at $width px the page scrolls sideways: scroll width $scroll px, window $inner px; $wide element(s) too wide: $(echo "$m" | sed 's/.*first=//; s/ END$//' | cut -c1-300)"
+    else pass "at $width px no horizontal scrolling (scroll width $scroll px, window $inner px)"
+    fi
+done
+
 # 3. Print to PDF (A4 landscape from the page's own @page rule).
 run_chromium pdf --print-to-pdf="$work/report.pdf" --no-pdf-header-footer
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$work/report.pdf" ]; then
     fail "printing to PDF failed (exit $rc)"
 else
-    pages=$(grep -a -o '/Type */Pages*' "$work/report.pdf" | grep -c 'Page$')
-    pass "prints to PDF: $pages pages, $(wc -c <"$work/report.pdf") bytes"
+    if command -v pdfinfo >/dev/null 2>&1; then
+        pages=$(pdfinfo "$work/report.pdf" | sed -n 's/^Pages: *//p')
+    else
+        pages=$(grep -a -o '/Type */Pages*' "$work/report.pdf" | grep -c 'Page$')
+    fi
+    if [ "${pages:-0}" -gt "$max_pages" ]; then fail "prints to PDF in $pages A4 pages, more than $max_pages"
+    else pass "prints to PDF: $pages A4 pages (at most $max_pages), $(wc -c <"$work/report.pdf") bytes"
+    fi
     # What the printed pages show, checked against the CSV tables beside the report.
     if ! command -v pdftotext >/dev/null 2>&1; then
         fail "pdftotext is not installed (apt-get install poppler-utils, or scripts/install-deps.sh --test): the printed rows were not checked"
@@ -202,11 +253,11 @@ def in_order(stream, texts):
             at = found + 1
     return lost
 
-zones_at = find_phrase("All zones by rank")
+zones_at = find_phrase("zones by rank")
 referrals_at = find_phrase("Survey referrals outside zones", max(zones_at, 0))
 settlements_at = find_phrase("Settlements for risk-awareness sessions", max(referrals_at, 0))
 if zones_at < 0 or referrals_at < 0:
-    say(False, "the printed pages lack the section 'All zones by rank' or 'Survey referrals outside zones'")
+    say(False, "the printed pages lack the section '... zones by rank' or 'Survey referrals outside zones'")
     sys.exit(1)
 
 # Zones: the rank column reads "1 zone id 71 2 zone id 23 ...", as zones.csv; the Why column holds every reason.
@@ -215,15 +266,24 @@ zones = read(zones_csv)
 if zones is None:
     say(len(ranks) == expected, "%d zone rows printed (expected %d; no zones.csv to compare the rows with)" % (len(ranks), expected))
 else:
-    want = [(int(z["rank"]), int(z["id"])) for z in zones]
+    # The body shows the first ten zones in full; the appendix the others, by rank and zone id.
+    want = [(int(z["rank"]), int(z["id"])) for z in zones][:10]
+    rest_at = find_phrase("Appendix: the other zones")
+    rest_end = find_phrase("Appendix: technical details", max(rest_at, 0))
+    rest = [(int(r), int(i)) for r, i in re.findall(r"(\d+) zone id (\d+)", column(rest_at, rest_end, "Rank", "Area"))] \
+        if rest_at >= 0 and rest_end > rest_at else []
+    rest_want = [(int(z["rank"]), int(z["id"])) for z in zones][10:]
+    say(rest == rest_want, "the appendix shows the other %d zones: rank and zone id in order, as in zones.csv" % len(rest_want)
+        if rest == rest_want else "the appendix shows %d of the other %d zones (first printed: %s, zones.csv: %s)"
+        % (len(rest), len(rest_want), rest[:2], rest_want[:2]))
     if ranks == want:
-        say(True, "the printed zone table shows all %d rows: rank and zone id in order, as in zones.csv" % len(want))
+        say(True, "the printed zone table shows its %d rows: rank and zone id in order, as in zones.csv" % len(want))
     else:
         k = next((i for i in range(min(len(ranks), len(want))) if ranks[i] != want[i]), min(len(ranks), len(want)))
         say(False, "the printed zone table shows %d rows, zones.csv has %d; from row %d on it prints %s, zones.csv has %s"
             % (len(ranks), len(want), k + 1, ["rank %d (zone id %d)" % r for r in ranks[k:k + 2]],
                ["rank %d (zone id %d)" % r for r in want[k:k + 2]]))
-    lost = in_order(column(zones_at, referrals_at, "Why"), [("rank " + z["rank"], z["reason"]) for z in zones])
+    lost = in_order(column(zones_at, referrals_at, "Why"), [("rank " + z["rank"], z["reason"]) for z in zones[:10]])
     say(not lost, "every zone's reason is printed, in rank order" if not lost
         else "%d zone reason(s) not printed in order, e.g. %s" % (len(lost), "; ".join(lost[:3])))
 

@@ -2,7 +2,7 @@
 // run went, not what it found: the seconds and CPU seconds of each stage in run.json and report.html's "Time per
 // stage" section, run.json's "run" record (start and end times, command line) and the GeoPackage's timestamps (the
 // run's start: gpkg_contents.last_change, layer_styles.update_time) - they differ from run to run by nature - and,
-// when asked, report.html's "Threads, tile size" row.
+// report.html's "Prepared on" time (the run's start) and, when asked, report.html's "Threads, tile size" row.
 #pragma once
 
 #include <filesystem>
@@ -53,6 +53,7 @@ inline std::string comparable(const std::filesystem::path& file, bool without_th
     if (file.extension() == ".gpkg") zero_timestamps(bytes);
     if (file.filename() == "report.html") {
         cut(bytes, "<section id=\"timing\">", "</section>");
+        cut(bytes, "<span class=\"prepared\">", "</span>");  // "Prepared on": when the run began
         if (without_threads_row) {
             const size_t row = bytes.find("Threads, tile size");
             const size_t tr = row == std::string::npos ? row : bytes.rfind("<tr", row);

@@ -378,8 +378,8 @@ TEST(Report, HtmlHasEveryZoneRowInRankOrder) {
         EXPECT_NE(html.find("reason for zone " + std::to_string(i) + ": 5 incidents, 2 recent, &quot;no&quot; marking"), std::string::npos);
     EXPECT_NE(html.find("refer for non-technical survey"), std::string::npos);
     // Settlements: the first 30 of 40.
-    EXPECT_EQ(count(html, "class=\"settlement-row\""), 30u);
-    EXPECT_NE(html.find("The first 30 of 40 settlements"), std::string::npos);
+    EXPECT_EQ(count(html, "class=\"settlement-row\""), 10u);
+    EXPECT_NE(html.find("The first 10 of 40 settlements"), std::string::npos);
 }
 
 TEST(Report, HtmlHasEveryWarningEscapedOnce) {
@@ -466,14 +466,15 @@ TEST(Report, HtmlListsInputsParametersAndStages) {
     // Inputs, with thousands separators.
     EXPECT_EQ(count(html, "class=\"input-row\""), 2u);
     EXPECT_NE(html.find("/data/hazards.gpkg"), std::string::npos);
-    EXPECT_NE(html.find("<td class=\"n\">1,234</td><td class=\"n\">1,230</td><td class=\"n\">7</td><td class=\"n\">15</td><td class=\"n\">4</td>"),
+    EXPECT_NE(html.find("<td data-label=\"Read\" class=\"n\">1,234</td><td data-label=\"Used\" class=\"n\">1,230</td><td data-label=\"Repaired\" "
+                        "class=\"n\">7</td><td data-label=\"Buffered\" class=\"n\">15</td><td data-label=\"Skipped\" class=\"n\">4</td>"),
               std::string::npos);
     EXPECT_NE(html.find("3 without geometry, 1 unreadable or collapsed"), std::string::npos);
     // Factors: plugin, version, weight, parameters.
     EXPECT_NE(html.find(r.proximity.version), std::string::npos);
     EXPECT_NE(html.find("half_distance=300"), std::string::npos);
     EXPECT_NE(html.find("0.3.1"), std::string::npos);
-    EXPECT_NE(html.find("<td class=\"n\">0.6</td>"), std::string::npos);  // weight
+    EXPECT_NE(html.find("<td data-label=\"Weight\" class=\"n\">0.6</td>"), std::string::npos);  // weight
     EXPECT_NE(html.find("weighted_sum"), std::string::npos);
     // Zone settings, grid, CRS and why, as of.
     EXPECT_NE(html.find("<th>threshold</th><td class=\"n\">0.55</td>"), std::string::npos);
@@ -482,8 +483,8 @@ TEST(Report, HtmlListsInputsParametersAndStages) {
     EXPECT_NE(html.find("auto: UTM zone of the inputs&#39; centre (45.0E, 40.6N)"), std::string::npos);
     EXPECT_NE(html.find("2024-05-01 (from the scenario)"), std::string::npos);
     // Stages and their total.
-    EXPECT_NE(html.find("<td>scoring and writing</td><td class=\"n\">12.2</td>"), std::string::npos);  // 12.25 -> 12.2 (binary)
-    EXPECT_NE(html.find("<td>checking plugins</td><td class=\"n\">0.01</td>"), std::string::npos);
+    EXPECT_NE(html.find("<td data-label=\"Stage\">scoring and writing</td><td data-label=\"Seconds\" class=\"n\">12.2</td>"), std::string::npos);  // 12.25 -> 12.2 (binary)
+    EXPECT_NE(html.find("<td data-label=\"Stage\">checking plugins</td><td data-label=\"Seconds\" class=\"n\">0.01</td>"), std::string::npos);
     EXPECT_NE(html.find("13.8"), std::string::npos);
     // Summary: zones, area, people counted once per settlement.
     EXPECT_NE(html.find("<span class=\"num\">3</span><span class=\"lbl\">zones to act on</span>"), std::string::npos);
@@ -585,9 +586,9 @@ TEST(Report, ZoneRowsNameTheZoneIdHazardStatusesAndPopulations) {
     write_reports(r.ctx);
     const std::string html = slurp(r.dir.path / "report.html");
     // Rank first (the report's "Zone 1"), the zone id under it, as in zones.csv and the GeoPackage.
-    EXPECT_NE(html.find("<tr id=\"zone-1\" class=\"zone-row\"><th class=\"rank\" scope=\"row\">1<span class=\"zid\">zone id 3</span></th>"),
+    EXPECT_NE(html.find("<tr id=\"zone-1\" class=\"zone-row\"><th data-label=\"Rank\" class=\"rank\" scope=\"row\">1<span class=\"zid\">zone id 3</span></th>"),
               std::string::npos);
-    EXPECT_NE(html.find("<tr id=\"zone-3\" class=\"zone-row\"><th class=\"rank\" scope=\"row\">3<span class=\"zid\">zone id 1</span></th>"),
+    EXPECT_NE(html.find("<tr id=\"zone-3\" class=\"zone-row\"><th data-label=\"Rank\" class=\"rank\" scope=\"row\">3<span class=\"zid\">zone id 1</span></th>"),
               std::string::npos);
     // Hazards with their status, and counted by status.
     EXPECT_NE(html.find("2: CHA 1, SHA 1<br><span class=\"list\">H-1 (CHA), H-9 (SHA)</span>"), std::string::npos);
@@ -619,7 +620,7 @@ TEST(Report, HtmlHasASurveyReferralSectionWithEveryReferral) {
     EXPECT_NE(html.find("referral reason 2 &lt;far&gt;"), std::string::npos);
     EXPECT_NE(html.find("E 401005 N 4498505"), std::string::npos);
     EXPECT_NE(html.find("&deg; N, "), std::string::npos);  // WGS 84 for a GPS
-    EXPECT_NE(html.find("<td class=\"nowrap\">2022-01-08<br>to 2023-05-23</td>"), std::string::npos);
+    EXPECT_NE(html.find("<td data-label=\"Dates\" class=\"nowrap\">2022-01-08<br>to 2023-05-23</td>"), std::string::npos);
     EXPECT_NE(html.find("412 m"), std::string::npos);
     // The summary counts them and links to the section.
     EXPECT_NE(html.find("<a href=\"#referrals\">2</a></span><span class=\"lbl\">survey referrals outside zones (5 incidents)</span>"),
