@@ -80,7 +80,7 @@ void print_result(const RunPlan& plan, const backtest::Result& r, const std::vec
         for (const auto& n : round.notes) std::printf("%-12s note: %s\n", round.label.c_str(), n.c_str());
     }
     std::printf("(95%% intervals of the capture rates in backtest.csv and backtest.html)\n");
-    std::vector<std::string> warnings = plan.warnings;
+    std::vector<std::string> warnings = r.input_warnings;
     for (const auto& w : r.warnings) warnings.push_back(w);
     for (const auto& w : r.baselines_missing) warnings.push_back(w);
     for (const auto& round : r.rounds)

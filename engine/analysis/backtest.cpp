@@ -421,6 +421,8 @@ Result run(RunPlan& plan, const Options& o) {
     r.scenario_name = plan.scenario.name;
     r.grid = plan.grid.describe();
     r.crs = plan.inputs.crs_name;
+    r.cell_size = plan.grid.cell_size;
+    r.input_warnings = plan.warnings;
     const std::vector<Incident> inc = place_incidents(plan.inputs.layers[index], plan.grid, r.warnings);
     if (!plan.factor_with_role("baseline"))
         r.baselines_missing.push_back("no factor has the 'baseline' role: the combined map is compared with the uniform "

@@ -124,6 +124,7 @@ std::vector<std::string> all_warnings(const Result& r) {
         const std::string w = mask_secrets(raw);
         if (seen.insert(w).second) out.push_back(w);
     };
+    for (const auto& w : r.input_warnings) add(w);
     for (const auto& w : r.warnings) add(w);
     for (const auto& w : r.baselines_missing) add(w);
     for (const auto& round : r.rounds)

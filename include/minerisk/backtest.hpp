@@ -118,8 +118,10 @@ struct Result {
     std::string scenario_name;
     std::string grid;  // GridSpec::describe()
     std::string crs;
+    double cell_size = 0;  // metres: a cell's area is cell_size^2
     Options options;
     std::vector<Round> rounds;
+    std::vector<std::string> input_warnings;  // what reading the inputs and planning the run warned about
     std::vector<std::string> warnings;  // about the data as a whole (undated incidents, incidents off the grid)
     std::vector<std::string> baselines_missing;  // e.g. "no hazard_proximity factor: no distance baseline"
     std::vector<StageTime> stages;
