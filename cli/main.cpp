@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
         minerisk::cli::progress_end();
         return checked_stdout(e.get_exit_code());
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --help-all
+        if (e.get_exit_code() == 0) return checked_stdout(app.exit(e));  // --help, --help-all, --version: their text too must reach stdout
         const std::string command = command_of(app);
         std::string what = minerisk::one_line(e.what());
         // A word that is no command: CLI11 says only "A subcommand is required".

@@ -22,6 +22,7 @@
 #include "minerisk/resources.hpp"
 #include "run/as_of.hpp"
 #include "run/factor_binding.hpp"
+#include "run/fit_weights.hpp"
 #include "run/raster_outputs.hpp"
 #include "run/stage_clock.hpp"
 #include "scoring/host.hpp"
@@ -33,8 +34,11 @@ namespace minerisk {
 
 namespace {
 
-Extent grid_extent(const Scenario& scenario, const Inputs& inputs) {
+Extent grid_extent(const Scenario& scenario, const Inputs& inputs, const FeatureLayer& area) {
     if (scenario.extent) return *scenario.extent;
+    // The area of interest decides the grid: cells outside it are no data anyway, and records (of any date)
+    // outside it cannot widen the map.
+    if (area.size() > 0) return area.extent();
     const Extent data = inputs.extent();
     if (data.empty())
         throw Error("'extent: auto' needs features, and the inputs have none",
@@ -139,11 +143,12 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options) {
         // The areas that summary_by ranks, in the working CRS the inputs chose.
         if (scenario.areas && !scenario.summary_by.empty())
             plan.areas = load_polygon_input(*scenario.areas, plan.inputs, plan.inputs.warnings);
+        if (scenario.area) plan.area = load_polygon_input(*scenario.area, plan.inputs, plan.inputs.warnings);
     }
     // Inputs' warnings (including empty layers: load_inputs warns, naming the file) after the plugins'.
     add_warnings(plan.warnings, plan.inputs.warnings);
 
-    const Extent extent = grid_extent(scenario, plan.inputs);
+    const Extent extent = grid_extent(scenario, plan.inputs, plan.area);
     // The parser and the input reader check this already; again here for plans built by other callers.
     check_grid_size(scenario, extent, !scenario.extent);
     plan.grid = GridSpec::from_extent(extent, scenario.resolution, plan.inputs.crs_wkt);
@@ -172,6 +177,11 @@ RunSummary run_stages(RunPlan& plan, const RunOptions& options, const std::strin
     summary.warnings = plan.warnings;
     const Progress progress(options.progress, options.progress_user);
 
+    if (plan.scenario.scoring.method == "fitted") {  // the weights from the incidents before as_of (docs/scenario.md)
+        StageClock c(summary.stages, "fitting weights", options.on_stage);
+        fit_weights(plan, plan.as_of, progress);
+        for (const auto& n : plan.fit.notes) summary.notes.push_back("fitted " + n);
+    }
     Host host(plan.inputs, plan.grid);
     host.set_run_context(plan.as_of, plan.scenario.dir);
     PreparedFactors prepared;
@@ -193,7 +203,7 @@ RunSummary run_stages(RunPlan& plan, const RunOptions& options, const std::strin
         summary.risk_mean = scoring.risk_mean;
         add_warnings(summary.warnings, scoring.warnings);
         add_warnings(summary.warnings, host.warnings());
-        summary.notes = host.infos();
+        for (auto& n : host.infos()) summary.notes.push_back(std::move(n));
     }
     {
         StageClock c(summary.stages, "zones", options.on_stage);

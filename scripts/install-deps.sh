@@ -33,6 +33,7 @@ test=(
   poppler-utils                       # PDF tools for the report's printed form
   groff-base                          # the man page formatted by the test that checks it (tests/docs)
   postgresql-15 postgresql-15-postgis-3  # a real PostGIS server, started by the secrets test (docs/testing.md)
+  qgis-common                         # world_map.gpkg (Natural Earth): the Colombia example's area of interest
 )
 # sanitizer builds and fuzzing
 fuzz=(

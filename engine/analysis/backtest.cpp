@@ -14,6 +14,10 @@
 
 #include "core/random.hpp"
 #include "minerisk/backtest.hpp"
+
+#include "analysis/incident_point.hpp"
+#include "analysis/round_grid.hpp"
+#include "run/fit_weights.hpp"
 #include "minerisk/cancel.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
@@ -80,34 +84,6 @@ private:
     FeatureLayer saved_;
 };
 
-// Where an incident is: its point, or a point on it for other shapes.
-bool incident_point(const FeatureLayer& layer, size_t i, double& x, double& y) {
-    const OGRGeometry* g = i < layer.geometry.size() ? layer.geometry[i].get() : nullptr;
-    if (g && !g->IsEmpty() && wkbFlatten(g->getGeometryType()) == wkbPoint) {
-        x = g->toPoint()->getX();
-        y = g->toPoint()->getY();
-        return true;
-    }
-    if (g && !g->IsEmpty()) {
-        OGRGeometryH on = OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)));
-        if (on) {
-            const OGRGeometry* p = OGRGeometry::FromHandle(on);
-            const bool ok = wkbFlatten(p->getGeometryType()) == wkbPoint && !p->IsEmpty();
-            if (ok) {
-                x = p->toPoint()->getX();
-                y = p->toPoint()->getY();
-            }
-            OGR_G_DestroyGeometry(on);
-            if (ok) return true;
-        }
-    }
-    if (i < layer.bounds.size() && !layer.bounds[i].empty()) {
-        x = (layer.bounds[i].xmin + layer.bounds[i].xmax) / 2;
-        y = (layer.bounds[i].ymin + layer.bounds[i].ymax) / 2;
-        return true;
-    }
-    return false;
-}
 
 // A record as the input warnings name it: "feature 12 (line 13, 'INC-7')" for a CSV, "feature 12" else.
 std::string record_label(const FeatureLayer& layer, size_t i) {
@@ -128,9 +104,19 @@ std::string xy_text(double x, double y) {
 }
 
 struct Incident {
-    std::int64_t cell = -1;  // grid cell (row * width + col), -1 off the grid
+    std::int64_t cell = -1;  // cell of the run's grid (row * width + col), -1 off the grid
+    double x = 0, y = 0;     // its point in the working CRS, when `placed`
+    bool placed = false;
     double date = std::nan("");
 };
+
+// The cell of `grid` holding (x, y); -1 off the grid.
+std::int64_t cell_of(const GridSpec& grid, double x, double y) {
+    const double cx = std::floor((x - grid.origin_x) / grid.cell_size), cy = std::floor((grid.origin_y - y) / grid.cell_size);
+    if (cx >= 0 && cy >= 0 && cx < static_cast<double>(grid.width) && cy < static_cast<double>(grid.height))
+        return static_cast<std::int64_t>(cy) * grid.width + static_cast<std::int64_t>(cx);
+    return -1;
+}
 
 // The surfaces a round scores: the scenario's risk, the uniform surface, and the single-factor baselines.
 struct Candidate {
@@ -173,7 +159,7 @@ std::vector<std::int64_t> unit_ids(const std::vector<std::int64_t>& cells, const
 // (with their dates, for the bootstrap's units).
 void score_round(Round& round, const Surfaces& s, const std::vector<std::int64_t>& area,
                  const std::vector<std::int64_t>& incident_grid_cells, const std::vector<double>& incident_dates,
-                 const Options& o) {
+                 const Options& o, bool area_of_interest) {
     // Grid cell -> index in the area.
     std::vector<std::int64_t> incident_area_cells;
     std::vector<double> dates;
@@ -193,7 +179,8 @@ void score_round(Round& round, const Surfaces& s, const std::vector<std::int64_t
     const auto skipped = static_cast<std::int64_t>(incident_grid_cells.size() - incident_area_cells.size());
     if (skipped > 0)
         round.notes.push_back(count_text(skipped, "held-out incident lies", "held-out incidents lie") +
-                              " on cells where the combined risk has no data: not scored");
+                              (area_of_interest ? " outside the area of interest (or on cells where the combined risk has no data): not scored"
+                                                : " on cells where the combined risk has no data: not scored"));
     std::vector<float> scores(area.size());
     for (const auto& c : candidates(s)) {
         for (size_t i = 0; i < area.size(); ++i)
@@ -245,9 +232,8 @@ std::vector<Incident> place_incidents(const FeatureLayer& layer, const GridSpec&
         double x = 0, y = 0;
         const bool placed = incident_point(layer, i, x, y);
         if (placed) {
-            const double cx = std::floor((x - grid.origin_x) / grid.cell_size), cy = std::floor((grid.origin_y - y) / grid.cell_size);
-            if (cx >= 0 && cy >= 0 && cx < static_cast<double>(grid.width) && cy < static_cast<double>(grid.height))
-                inc[i].cell = static_cast<std::int64_t>(cy) * grid.width + static_cast<std::int64_t>(cx);
+            inc[i].x = x, inc[i].y = y, inc[i].placed = true;
+            inc[i].cell = cell_of(grid, x, y);
         }
         if (inc[i].cell < 0 && off_grid_named.size() < 5)
             off_grid_named.push_back(record_label(layer, i) + (placed ? " at " + xy_text(x, y) : ""));
@@ -275,25 +261,51 @@ struct RoundContext {
     Result& result;
 };
 
-// One round: the surfaces drawn knowing only the incidents `known`, scored over the cells `in_area` keeps on the
-// incidents held out (`cells`, `dates`). Adds the round, timed from `started`, to the result.
+// One round: the surfaces drawn on `grid` knowing only the incidents `known`, scored over the cells `in_area` keeps
+// (cells of `grid`) on the incidents held out (`held`, indices into `inc`). Adds the round, timed from `started`,
+// to the result.
 template <class InArea>
 void play_round(const RoundContext& ctx, Round round, const std::string& stage, Clock::time_point started,
-                const std::vector<std::int64_t>& known, InArea in_area, const std::vector<std::int64_t>& cells,
-                const std::vector<double>& dates) {
+                const std::vector<std::int64_t>& known, const std::vector<Incident>& inc, const std::vector<std::int64_t>& held,
+                const GridSpec& grid, InArea in_area) {
     round.known_incidents = static_cast<std::int64_t>(known.size());
     if (ctx.o.on_stage) ctx.o.on_stage(stage);
+    std::vector<std::int64_t> cells;
+    std::vector<double> dates;
+    std::int64_t off_grid = 0;
+    for (std::int64_t i : held) {
+        const Incident& x = inc[static_cast<size_t>(i)];
+        const std::int64_t c = x.placed ? cell_of(grid, x.x, x.y) : -1;
+        if (c < 0) {
+            ++off_grid;
+            continue;
+        }
+        cells.push_back(c);
+        dates.push_back(x.date);
+    }
+    if (off_grid > 0)
+        round.notes.push_back(count_text(off_grid, "later incident lies", "later incidents lie") +
+                              (grid.width == ctx.plan.grid.width && grid.height == ctx.plan.grid.height &&
+                                       grid.origin_x == ctx.plan.grid.origin_x && grid.origin_y == ctx.plan.grid.origin_y
+                                   ? " outside the grid: not scored"
+                                   : " outside the grid drawn from what was known before the split: not scored"));
     Surfaces s;
     {
         SwapIncidents swap(ctx.plan, ctx.index, subset_layer(ctx.plan.inputs.layers[ctx.index], known));
-        s = compute_surfaces(ctx.plan, round.as_of, ctx.progress.sub(0.0, 0.9));
+        SwapGrid swap_grid(ctx.plan, grid);
+        if (ctx.plan.scenario.scoring.method == "fitted") {  // each round refits on its own past only
+            fit_weights(ctx.plan, round.as_of, ctx.progress.sub(0.0, 0.6));
+            for (const auto& n : ctx.plan.fit.notes) round.notes.push_back("fitted " + n);
+        }
+        s = compute_surfaces(ctx.plan, round.as_of, ctx.progress.sub(0.6, 0.9));
     }
     if (cancel_requested()) throw Error("cancelled");
     round.warnings = s.warnings;
     std::vector<std::int64_t> area;
-    for (std::int64_t c = 0; c < ctx.plan.grid.cells(); ++c)
+    for (std::int64_t c = 0; c < grid.cells(); ++c)
         if (in_area(c) && std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
-    score_round(round, s, area, cells, dates, ctx.o);
+    round.grid = grid.describe();
+    score_round(round, s, area, cells, dates, ctx.o, ctx.plan.area.size() > 0);
     ctx.progress.report(1.0);
     round.seconds = seconds_since(started);
     ctx.result.stages.push_back({stage, round.seconds});
@@ -333,29 +345,25 @@ void rolling_origin(const RoundContext& ctx, const std::vector<Incident>& inc) {
         round.as_of = d - 1;
         round.from = d;
         round.to = ctx.o.horizon_days > 0 ? d + ctx.o.horizon_days : (j + 1 < n ? splits[j + 1] : INFINITY);
-        std::vector<std::int64_t> known, later_cells;
-        std::vector<double> later_dates;
-        std::int64_t later_off_grid = 0;
+        std::vector<std::int64_t> known, later;
         for (size_t i = 0; i < inc.size(); ++i) {
             const double t = inc[i].date;
             if (!std::isfinite(t) || t < d) known.push_back(static_cast<std::int64_t>(i));
-            if (!(std::isfinite(t) && t >= round.from && t < round.to)) continue;
-            if (inc[i].cell < 0) {
-                ++later_off_grid;
-                continue;
-            }
-            later_cells.push_back(inc[i].cell);
-            later_dates.push_back(t);
+            if (std::isfinite(t) && t >= round.from && t < round.to) later.push_back(static_cast<std::int64_t>(i));
         }
         if (d <= first)
             round.notes.push_back("the split is on or before the earliest incident (" + date_to_string(first) +
                                   "): the surfaces know no incident");
         if (d > last)
             round.notes.push_back("the split is after the latest incident (" + date_to_string(last) + "): nothing to score");
-        if (later_off_grid > 0)
-            round.notes.push_back(count_text(later_off_grid, "later incident lies", "later incidents lie") + " outside the grid: not scored");
         const std::string stage = "split " + round.label;
-        play_round(ctx, std::move(round), stage, started, known, [](std::int64_t) { return true; }, later_cells, later_dates);
+        // The grid as it could have been drawn on the day before the split (round_grid.hpp).
+        GridSpec grid;
+        {
+            SwapIncidents swap(ctx.plan, ctx.index, subset_layer(layer, known));
+            grid = grid_known_at(ctx.plan, round.as_of);
+        }
+        play_round(ctx, std::move(round), stage, started, known, inc, later, grid, [](std::int64_t) { return true; });
     }
 }
 
@@ -393,19 +401,18 @@ void spatial_blocks(const RoundContext& ctx, const std::vector<Incident>& inc) {
         round.from = -INFINITY;
         round.to = INFINITY;
         for (std::int64_t b = 0; b < nb; ++b) round.blocks += fold_of[static_cast<size_t>(b)] == fold;
-        std::vector<std::int64_t> known, held_cells;
-        std::vector<double> held_dates;
+        std::vector<std::int64_t> known, held;
         for (size_t i = 0; i < inc.size(); ++i) {
             if (inc[i].cell >= 0 && fold_of_cell(inc[i].cell) == fold) {
-                held_cells.push_back(inc[i].cell);
-                held_dates.push_back(inc[i].date);
+                held.push_back(static_cast<std::int64_t>(i));
             } else {
                 known.push_back(static_cast<std::int64_t>(i));
             }
         }
         const std::string stage = round.label;
-        play_round(ctx, std::move(round), stage, started, known, [&](std::int64_t c) { return fold_of_cell(c) == fold; },
-                   held_cells, held_dates);
+        // Blocks are cut from the run's grid, which every fold shares (incidents have no dates to draw it from).
+        play_round(ctx, std::move(round), stage, started, known, inc, held, grid,
+                   [&](std::int64_t c) { return fold_of_cell(c) == fold; });
     }
 }
 

@@ -58,6 +58,7 @@ std::string plain_words(const std::string& text) {
     replace_all(s, "min_area", "the minimum zone size");
     replace_all(s, "(within zones.reach)", "(within reach)");
     replace_all(s, "zones.reach", "the reach");
+    replace_all(s, "the marking_gap factor's cover_distance", "the distance a sign is taken to cover");
     replace_all(s, "factor's cover_distance", "factor's sign cover distance");
     replace_all(s, "zones.top_percent", "the share of the area in zones");
     // An absolute path (a word starting with '/') is cut to its file name: the folders mean nothing to a planner.

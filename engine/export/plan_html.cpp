@@ -61,7 +61,7 @@ void stability_section(std::ostringstream& o, const Stability& st, const ZoneRes
     for (const auto& v : st.varied) o << "<li>" << esc(v) << "</li>\n";
     o << "</ul>\n<p><strong>Held fixed:</strong></p>\n<ul>\n";
     for (const auto& v : st.fixed) o << "<li>" << esc(report::plain_words(v)) << "</li>\n";
-    o << "</ul>\n<p class=\"small muted\">Zone risk recombined: " << esc(st.method) << ". See docs/uncertainty.md.</p>\n";
+    o << "</ul>\n<p class=\"small muted\">Zone risk recombined: " << esc(st.method) << ". How the draws are made is written up in minerisk's documentation on rank stability.</p>\n";
     if (!st.base_weights.empty()) {
         o << "<table class=\"kv\">\n<thead><tr><th>Factor weight (normalised)</th><th class=\"n\">Scenario</th>"
              "<th class=\"n\">Draws: 5th&ndash;95th percentile</th></tr></thead>\n<tbody>\n";

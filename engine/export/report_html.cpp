@@ -412,6 +412,20 @@ void write_sources(std::ostringstream& o, const ExportContext& ctx) {
           << "</td><td class=\"n\">" << human_int(l.stats.loaded) << "</td><td>"
           << (dates.empty() ? std::string("<span class=\"muted\">no dates in the records</span>") : esc(dates)) << "</td></tr>\n";
     }
+    // The polygons that frame the run, and the rasters factors read (a parameter named 'path', as raster_factor's).
+    const auto polygons = [&](const FeatureLayer& l, const std::string& what) {
+        if (l.size() == 0) return;
+        o << "<tr class=\"source-row\"><td>" << esc(what) << "</td><td>" << esc(file_name(l.stats.source)) << "</td><td class=\"n\">"
+          << human_int(l.stats.loaded) << "</td><td><span class=\"muted\">boundaries, undated</span></td></tr>\n";
+    };
+    polygons(ctx.plan->area, "area of interest (only land inside it is mapped)");
+    polygons(ctx.plan->areas, "administrative areas (districts)");
+    for (const auto& f : ctx.plan->factors)
+        for (const auto& p : f.spec.params)
+            if (p.name == "path" && !p.is_table && !p.text.empty())
+                o << "<tr class=\"source-row\"><td>" << esc("map layer for " + factor_words(ctx, f.spec.name)) << "</td><td>"
+                  << esc(file_name(p.text)) << "</td><td class=\"n\">raster</td><td><span class=\"muted\">as the file is"
+                     "</span></td></tr>\n";
     if (ctx.plan->inputs.layers.empty()) o << "<tr><td colspan=\"4\" class=\"muted\">No input recorded.</td></tr>\n";
     o << "</tbody>\n</table>\n</section>\n";
 }

@@ -1,4 +1,4 @@
-// A polygon input (Scenario::areas; later, the area of interest of a run): read with the same reader as the other
+// A polygon input (Scenario::areas, Scenario::area: the area of interest of a run): read with the same reader as the other
 // inputs (source, layer, 'where' filter, field roles, CRS, repair), but after them and on its own. The areas do not
 // choose the working CRS nor widen 'extent: auto' (a district is larger than the data in it), and no plugin reads
 // them. Every feature must be a polygon (others are skipped and counted, layer_finish.cpp); a layer with none left is
@@ -30,14 +30,16 @@ FeatureLayer load_polygon_input(const InputSpec& in, const Inputs& inputs, std::
     GeometryRepairer repairer;
     FeatureLayer out = finish_layer(raw, target, inputs.crs_name, repairer, gdal, warnings);
     if (out.size() > 0) return out;
-    const std::string what = "inputs." + in.role + " (" + who(in, raw.stats.layer_name) + ")";
+    const std::string key = in.role == "area" ? std::string("area") : "inputs." + in.role;  // as written in the scenario
+    const std::string what = key + " (" + who(in, raw.stats.layer_name) + ")";
     if (!in.filter.empty() && read == 0)
-        throw Error("the 'where' filter of inputs." + in.role + " selects no feature of " + who(in, raw.stats.layer_name),
+        throw Error("the 'where' filter of " + key + " selects no feature of " + who(in, raw.stats.layer_name),
                     in.filter_where.line ? in.filter_where : in.where,
                     "check the filter '" + in.filter + "' against the layer's values (ogrinfo -al -so '" + in.source +
                         "' lists its fields)");
     throw Error(what + " has no polygon to use (" + std::to_string(read) + " feature(s) read)", in.where,
-                "give a layer of polygons (districts, municipalities); the warnings above say why features were skipped");
+                std::string(in.role == "area" ? "give a layer of polygons (a country's or a programme's boundary)"
+                                       : "give a layer of polygons (districts, municipalities)") + "; the warnings above say why features were skipped");
 }
 
 }  // namespace minerisk

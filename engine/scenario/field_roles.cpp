@@ -13,6 +13,7 @@ const std::vector<std::string>& polygon_layers() {
 }
 
 bool is_polygon_layer(const std::string& role) {
+    if (role == "area") return true;  // the area of interest (Scenario::area): a polygon input, but not in inputs:
     for (const auto& l : polygon_layers())
         if (l == role) return true;
     return false;
@@ -60,7 +61,7 @@ const std::vector<FieldRole>& field_roles(const std::string& layer) {
         {"name", "text", "the area's name, as planners know it"},
     };
     if (layer == "hazards") return hazards;
-    if (layer == "areas") return areas;
+    if (layer == "areas" || layer == "area") return areas;
     if (layer == "incidents") return incidents;
     if (layer == "settlements") return settlements;
     if (layer == "signs") return signs;

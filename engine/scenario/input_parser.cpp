@@ -132,4 +132,6 @@ void parse_inputs(const YAML::Node& node, const std::string& file, Scenario& sc)
     ir.check_unknown();
 }
 
+void parse_area(MapReader& top, const YAML::Node& node, Scenario& sc) { sc.area = parse_input(top, "area", node, sc.dir); }
+
 }  // namespace minerisk::sections

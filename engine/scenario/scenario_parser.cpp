@@ -185,7 +185,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     MapReader r(root, "", file);
     r.require_map();
     r.allow({"name", "description", "crs", "resolution", "extent", "margin", "as_of", "inputs", "scoring", "zones",
-             "outputs", "run", "uncertainty", "sign_plan", "outreach_plan", "summary_by"});
+             "outputs", "run", "uncertainty", "sign_plan", "outreach_plan", "summary_by", "area"});
     r.check_unknown();
     if (auto n = r.get("name")) sc.name = people_text(r, n, "name", sc);
     if (auto n = r.get("description")) sc.description = people_text(r, n, "description", sc);
@@ -195,6 +195,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     if (!inputs) throw Error("the scenario has no 'inputs'", r.where(), "add 'inputs:' with at least 'hazards:'");
     sections::parse_inputs(inputs, file, sc);
     parse_summary_by(r, sc);
+    if (auto n = r.get("area")) sections::parse_area(r, n, sc);
     parse_sections(r, sc);
     r.check_unknown();
     // With an explicit extent the grid is known now: refuse a grid that is far too large before any input

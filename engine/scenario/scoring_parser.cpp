@@ -123,7 +123,12 @@ void parse_scoring(MapReader& top, const YAML::Node& node, Scenario& sc) {
     r.require_map();
     sc.scoring.where = r.where();
     if (auto n = r.get("method"))
-        sc.scoring.method = choice(r, n, "method", {"weighted_sum", "weighted_product", "maximum", "likelihood_consequence"});
+        sc.scoring.method = choice(r, n, "method", {"weighted_sum", "weighted_product", "maximum", "likelihood_consequence", "fitted"});
+    if (auto n = r.get("fit_years")) {
+        if (sc.scoring.method != "fitted")
+            throw Error("'fit_years' goes with 'method: fitted'", r.where(n), "remove it, or set 'method: fitted'");
+        sc.scoring.fit_years = number(r, n, "fit_years", 0.25, 50.0, "years");
+    }
     if (auto n = r.get("plugin_paths")) {
         if (n.IsScalar()) sc.scoring.plugin_paths.push_back(resolve_path(sc.dir, n.Scalar()));
         else if (n.IsSequence())

@@ -16,6 +16,8 @@ std::string resolve_path(const std::string& dir, const std::string& p);
 
 // input_parser.cpp: `inputs:` (the standard layers and `extra:`).
 void parse_inputs(const YAML::Node& node, const std::string& file, Scenario& sc);
+// input_parser.cpp: `area:`, the area of interest (Scenario::area), written as an input is.
+void parse_area(yaml::MapReader& top, const YAML::Node& node, Scenario& sc);
 
 // scoring_parser.cpp: `scoring:` (the method, plugin folders and factors).
 void parse_scoring(yaml::MapReader& top, const YAML::Node& node, Scenario& sc);

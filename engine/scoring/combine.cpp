@@ -19,6 +19,18 @@ void combine(const CombineSpec& spec, const std::vector<const float*>& f, long l
         }
         return;
     }
+    if (spec.method == "fitted") {
+        for (long long i = 0; i < cells; ++i) {
+            double eta = 0;
+            bool nan = false;
+            for (size_t k = 0; k < n; ++k) {
+                nan |= std::isnan(f[k][i]);
+                if (w[k] != 0) eta += w[k] * (static_cast<double>(f[k][i]) - 1.0);
+            }
+            risk[i] = nan ? std::nanf("") : static_cast<float>(std::exp(eta));
+        }
+        return;
+    }
     double total = 0, top = 0;
     for (double x : w) total += x, top = std::max(top, x);
     if (spec.method == "weighted_product") {
@@ -54,6 +66,7 @@ void combine(const CombineSpec& spec, const std::vector<const float*>& f, long l
 }
 
 std::vector<double> normalised_weights(const CombineSpec& spec) {
+    if (spec.method == "fitted") return spec.weights;
     std::vector<double> out(spec.weights.size(), 0.0);
     const bool lxc = spec.method == "likelihood_consequence";
     for (int group = 0; group < (lxc ? 2 : 1); ++group) {

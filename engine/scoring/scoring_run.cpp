@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "minerisk/error.hpp"
+#include "scoring/area_mask.hpp"
 
 namespace minerisk {
 
@@ -133,6 +134,7 @@ ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& p
         std::int64_t n = 0;
     };
     std::vector<TileStats> tile_stats(tiles.size());
+    const AreaMask area(plan.area, plan.grid);
     std::vector<std::atomic<std::int64_t>> nan_cells(plan.factors.size());
     std::atomic<std::int64_t> next{0};
     std::atomic<bool> failed{false};
@@ -186,6 +188,11 @@ ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& p
                 }
                 risk.resize(cells);
                 combine(cspec, scores, static_cast<long long>(cells), risk.data());
+                if (!area.everywhere()) {  // outside the area of interest every band is no data
+                    std::vector<float*> all{risk.data()};
+                    for (const auto& kb : bands) all.insert(all.end(), kb.begin(), kb.end());
+                    area.clear_outside(w, all);
+                }
                 TileStats st;
                 for (float v : risk)
                     if (!std::isnan(v)) st.sum += v, st.min = std::min<double>(st.min, v), st.max = std::max<double>(st.max, v), ++st.n;

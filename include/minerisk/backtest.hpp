@@ -107,6 +107,7 @@ struct Round {
     int fold = 0;             // spatial blocks: 1-based fold number
     std::int64_t blocks = 0;  // spatial blocks: blocks in this fold
     std::int64_t known_incidents = 0;  // incidents the surfaces were built from
+    std::string grid;         // the round's grid (GridSpec::describe()): drawn from what was known then
     std::vector<ModelScore> models;
     std::vector<std::string> notes;     // counts and remarks for this round
     std::vector<std::string> warnings;  // what the surfaces' plugins warned about

@@ -45,6 +45,24 @@ struct StageTime {
     double cpu_seconds = 0;  // CPU time of the whole process (all threads) during the stage; 0 = not measured
 };
 
+// The weights `scoring.method: fitted` estimated (run/fit_weights.cpp): a Poisson regression of the incidents per
+// cell of the last fit_years before as_of on the factor scores as known at the start of that period.
+struct FittedWeights {
+    bool done = false;
+    double as_of = 0;                  // the fit saw no incident after this date
+    double from = 0;                   // incidents counted in (from, as_of], on the factors as of `from`
+    double cv_from = 0;                // the regularisation chosen on (cv_from, from] -> (from, as_of]; = from when not
+    double years = 2;
+    std::int64_t incidents = 0, cv_incidents = 0, cells = 0;
+    std::vector<size_t> fitted;        // indices of the factors fitted (positive scenario weight)
+    std::vector<double> coef, ci_low, ci_high;  // per fitted factor: incidents multiply by exp(coef) from score 0 to 1
+    double lambda = 0;                 // the regularisation chosen
+    std::vector<double> lambdas, cv_deviance;   // tried, and the deviance of each on the later period
+    double dispersion = 1;             // quasi-Poisson: intervals widened by sqrt(dispersion)
+    double rate_at_one = 0;            // expected incidents per km2 per year where the risk is 1 (every factor 1)
+    std::vector<std::string> notes;    // what the fit did, in words
+};
+
 // Everything checked and loaded, nothing computed: what `minerisk validate` reports.
 struct RunPlan {
     Scenario scenario;
@@ -54,6 +72,7 @@ struct RunPlan {
     HazardRules hazard_rules;  // built once from the factors (run/factor_binding.cpp); every stage reads this one
     Inputs inputs;
     FeatureLayer areas;        // inputs.areas in the working CRS when summary_by is set; empty (role "") otherwise
+    FeatureLayer area;         // the area of interest (Scenario::area) in the working CRS; empty: the whole grid
     GridSpec grid;
     double as_of = 0;          // days since 1970-01-01
     std::string as_of_reason;  // "from the scenario" / "latest date in the inputs"
@@ -63,6 +82,7 @@ struct RunPlan {
     MemoryEstimate memory;
     std::vector<StageTime> stages;
     std::vector<std::string> warnings;
+    FittedWeights fit;         // scoring.method fitted: set by fit_weights before the factors are scored
     // When plan_run began (seconds since 1970 UTC, the clock) and the command line: run.json's "run" record, and
     // the GeoPackage's last_change (docs/outputs-qgis.md).
     double started = 0;

@@ -48,7 +48,10 @@ struct FactorSpec {
 };
 
 struct ScoringSpec {
-    std::string method = "weighted_sum";  // weighted_sum | weighted_product | maximum | likelihood_consequence
+    std::string method = "weighted_sum";  // weighted_sum | weighted_product | maximum | likelihood_consequence | fitted
+    // fitted: the weights of the factors with a positive weight are estimated from the incidents of the last
+    // fit_years before as_of (and the fit_years before those, to choose the regularisation); docs/scenario.md.
+    double fit_years = 2;
     std::vector<FactorSpec> factors;
     std::vector<std::string> plugin_paths;  // extra plugin folders, resolved against the scenario's folder
     Location where;
@@ -103,6 +106,10 @@ struct Scenario {
     // own once the inputs are (load_polygon_input), so they neither widen 'extent: auto' nor choose 'crs: auto',
     // and no plugin sees them. Today only 'inputs.areas', the administrative areas that summary_by ranks.
     std::optional<InputSpec> areas;
+    // The area of interest (top-level 'area:'): a polygon input, e.g. a country or a programme's boundary, that
+    // limits every figure and product to the cells whose centre lies inside it (docs/scenario.md, "Area of
+    // interest"). Read as the other polygon inputs are; with 'extent: auto' the grid is its bounding box.
+    std::optional<InputSpec> area;
     std::string summary_by;        // "areas": rank the areas of inputs.areas (docs/areas.md); empty: off
     Location summary_by_where;
     ScoringSpec scoring;

@@ -160,7 +160,7 @@ TEST(ColombiaBacktestCli, ErrorsAreOneLineWithFileAndLine) {
     Result r = cli("backtest " + kScenario.string() + " --split 2006 -o " + out.string());
     EXPECT_EQ(r.code, 1);
     EXPECT_EQ(count_lines(r.err), 1u) << r.err;
-    EXPECT_NE(r.err.find("scenario.yaml:21:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("scenario.yaml:29:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("--var COLOMBIA="), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out)) << "a failed backtest left its output folder behind";
     // A data folder without the records.

@@ -29,22 +29,31 @@ struct TempDir {
     fs::path path;
     TempDir() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path = fs::temp_directory_path() /
-               ("minerisk-bt-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
+        static int made = 0;  // a test may set up two scenes side by side
+        path = fs::temp_directory_path() / ("minerisk-bt-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" +
+                                            info->name() + "-" + std::to_string(++made));
         fs::remove_all(path);
         fs::create_directories(path);
     }
     ~TempDir() { fs::remove_all(path); }
 };
 
+// What a variant of the scene adds: records (CSV lines) appended to each layer, 'extent: auto' instead of the
+// fixed extent, and an area of interest (a polygon in WKT).
+struct SceneExtra {
+    std::string hazards, incidents, area_wkt;
+    bool auto_extent = false;
+};
+
 struct Scene {
+    using Extra = SceneExtra;
     TempDir tmp;
     std::string scenario;
     int incidents_2019 = 0, incidents_2021 = 0, incidents_2023 = 0;
 
-    explicit Scene(bool with_undated = false, bool with_off_grid = false) {
+    explicit Scene(bool with_undated = false, bool with_off_grid = false, const Extra& extra = Extra()) {
         std::ofstream h(tmp.path / "hazards.csv");
-        h << "x,y,date\n500300,4400300,2018-05-01\n508250,4405250,2022-03-01\n";
+        h << "x,y,date\n500300,4400300,2018-05-01\n508250,4405250,2022-03-01\n" << extra.hazards;
         std::ofstream i(tmp.path / "incidents.csv");
         i << "id,x,y,date\n";
         int id = 0;
@@ -62,12 +71,17 @@ struct Scene {
         }
         if (with_undated) i << ++id << ",503000,4403000,\n";
         if (with_off_grid) i << ++id << ",510400,4405000,2021-06-01\n";
+        i << extra.incidents;
         std::ostringstream y;
         y << "name: backtest test\n"
              "crs: EPSG:32638\n"
              "resolution: 100\n"
-             "extent: [500000, 4400000, 510000, 4410000]\n"
-             "inputs:\n"
+          << (extra.auto_extent ? "extent: auto\nmargin: 8000\n" : "extent: [500000, 4400000, 510000, 4410000]\n");
+        if (!extra.area_wkt.empty()) {
+            std::ofstream(tmp.path / "area.csv") << "id,wkt\n1,\"" << extra.area_wkt << "\"\n";
+            y << "area:\n  path: area.csv\n  wkt: wkt\n  crs: EPSG:32638\n";
+        }
+        y << "inputs:\n"
              "  hazards:\n"
              "    path: hazards.csv\n"
              "    x: x\n"
@@ -93,6 +107,8 @@ struct Scene {
              "  threads: 2\n"
              "  tile_size: 64\n";
         scenario = (tmp.path / "scenario.yaml").string();
+        h.close();
+        i.close();
         std::ofstream(scenario) << y.str();
     }
 
@@ -266,4 +282,90 @@ TEST(BacktestRun, OutputsAreWrittenAndSelfContained) {
     std::stringstream png;
     png << std::ifstream(out / "capture.png", std::ios::binary).rdbuf();
     EXPECT_EQ(png.str().compare(0, 8, "\x89PNG\r\n\x1a\n"), 0);
+}
+
+namespace {
+
+// Equal, NaN equal to NaN (a figure without an interval).
+void expect_same(double a, double b) {
+    if (std::isnan(a) && std::isnan(b)) return;
+    EXPECT_DOUBLE_EQ(a, b);
+}
+
+// Every figure of a round, for comparing two backtests of it.
+void expect_same_figures(const backtest::Round& a, const backtest::Round& b) {
+    EXPECT_EQ(a.grid, b.grid);
+    EXPECT_EQ(a.known_incidents, b.known_incidents);
+    ASSERT_EQ(a.models.size(), b.models.size());
+    for (size_t m = 0; m < a.models.size(); ++m) {
+        const auto &x = a.models[m].score, &y = b.models[m].score;
+        SCOPED_TRACE(a.models[m].name);
+        EXPECT_EQ(a.models[m].name, b.models[m].name);
+        EXPECT_EQ(x.incidents, y.incidents);
+        EXPECT_EQ(x.cells, y.cells);
+        EXPECT_EQ(x.incident_cells, y.incident_cells);
+        expect_same(x.auc.value, y.auc.value);
+        expect_same(x.auc.ci_low, y.auc.ci_low);
+        expect_same(x.auc.ci_high, y.auc.ci_high);
+        ASSERT_EQ(x.capture.size(), y.capture.size());
+        for (size_t k = 0; k < x.capture.size(); ++k) {
+            expect_same(x.capture[k].value, y.capture[k].value);
+            expect_same(x.capture[k].ci_low, y.capture[k].ci_low);
+            expect_same(x.capture[k].ci_high, y.capture[k].ci_high);
+        }
+    }
+}
+
+}  // namespace
+
+// No look-ahead: with 'extent: auto' each round draws its grid from the records known before its split, so that
+// records after the split (changed, added far away, hazards recorded later) change no figure of the round.
+TEST(BacktestRun, RecordsAfterTheSplitChangeNoFigureOfTheRound) {
+    Scene::Extra plain;
+    plain.auto_extent = true;
+    Scene::Extra later = plain;
+    // A cluster of incidents of 2023, 30 km east (they would widen a grid drawn from every record), and hazards
+    // recorded there in 2022.
+    for (int k = 0; k < 6; ++k) later.incidents += std::to_string(900 + k) + "," + std::to_string(538000 + 80 * k) + ",4406000,2023-03-0" + std::to_string(1 + k) + "\n";
+    later.hazards = "538200,4406000,2022-06-01\n539000,4409000,2022-07-01\n";
+    // One incident of 2021 (inside the round's period) far outside what was known in 2020: not on that map.
+    later.incidents += "950,537000,4402000,2021-08-01\n";
+    Scene a(false, false, plain), b(false, false, later);
+    backtest::Options o;
+    o.splits = {year(2021)};
+    o.horizon_days = 365.25;  // the round scores 2021 only
+    o.replicates = 100;
+    RunPlan pa = a.plan(), pb = b.plan();
+    ASSERT_NE(pa.grid.width, pb.grid.width) << "the later records must widen the run's own grid for this test to mean anything";
+    const auto ra = backtest::run(pa, o), rb = backtest::run(pb, o);
+    ASSERT_EQ(ra.rounds.size(), 1u);
+    ASSERT_EQ(rb.rounds.size(), 1u);
+    expect_same_figures(ra.rounds[0], rb.rounds[0]);
+    std::string notes;
+    for (const auto& n : rb.rounds[0].notes) notes += n + "\n";
+    EXPECT_NE(notes.find("1 later incident lies outside the grid drawn from what was known before the split"), std::string::npos)
+        << notes;
+}
+
+// The area of interest: only the cells inside it are scored, and incidents outside it are not.
+TEST(BacktestRun, AreaOfInterestLimitsTheScoredCells) {
+    Scene::Extra west;
+    west.auto_extent = true;
+    west.area_wkt = "POLYGON((500000 4400000,505000 4400000,505000 4410000,500000 4410000,500000 4400000))";
+    Scene s(false, false, west);
+    RunPlan plan = s.plan();
+    EXPECT_EQ(plan.grid.width, 50);  // the grid is the area's bounding box
+    EXPECT_EQ(plan.grid.height, 100);
+    backtest::Options o;
+    o.splits = {year(2019)};
+    o.horizon_days = 365.25;  // the 2019 incidents, all in A (west, inside)
+    o.replicates = 0;
+    const auto r = backtest::run(plan, o);
+    for (const auto& m : r.rounds[0].models) {
+        EXPECT_EQ(m.score.cells, 50 * 100) << m.name;
+        EXPECT_EQ(m.score.incidents, s.incidents_2019) << m.name;
+    }
+    o.splits = {year(2021)};  // the 2021 incidents lie in B (east), outside the area
+    const auto east = backtest::run(plan, o);
+    EXPECT_EQ(east.rounds[0].models[0].score.incidents, 0);
 }

@@ -92,7 +92,7 @@ TEST(ReportScreens, PlainWordsSayKeysPlainlyAndCutPathsToFileNames) {
               "could not read hazards.gpkg: no such file (see 'run.log')");
     EXPECT_EQ(plain_words("5 km/h and 3/4 stay"), "5 km/h and 3/4 stay") << "only a word starting with '/' is a path";
     EXPECT_EQ(plain_words("stays above it over less than zones.min_area"), "stays above it over less than the minimum zone size");
-    EXPECT_EQ(plain_words("100 m (the marking_gap factor's cover_distance)"), "100 m (the marking_gap factor's sign cover distance)");
+    EXPECT_EQ(plain_words("100 m (the marking_gap factor's cover_distance)"), "100 m (the distance a sign is taken to cover)");
     EXPECT_EQ(plain_words("the cells around each settlement (within zones.reach)"), "the cells around each settlement (within reach)");
     EXPECT_EQ(file_name("/data/in/hazards.gpkg"), "hazards.gpkg");
     EXPECT_EQ(file_name("PG:dbname=mines host=db"), "database");
