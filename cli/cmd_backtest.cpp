@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -57,7 +58,12 @@ void print_result(const RunPlan& plan, const backtest::Result& r, const std::vec
         std::printf("%-12s %8lld %8lld %8lld  %s\n", l.role.c_str(), (long long)s.read, (long long)s.loaded,
                     (long long)(s.skipped_null + s.skipped_empty + s.skipped_bad), s.source.c_str());
     }
-    std::printf("\n%-12s %-26s %9s  %-22s", r.mode == "spatial blocks" ? "fold" : "split", "surface", "incidents", "AUC [95% interval]");
+    // The surface column fits the longest name ("<factor> alone" can be long), 26 characters at least.
+    int surface_width = 26;
+    for (const auto& round : r.rounds)
+        for (const auto& m : round.models) surface_width = std::max(surface_width, static_cast<int>(m.name.size()));
+    std::printf("\n%-12s %-*s %9s  %-22s", r.mode == "spatial blocks" ? "fold" : "split", surface_width, "surface", "incidents",
+                "AUC [95% interval]");
     for (double p : r.options.percents) {
         char h[32];
         std::snprintf(h, sizeof h, "top %g%%", p);
@@ -73,7 +79,7 @@ void print_result(const RunPlan& plan, const backtest::Result& r, const std::vec
                 else
                     std::snprintf(a, sizeof a, "%.3f", m.score.auc.value);
             }
-            std::printf("%-12s %-26s %9lld  %-22s", round.label.c_str(), m.name.c_str(), (long long)m.score.incidents, a);
+            std::printf("%-12s %-*s %9lld  %-22s", round.label.c_str(), surface_width, m.name.c_str(), (long long)m.score.incidents, a);
             for (const auto& c : m.score.capture) std::printf(" %8s", pct(c.value).c_str());
             std::printf("\n");
         }

@@ -13,6 +13,7 @@ namespace {
 const std::pair<const char*, const char*> kFactorWords[] = {
     {"hazard_proximity", "nearness to recorded hazards"},
     {"incident_density", "past incidents nearby"},
+    {"incident_proximity", "nearness to earlier incidents"},
     {"marking_gap", "unmarked hazard edges"},
     {"population_exposure", "people living nearby"},
     {"outreach_gap", "time since the last risk-education session"},

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "minerisk/alg/density.hpp"
+#include "minerisk/alg/incident_weights.hpp"
 #include "minerisk/plugin.hpp"
 
 namespace {
@@ -82,11 +83,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         s->per_km2 = 3.0 / (M_PI * (s->radius / 1000.0) * (s->radius / 1000.0));
         const double half_life = p.number("half_life", 730);
         const double as_of = p.number("as_of", host->as_of);
-        const double wk = p.number("killed_weight", 1), wi = p.number("injured_weight", 1), wmin = p.number("min_weight", 0.5);
-        const std::string field = p.text("weight_field");
-        if (!field.empty() && !host->has_attribute(host->ctx, "incidents", field.c_str()))
-            throw std::runtime_error("weight_field '" + field + "' is not a mapped attribute of the incidents layer "
-                                     "(map it under inputs.incidents.fields)");
+        const minerisk::alg::CasualtyRule casualties = minerisk::alg::CasualtyRule::from(host, p);
         const std::int64_t n = host->layer_size(host->ctx, "incidents");
         std::int64_t later = 0, undated = 0, unweighted = 0;
         for (std::int64_t f = 0; f < n; ++f) {
@@ -95,19 +92,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
             if (std::isnan(date)) ++undated;
             else if (date > as_of) { ++later; continue; }
             else if (half_life > 0) age_factor = std::pow(0.5, (as_of - date) / half_life);
-            double w;
-            if (!field.empty()) {
-                w = host->attr_number(host->ctx, "incidents", f, field.c_str());
-                if (std::isnan(w)) { ++unweighted; w = wmin; }
-            } else {
-                const double k = host->attr_number(host->ctx, "incidents", f, "killed");
-                const double i = host->attr_number(host->ctx, "incidents", f, "injured");
-                const double c = host->attr_number(host->ctx, "incidents", f, "casualties");
-                double cas = (std::isnan(k) ? 0 : wk * k) + (std::isnan(i) ? 0 : wi * i);
-                if (std::isnan(k) && std::isnan(i) && !std::isnan(c)) cas = c * (wk + wi) / 2;
-                w = std::max(wmin, cas);
-            }
-            w *= age_factor;
+            const double w = casualties.weight(host, f, unweighted) * age_factor;
             if (!(w > 0)) continue;
             double box[4];
             host->feature_bounds(host->ctx, "incidents", f, box);
@@ -123,7 +108,7 @@ int prepare(const mr_host* host, const mr_grid* grid, const mr_param_value* pv, 
         };
         warn(later, "dated after the as_of date left out");
         warn(undated, "with no readable date counted at full weight");
-        warn(unweighted, "with no value in " + field + " counted with min_weight");
+        warn(unweighted, "with no value in " + casualties.field + " counted with min_weight");
         s->norm = robust_maximum(*s, p.number("normalise_percentile", 99));
         if (s->norm <= 0) host->log(host->ctx, "incident_density", 1, "no incident counts: the factor is 0 everywhere");
         *out = s.release();

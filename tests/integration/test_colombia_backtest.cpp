@@ -203,9 +203,10 @@ TEST(ColombiaBacktest, RollingOriginOnACutOfTheRecords) {
               << " s\n";
     EXPECT_LT(r.seconds, 60.0);
 
-    // Every split scores the scenario's risk and the three baselines.
+    // Every split scores the scenario's risk and the five baselines (the last two factors are baselines only).
     for (const char* split : {"2006-01-01", "2008-01-01", "2010-01-01"})
-        for (const char* surface : {"risk", "uniform", "hazard_proximity alone", "incident_density alone"})
+        for (const char* surface : {"risk", "uniform", "hazard_proximity alone", "incident_density alone",
+                                    "incident_density_recent alone", "incident_proximity alone"})
             EXPECT_NE(r.out.find(std::string(split) + "   " + surface), std::string::npos) << split << " " << surface << "\n" << r.out;
 
     // The fault in the records (a 2004 BOGOTA event at a positive longitude) is reported, naming the record, and
@@ -215,7 +216,7 @@ TEST(ColombiaBacktest, RollingOriginOnACutOfTheRecords) {
     EXPECT_NE(r.out.find("EPSG:9377"), std::string::npos);
 
     const std::string csv = slurp(out / "backtest.csv");
-    EXPECT_EQ(count_lines(csv), 1u + 3 * 4 * 5) << csv;
+    EXPECT_EQ(count_lines(csv), 1u + 3 * 6 * 5) << csv;
     EXPECT_NE(csv.find("2006-01-01,uniform,capture_5,0.050000"), std::string::npos);
     EXPECT_NE(csv.find("2010-01-01,uniform,auc,0.500000"), std::string::npos);
     // The risk map beats chance clearly on every split (about 0.9 on the whole country).

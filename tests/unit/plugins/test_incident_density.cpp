@@ -125,6 +125,25 @@ TEST(IncidentDensity, SameResultWhateverTheTiling) {
     for (size_t i = 0; i < whole.score.size(); ++i) ASSERT_EQ(whole.score[i], tiled.score[i]) << "cell " << i;
 }
 
+// The short time scale is a second incident_density factor with a short half_life (docs/plugins/incident_density.md,
+// "Two time scales"): a recent surge then outranks a larger, older cluster, which the long scale ranks first.
+TEST(IncidentDensity, AShortHalfLifeRanksARecentSurgeAboveAnOlderCluster) {
+    Fixture f;
+    std::vector<HandFeature> pts;
+    for (int i = 0; i < 8; ++i) pts.push_back({Fixture::centre(50 + 2 * i, 50), {{"killed", "1"}, {"date", date_to_string(f.as_of - 900)}}});
+    for (int i = 0; i < 3; ++i) pts.push_back({Fixture::centre(150 + 2 * i, 150), {{"killed", "1"}, {"date", date_to_string(f.as_of - 30)}}});
+    f.incidents(pts);
+    const auto long_scale = f.run({param("radius", "400"), param("half_life", "1825")});
+    const auto short_scale = f.run({param("radius", "400"), param("half_life", "90")});
+    ASSERT_EQ(long_scale.error, "");
+    ASSERT_EQ(short_scale.error, "");
+    EXPECT_GT(f.at(long_scale.score, 57, 50), f.at(long_scale.score, 152, 150));
+    EXPECT_GT(f.at(short_scale.score, 152, 150), f.at(short_scale.score, 57, 50));
+    // Where the recent incidents are, the short scale scores higher than the long one; at the old cluster, lower.
+    EXPECT_GT(f.at(short_scale.score, 152, 150), f.at(long_scale.score, 152, 150));
+    EXPECT_LT(f.at(short_scale.score, 57, 50), f.at(long_scale.score, 57, 50));
+}
+
 TEST(IncidentDensity, NoIncidentsGivesZeroAndAWarning) {
     Fixture f;
     f.incidents({});
