@@ -83,6 +83,23 @@ std::vector<OutputFile> write_run_record(const ExportContext& ctx) {
     j["scoring"]["method"] = plan.scenario.scoring.method;
     j["scoring"]["factors"] = factors_record(plan);
     if (j["scoring"]["factors"].empty()) j["scoring"].erase("factors");
+    if (plan.fit.done) {  // method fitted: what the fit saw and found (docs/scenario.md, "Fitted weights")
+        const FittedWeights& f = plan.fit;
+        auto& fj = j["scoring"]["fit"];
+        fj["incidents_from"] = date_to_string(f.from);
+        fj["incidents_to"] = date_to_string(f.as_of);
+        fj["incidents"] = f.incidents;
+        fj["cells"] = f.cells;
+        fj["regularisation"] = f.lambda;
+        fj["regularisation_chosen_on"] = f.cv_deviance.empty() ? std::string("not chosen: too few earlier incidents")
+                                                               : date_to_string(f.cv_from) + " to " + date_to_string(f.from);
+        fj["dispersion"] = f.dispersion;
+        fj["incidents_per_km2_year_at_risk_1"] = f.rate_at_one;
+        for (size_t i = 0; i < f.fitted.size(); ++i)
+            fj["weights"].push_back({{"factor", plan.factors[f.fitted[i]].spec.name}, {"weight", f.coef[i]},
+                                     {"ci_low", f.ci_low[i]}, {"ci_high", f.ci_high[i]}});
+        fj["meaning"] = f.notes;
+    }
     if (!plan.inputs.layers.empty()) j["inputs"] = inputs_record(plan.inputs);
     j["risk"] = {{"min", summary.risk_min}, {"mean", summary.risk_mean}, {"max", summary.risk_max}};
     j["zones"] = zones_record(summary.zones);

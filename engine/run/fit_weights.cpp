@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include "analysis/incident_point.hpp"
 #include "minerisk/dates.hpp"
@@ -29,26 +30,12 @@ const FeatureLayer& incidents_of(const RunPlan& plan) {
                 "add 'incidents:' under 'inputs:', or use method weighted_sum");
 }
 
-// The fitted factors' scores on the cells where every one has a value, and the incidents of (from, to] there.
-fit::Sample sample(const RunPlan& plan, const Surfaces& s, const std::vector<size_t>& fitted, double from, double to,
-                   std::vector<std::int64_t>* cell_of_row = nullptr) {
+// The incidents dated in (from, to] per grid cell (cells off the grid left out), keyed by cell.
+std::unordered_map<std::int64_t, float> counts_per_cell(const RunPlan& plan, double from, double to) {
     const GridSpec& g = plan.grid;
-    const std::int64_t n = g.cells();
-    std::vector<std::int64_t> row(static_cast<size_t>(n), -1);
-    fit::Sample out;
-    out.x.resize(fitted.size());
-    out.exposure = (to - from) / kDaysPerYear;
-    for (std::int64_t c = 0; c < n; ++c) {
-        bool ok = std::isfinite(s.risk[static_cast<size_t>(c)]);
-        for (size_t k : fitted) ok = ok && std::isfinite(s.factors[k][static_cast<size_t>(c)]);
-        if (!ok) continue;
-        row[static_cast<size_t>(c)] = static_cast<std::int64_t>(out.y.size());
-        for (size_t j = 0; j < fitted.size(); ++j) out.x[j].push_back(s.factors[fitted[j]][static_cast<size_t>(c)]);
-        out.y.push_back(0);
-        if (cell_of_row) cell_of_row->push_back(c);
-    }
     const FeatureLayer& inc = incidents_of(plan);
     const Column* dates = inc.column("date");
+    std::unordered_map<std::int64_t, float> counts;
     for (size_t i = 0; i < static_cast<size_t>(inc.size()); ++i) {
         const double d = i < dates->number.size() ? dates->number[i] : NAN;
         if (!(std::isfinite(d) && d > from && d <= to)) continue;
@@ -56,15 +43,50 @@ fit::Sample sample(const RunPlan& plan, const Surfaces& s, const std::vector<siz
         if (!incident_point(inc, i, x, y)) continue;
         const double cx = std::floor((x - g.origin_x) / g.cell_size), cy = std::floor((g.origin_y - y) / g.cell_size);
         if (cx < 0 || cy < 0 || cx >= static_cast<double>(g.width) || cy >= static_cast<double>(g.height)) continue;
-        const std::int64_t r = row[static_cast<size_t>(static_cast<std::int64_t>(cy) * g.width + static_cast<std::int64_t>(cx))];
-        if (r >= 0) out.y[static_cast<size_t>(r)] += 1;
+        counts[static_cast<std::int64_t>(cy) * g.width + static_cast<std::int64_t>(cx)] += 1;
+    }
+    return counts;
+}
+
+// The fitted factors' scores on the cells where every one has a value, with the incidents of (from, to] there.
+// Every cell holding an incident is kept; of the others every m-th (in row-major order) with weight m, so that at
+// most about kMaxEmptyCells enter the fit: the weighted likelihood is an unbiased estimate of the whole grid's,
+// and a fit over 100 million cells costs what one over a few hundred thousand does.
+constexpr std::int64_t kMaxEmptyCells = 300000;
+
+fit::Sample sample(const RunPlan& plan, const Surfaces& s, const std::vector<size_t>& fitted, double from, double to) {
+    const std::int64_t n = plan.grid.cells();
+    const auto counts = counts_per_cell(plan, from, to);
+    auto usable = [&](std::int64_t c) {
+        bool ok = std::isfinite(s.risk[static_cast<size_t>(c)]);
+        for (size_t k : fitted) ok = ok && std::isfinite(s.factors[k][static_cast<size_t>(c)]);
+        return ok;
+    };
+    std::int64_t empty = 0;
+    for (std::int64_t c = 0; c < n; ++c) empty += usable(c) && !counts.count(c);
+    const std::int64_t stride = std::max<std::int64_t>(1, (empty + kMaxEmptyCells - 1) / kMaxEmptyCells);
+    fit::Sample out;
+    out.x.resize(fitted.size());
+    out.exposure = (to - from) / kDaysPerYear;
+    std::int64_t seen_empty = 0;
+    for (std::int64_t c = 0; c < n; ++c) {
+        if (!usable(c)) continue;
+        const auto it = counts.find(c);
+        float weight = 1;
+        if (it == counts.end()) {
+            if (seen_empty++ % stride != 0) continue;
+            weight = static_cast<float>(stride);
+        }
+        for (size_t j = 0; j < fitted.size(); ++j) out.x[j].push_back(s.factors[fitted[j]][static_cast<size_t>(c)]);
+        out.y.push_back(it == counts.end() ? 0.0f : it->second);
+        out.w.push_back(weight);
     }
     return out;
 }
 
 double total(const fit::Sample& s) {
     double t = 0;
-    for (float y : s.y) t += y;
+    for (float y : s.y) t += y;  // cells with incidents have weight 1
     return t;
 }
 
@@ -106,7 +128,7 @@ void fit_weights(RunPlan& plan, double as_of, const Progress& progress) {
     const Surfaces at_from = compute_surfaces(plan, fw.from, progress.sub(0.0, 0.45));
     fit::Sample main = sample(plan, at_from, fw.fitted, fw.from, as_of);
     fw.incidents = static_cast<std::int64_t>(total(main));
-    fw.cells = static_cast<std::int64_t>(main.cells());
+    for (float w : main.w) fw.cells += static_cast<std::int64_t>(w);
     refuse_too_few(total(main), fw.fitted.size(), fw.from, as_of, plan);
     // The regularisation, chosen in time order: fit the period before on the factors as known at its start,
     // judge each fit on the fit period (on the factors as known at its start). A strength is a share of the
@@ -144,6 +166,15 @@ void fit_weights(RunPlan& plan, double as_of, const Progress& progress) {
     fw.dispersion = f.dispersion;
     const double cell_km2 = plan.grid.cell_size * plan.grid.cell_size / 1e6;
     fw.rate_at_one = std::exp(f.intercept + sum) / cell_km2;
+    {
+        char buf[300];
+        std::snprintf(buf, sizeof buf,
+                      "risk 1 means %.3g expected incidents per km2 per year (where every fitted factor scores 1), and a "
+                      "risk of r means r times that; fitted on %lld incidents from %s to %s",
+                      fw.rate_at_one, static_cast<long long>(fw.incidents), date_to_string(fw.from).c_str(),
+                      date_to_string(as_of).c_str());
+        fw.notes.push_back(buf);
+    }
     for (size_t k = 0; k < plan.factors.size(); ++k) plan.factors[k].spec.weight = 0;
     for (size_t j = 0; j < fw.fitted.size(); ++j) plan.factors[fw.fitted[j]].spec.weight = f.coef[j];
     fw.done = true;

@@ -197,6 +197,11 @@ Scenario parse_scenario(const std::string& text, const std::string& file, const 
     parse_summary_by(r, sc);
     if (auto n = r.get("area")) sections::parse_area(r, n, sc);
     parse_sections(r, sc);
+    // Rank stability redraws hand-set weights around the scenario's; fitted weights carry their own intervals
+    // (run.json, the summary), and redrawing them as shares of one would change the risk's scale.
+    if (sc.scoring.method == "fitted" && sc.uncertainty.draws > 0)
+        throw Error("rank stability ('uncertainty') redraws hand-set weights and does not go with 'method: fitted'",
+                    sc.uncertainty.where, "remove 'uncertainty' (the fitted weights' intervals are in run.json), or choose the weights");
     r.check_unknown();
     // With an explicit extent the grid is known now: refuse a grid that is far too large before any input
     // is read (with 'extent: auto', load_inputs checks it once the inputs' extent is known).
