@@ -43,6 +43,7 @@ struct TempDir {
 struct SceneExtra {
     std::string hazards, incidents, area_wkt;
     bool auto_extent = false;
+    std::string method = "weighted_sum";
 };
 
 struct Scene {
@@ -96,6 +97,7 @@ struct Scene {
              "    crs: EPSG:32638\n"
              "    fields: {id: id, date: date}\n"
              "scoring:\n"
+             "  method: " << extra.method << "\n"
              "  factors:\n"
              "    - plugin: hazard_proximity\n"
              "      name: proximity\n"
@@ -368,4 +370,23 @@ TEST(BacktestRun, AreaOfInterestLimitsTheScoredCells) {
     o.splits = {year(2021)};  // the 2021 incidents lie in B (east), outside the area
     const auto east = backtest::run(plan, o);
     EXPECT_EQ(east.rounds[0].models[0].score.incidents, 0);
+}
+
+// Fitted weights need enough incidents in the fit period: the error gives the number there and the number needed.
+TEST(BacktestRun, FittedWeightsRefuseTooFewIncidentsNamingTheNumbers) {
+    Scene::Extra fitted;
+    fitted.method = "fitted";
+    Scene s(false, false, fitted);
+    RunPlan plan = s.plan();
+    backtest::Options o;
+    o.splits = {year(2023)};
+    o.replicates = 0;
+    try {
+        backtest::run(plan, o);
+        FAIL() << "a fit on a handful of incidents was accepted";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("too few incidents to fit the weights: 6 in the area between 2020-12-30 and 2022-12-31"), std::string::npos) << m;
+        EXPECT_NE(m.find("need at least 30"), std::string::npos) << m;
+    }
 }
