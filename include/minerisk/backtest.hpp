@@ -189,10 +189,13 @@ Pooled pool(const Result& result);
 
 // ---- outputs ----------------------------------------------------------------------------------------------
 
-// backtest.csv: split_or_fold, model, metric (auc, capture_1, ...), value, ci_low, ci_high, n_later_incidents,
-// n_cells (plus mode, as_of, from, to), one row per round, surface and metric.
+// backtest.csv: split_or_fold, model, metric (auc, capture_1, ..., pai_1, ...), value, ci_low, ci_high,
+// n_later_incidents, n_cells, kind, mode, as_of, later_from, later_to, n_incident_cells, n_units, verdict; one row
+// per round, surface and metric, then the differences (model "risk - <baseline>", kind "difference", with their
+// verdict), and with several rounds the same for the rounds pooled (split_or_fold "pooled"). docs/backtest.md.
 std::string results_csv(const Result& result);
-// capture.png bytes: the capture curves, one panel per round, one line per surface, with a legend.
+// capture.png bytes: the capture curves, one row per round (the pooled rounds first), the whole area beside its
+// riskiest 20 % with the capture rates' intervals as bars, one line per surface, with a legend.
 std::string capture_png(const Result& result);
 // backtest.html: self-contained (table and plot inlined). `section_only`: the <section> without the page
 // around it, for another report to embed.
