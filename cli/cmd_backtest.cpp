@@ -47,6 +47,50 @@ std::string pct(double v) {
     return b;
 }
 
+// A difference's mark in the table: > clearly better, < clearly worse, = not clearly different, blank without
+// an interval.
+const char* mark(const backtest::Estimate& d) {
+    const std::string v = backtest::verdict(d);
+    return v == "clearly better" ? ">" : v == "clearly worse" ? "<" : v == "not clearly different" ? "=" : " ";
+}
+
+std::string signed_points(double v) {
+    char b[32];
+    if (!std::isfinite(v)) return "-";
+    if (std::fabs(v * 100) < 0.05) return "0.0";  // no "-0.0"
+    std::snprintf(b, sizeof b, "%+.1f", v * 100);
+    return b;
+}
+
+// The rows of one round (or of the pooled rounds): each surface, then the combined map minus each baseline.
+void print_rows(const std::string& label, int name_width, const std::vector<backtest::ModelScore>& models,
+                const std::vector<backtest::Difference>& diffs) {
+    for (const auto& m : models) {
+        char a[64] = "-";
+        if (std::isfinite(m.score.auc.value)) {
+            if (std::isfinite(m.score.auc.ci_low))
+                std::snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", m.score.auc.value, m.score.auc.ci_low, m.score.auc.ci_high);
+            else
+                std::snprintf(a, sizeof a, "%.3f", m.score.auc.value);
+        }
+        std::printf("%-12s %-*s %9lld  %-25s", label.c_str(), name_width, m.name.c_str(), (long long)m.score.incidents, a);
+        for (const auto& c : m.score.capture) std::printf(" %8s", pct(c.value).c_str());
+        std::printf("\n");
+    }
+    for (const auto& d : diffs) {
+        char a[80] = "-";
+        if (std::isfinite(d.auc.value)) {
+            if (std::isfinite(d.auc.ci_low))
+                std::snprintf(a, sizeof a, "%+.3f [%+.3f, %+.3f] %s", d.auc.value, d.auc.ci_low, d.auc.ci_high, mark(d.auc));
+            else
+                std::snprintf(a, sizeof a, "%+.3f", d.auc.value);
+        }
+        std::printf("%-12s %-*s %9s  %-25s", label.c_str(), name_width, d.name.c_str(), "", a);
+        for (const auto& c : d.capture) std::printf(" %6s %s", signed_points(c.value).c_str(), mark(c));
+        std::printf("\n");
+    }
+}
+
 void print_result(const RunPlan& plan, const backtest::Result& r, const std::vector<OutputFile>& files) {
     std::printf("\nminerisk backtest: %s\n", r.scenario_name.c_str());
     std::printf("mode: %s, %zu %s; grid: %s; %d bootstrap resamples (seed %llu)\n", r.mode.c_str(), r.rounds.size(),
@@ -58,11 +102,13 @@ void print_result(const RunPlan& plan, const backtest::Result& r, const std::vec
         std::printf("%-12s %8lld %8lld %8lld  %s\n", l.role.c_str(), (long long)s.read, (long long)s.loaded,
                     (long long)(s.skipped_null + s.skipped_empty + s.skipped_bad), s.source.c_str());
     }
-    // The surface column fits the longest name ("<factor> alone" can be long), 26 characters at least.
-    int surface_width = 26;
-    for (const auto& round : r.rounds)
-        for (const auto& m : round.models) surface_width = std::max(surface_width, static_cast<int>(m.name.size()));
-    std::printf("\n%-12s %-*s %9s  %-22s", r.mode == "spatial blocks" ? "fold" : "split", surface_width, "surface", "incidents",
+    const backtest::Pooled pooled = backtest::pool(r);
+    int name_width = 26;
+    for (const auto& round : r.rounds) {
+        for (const auto& m : round.models) name_width = std::max<int>(name_width, static_cast<int>(m.name.size()));
+        for (const auto& d : backtest::differences(round.models)) name_width = std::max<int>(name_width, static_cast<int>(d.name.size()));
+    }
+    std::printf("\n%-12s %-*s %9s  %-25s", r.mode == "spatial blocks" ? "fold" : "split", name_width, "surface", "incidents",
                 "AUC [95% interval]");
     for (double p : r.options.percents) {
         char h[32];
@@ -71,21 +117,15 @@ void print_result(const RunPlan& plan, const backtest::Result& r, const std::vec
     }
     std::printf("\n");
     for (const auto& round : r.rounds) {
-        for (const auto& m : round.models) {
-            char a[64] = "-";
-            if (std::isfinite(m.score.auc.value)) {
-                if (std::isfinite(m.score.auc.ci_low))
-                    std::snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", m.score.auc.value, m.score.auc.ci_low, m.score.auc.ci_high);
-                else
-                    std::snprintf(a, sizeof a, "%.3f", m.score.auc.value);
-            }
-            std::printf("%-12s %-*s %9lld  %-22s", round.label.c_str(), surface_width, m.name.c_str(), (long long)m.score.incidents, a);
-            for (const auto& c : m.score.capture) std::printf(" %8s", pct(c.value).c_str());
-            std::printf("\n");
-        }
+        print_rows(round.label, name_width, round.models, backtest::differences(round.models));
         for (const auto& n : round.notes) std::printf("%-12s note: %s\n", round.label.c_str(), n.c_str());
     }
-    std::printf("(95%% intervals of the capture rates in backtest.csv and backtest.html)\n");
+    if (pooled.rounds > 1) print_rows("pooled", name_width, pooled.models, pooled.differences);
+    std::printf("(\"risk - X\": the combined map minus baseline X, captures in percentage points; > clearly better: its 95%%\n"
+                " interval above 0, < clearly worse: below 0, = not clearly different: holds 0.%s\n"
+                " Intervals of the capture rates and the PAI in backtest.csv and backtest.html)\n",
+                pooled.rounds < 2 ? "" : r.mode == "spatial blocks" ? " \"pooled\": every held-out incident of every fold together."
+                                                                    : " \"pooled\": every held-out incident of every split together.");
     std::vector<std::string> warnings = r.input_warnings;
     for (const auto& w : r.warnings) warnings.push_back(w);
     for (const auto& w : r.baselines_missing) warnings.push_back(w);

@@ -160,6 +160,7 @@ std::vector<std::int64_t> unit_ids(const std::vector<std::int64_t>& cells, const
 void score_round(Round& round, const Surfaces& s, const std::vector<std::int64_t>& area,
                  const std::vector<std::int64_t>& incident_grid_cells, const std::vector<double>& incident_dates,
                  const Options& o, bool area_of_interest) {
+    round.held_out = static_cast<std::int64_t>(incident_grid_cells.size());
     // Grid cell -> index in the area.
     std::vector<std::int64_t> incident_area_cells;
     std::vector<double> dates;

@@ -143,7 +143,70 @@ double mean_of(const std::vector<double>& v) {
     return s / static_cast<double>(v.size());
 }
 
+// The bootstrap's units: each incident, or each group of incidents, with its size and the sums of its parts.
+void make_units(SurfaceScore& out, const std::vector<std::vector<double>>& parts, const std::vector<std::int64_t>& groups) {
+    const size_t n = parts.empty() ? 0 : parts.front().size();
+    if (groups.empty()) {
+        out.unit_incidents.assign(n, 1.0);
+        out.unit_sums = parts;
+        return;
+    }
+    std::vector<std::int64_t> keys = groups;
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    out.unit_sums.assign(parts.size(), std::vector<double>(keys.size(), 0.0));
+    out.unit_incidents.assign(keys.size(), 0.0);
+    for (size_t i = 0; i < n; ++i) {
+        const size_t u = static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), groups[i]) - keys.begin());
+        out.unit_incidents[u] += 1;
+        for (size_t k = 0; k < parts.size(); ++k) out.unit_sums[k][u] += parts[k][i];
+    }
+}
+
 }  // namespace
+
+std::vector<std::vector<double>> stratified_replicates(const std::vector<const SurfaceScore*>& strata, int replicates,
+                                                       std::uint64_t seed) {
+    if (strata.empty() || replicates <= 0) return {};
+    const size_t figures = strata.front()->unit_sums.size();
+    for (const auto* st : strata)
+        if (st->unit_sums.size() != figures) throw Error("stratified_replicates: strata with different figures (internal)");
+    std::vector<std::vector<double>> reps(figures, std::vector<double>(static_cast<size_t>(replicates)));
+    Random rng(seed);
+    std::vector<double> sums(figures);
+    for (int b = 0; b < replicates; ++b) {
+        std::fill(sums.begin(), sums.end(), 0.0);
+        double size = 0;
+        for (const auto* st : strata) {
+            const size_t m = st->unit_incidents.size();
+            for (size_t j = 0; j < m; ++j) {
+                const size_t u = static_cast<size_t>(rng.below(m));
+                size += st->unit_incidents[u];
+                for (size_t k = 0; k < figures; ++k) sums[k] += st->unit_sums[k][u];
+            }
+        }
+        for (size_t k = 0; k < figures; ++k) reps[k][static_cast<size_t>(b)] = size > 0 ? sums[k] / size : std::nan("");
+    }
+    return reps;
+}
+
+Estimate with_interval(double value, std::vector<double> replicates) {
+    const double nan = std::nan("");
+    if (std::isnan(value) || replicates.empty()) return {value, nan, nan};
+    for (double x : replicates)
+        if (std::isnan(x)) return {value, nan, nan};
+    std::sort(replicates.begin(), replicates.end());
+    return {value, percentile_sorted(replicates, 0.025), percentile_sorted(replicates, 0.975)};
+}
+
+std::vector<Estimate> pai_of(const std::vector<double>& percents, const std::vector<Estimate>& capture) {
+    std::vector<Estimate> out;
+    for (size_t k = 0; k < percents.size() && k < capture.size(); ++k) {
+        const double f = 100.0 / percents[k];
+        out.push_back({capture[k].value * f, capture[k].ci_low * f, capture[k].ci_high * f});
+    }
+    return out;
+}
 
 SurfaceScore score_surface(const std::vector<float>& scores, const std::vector<std::int64_t>& incident_cells,
                            const std::vector<double>& percents, int replicates, std::uint64_t seed,
@@ -158,64 +221,26 @@ SurfaceScore score_surface(const std::vector<float>& scores, const std::vector<s
     if (incident_cells.empty()) {
         out.auc = {nan, nan, nan};
         out.capture.assign(percents.size(), {nan, nan, nan});
+        out.pai = out.capture;
         out.curve = {{0, 0}};
         return out;
     }
     const Ranking r(scores, incident_cells);
     out.incident_cells = r.event_cells;
     out.curve = r.curve();
-    // Per-incident parts: each metric is the mean of its parts over the incidents.
+    // Per-incident parts: each figure is the mean of its parts over the incidents.
     std::vector<std::vector<double>> parts;
     parts.push_back(r.negatives > 0 ? r.auc_part : std::vector<double>(incident_cells.size(), nan));
     for (double p : percents) parts.push_back(r.capture_weights(p));
+    make_units(out, parts, groups);
+    out.units = static_cast<std::int64_t>(out.unit_incidents.size());
+    out.replicates = stratified_replicates({&out}, replicates, seed);
     std::vector<Estimate> est(parts.size());
-    for (size_t k = 0; k < parts.size(); ++k) est[k] = {mean_of(parts[k]), nan, nan};
-
-    // The bootstrap's units: each incident, or each group of incidents, with the sums of its parts and its size.
-    std::vector<std::vector<double>> unit_sum;  // [unit][metric]
-    std::vector<double> unit_size;
-    if (groups.empty()) {
-        unit_sum.resize(incident_cells.size(), std::vector<double>(parts.size()));
-        unit_size.assign(incident_cells.size(), 1.0);
-        for (size_t i = 0; i < incident_cells.size(); ++i)
-            for (size_t k = 0; k < parts.size(); ++k) unit_sum[i][k] = parts[k][i];
-    } else {
-        std::vector<std::int64_t> keys = groups;
-        std::sort(keys.begin(), keys.end());
-        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-        unit_sum.assign(keys.size(), std::vector<double>(parts.size(), 0.0));
-        unit_size.assign(keys.size(), 0.0);
-        for (size_t i = 0; i < incident_cells.size(); ++i) {
-            const size_t u = static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), groups[i]) - keys.begin());
-            unit_size[u] += 1;
-            for (size_t k = 0; k < parts.size(); ++k) unit_sum[u][k] += parts[k][i];
-        }
-    }
-    out.units = static_cast<std::int64_t>(unit_size.size());
-    if (replicates > 0) {
-        const size_t m = unit_size.size();
-        std::vector<std::vector<double>> reps(parts.size(), std::vector<double>(static_cast<size_t>(replicates)));
-        Random rng(seed);
-        std::vector<double> sums(parts.size());
-        for (int b = 0; b < replicates; ++b) {
-            std::fill(sums.begin(), sums.end(), 0.0);
-            double size = 0;
-            for (size_t j = 0; j < m; ++j) {
-                const size_t u = static_cast<size_t>(rng.below(m));
-                size += unit_size[u];
-                for (size_t k = 0; k < parts.size(); ++k) sums[k] += unit_sum[u][k];
-            }
-            for (size_t k = 0; k < parts.size(); ++k) reps[k][static_cast<size_t>(b)] = sums[k] / size;
-        }
-        for (size_t k = 0; k < parts.size(); ++k) {
-            if (std::isnan(est[k].value)) continue;
-            std::sort(reps[k].begin(), reps[k].end());
-            est[k].ci_low = percentile_sorted(reps[k], 0.025);
-            est[k].ci_high = percentile_sorted(reps[k], 0.975);
-        }
-    }
+    for (size_t k = 0; k < parts.size(); ++k)
+        est[k] = with_interval(mean_of(parts[k]), replicates > 0 ? out.replicates[k] : std::vector<double>{});
     out.auc = est[0];
     out.capture.assign(est.begin() + 1, est.end());
+    out.pai = pai_of(percents, out.capture);
     return out;
 }
 

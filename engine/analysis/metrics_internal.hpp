@@ -26,4 +26,19 @@ struct Ranking {
     std::vector<CurvePoint> curve(size_t max_points = 2000) const;
 };
 
+// The bootstrap replicates of figures that are sums of parts over incidents divided by the incidents, with the
+// units of several strata (the rounds pooled; one for a round alone): in every replicate each stratum's units
+// are drawn with replacement, as many as it has, one stratum after the other from one SplitMix64 stream, and the
+// figure is the sum of the drawn units' sums over their incidents. Returns [figure][replicate]. The draws depend
+// only on the seed and the strata's numbers of units, so that every surface scored on the same units sees the
+// same draws; a single stratum gives the draws score_surface has always made.
+std::vector<std::vector<double>> stratified_replicates(const std::vector<const SurfaceScore*>& strata, int replicates,
+                                                       std::uint64_t seed);
+
+// The 2.5th and 97.5th percentiles of replicates (NaN without any, or when `value` is NaN).
+Estimate with_interval(double value, std::vector<double> replicates);
+
+// The PAI of each capture rate: capture / (percent / 100), intervals alike (a positive factor keeps percentiles).
+std::vector<Estimate> pai_of(const std::vector<double>& percents, const std::vector<Estimate>& capture);
+
 }  // namespace minerisk::backtest

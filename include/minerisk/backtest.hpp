@@ -63,11 +63,21 @@ struct SurfaceScore {
     Estimate auc;
     std::vector<double> percents;       // the capture levels, e.g. 1 5 10 20
     std::vector<Estimate> capture;      // one per percent
+    // One per percent: the prediction accuracy index, capture share / area share = capture / (percent / 100)
+    // (crime forecasting's PAI: 1 is chance, 10 means ten times the incidents per km2 of the average place).
+    std::vector<Estimate> pai;
     std::vector<CurvePoint> curve;
     std::int64_t incidents = 0;         // incidents scored
     std::int64_t cells = 0;             // cells in the evaluation area
     std::int64_t incident_cells = 0;    // cells holding at least one of them
     std::int64_t units = 0;             // units the bootstrap resampled (incidents, or their groups)
+    // What paired differences and pooling need, per figure (0: the AUC, 1 + k: the capture at percents[k]):
+    // each unit's incidents and the sum of its incidents' parts of the figure (the figure is the sum of the
+    // parts over the incidents), and each bootstrap replicate's figure in draw order. Surfaces scored with the
+    // same seed, incidents and groups share their draws: replicate b of one pairs with replicate b of another.
+    std::vector<double> unit_incidents;            // [unit]
+    std::vector<std::vector<double>> unit_sums;    // [figure][unit]
+    std::vector<std::vector<double>> replicates;   // [figure][replicate], unsorted
 };
 SurfaceScore score_surface(const std::vector<float>& scores, const std::vector<std::int64_t>& incident_cells,
                            const std::vector<double>& percents, int replicates, std::uint64_t seed,
@@ -108,6 +118,7 @@ struct Round {
     std::int64_t blocks = 0;  // spatial blocks: blocks in this fold
     std::int64_t known_incidents = 0;  // incidents the surfaces were built from
     std::string grid;         // the round's grid (GridSpec::describe()): drawn from what was known then
+    std::int64_t held_out = 0;  // incidents of the round's period (or blocks) on the grid; scored: models[i].score.incidents
     std::vector<ModelScore> models;
     std::vector<std::string> notes;     // counts and remarks for this round
     std::vector<std::string> warnings;  // what the surfaces' plugins warned about
@@ -136,12 +147,56 @@ Result run(RunPlan& plan, const Options& options);
 // Pieces of a layer: a copy holding only the features whose index is in `keep` (ascending), with its own index.
 FeatureLayer subset_layer(const FeatureLayer& layer, const std::vector<std::int64_t>& keep);
 
+// ---- paired comparisons and pooling ------------------------------------------------------------------------
+//
+// A difference between two surfaces scored on the same incidents with the same draws is judged by the interval
+// of its per-replicate differences (a paired bootstrap), which is narrower than the two surfaces' own intervals
+// suggest when the surfaces rank alike.
+
+// A difference's interval in words: "clearly better" (entirely above 0), "clearly worse" (entirely below 0),
+// "not clearly different" (it holds 0); "no interval" without resamples.
+std::string verdict(const Estimate& difference);
+
+struct Difference {
+    std::string name;                // "risk - uniform"
+    std::string model, baseline;     // the two surfaces' names
+    std::vector<double> percents;
+    Estimate auc;                    // model minus baseline
+    std::vector<Estimate> capture;   // shares: 0.022 is 2.2 percentage points
+    std::vector<Estimate> pai;       // the capture difference / the area share
+};
+// a minus b, each replicate's difference giving the interval. The interval is NaN when the two were not drawn
+// alike (different incidents, units or replicates).
+Difference difference(const ModelScore& a, const ModelScore& b);
+// The scenario's combined map (kind "model") minus each baseline, in the baselines' order; empty without a model.
+std::vector<Difference> differences(const std::vector<ModelScore>& models);
+
+// The baseline with the highest value of one figure (-1: the AUC, k: the capture at percents[k]); nullptr when
+// none has a value. The uniform surface counts: when it is the best, nothing beats chance.
+const ModelScore* best_baseline(const std::vector<ModelScore>& models, int figure);
+
+// Every surface over all held-out incidents of all rounds together: the AUC is the mean of every incident's
+// normalised rank within its own round, a capture rate the incidents captured (pro rata at the cut) in all
+// rounds over all incidents. The bootstrap draws each round's units from that round (stratified by round, as
+// many as it has) with the seed of the rounds, the same draws for every surface. Only the rounds with incidents,
+// and only the surfaces scored in all of them, are pooled.
+struct Pooled {
+    int rounds = 0;
+    std::int64_t incidents = 0;
+    std::vector<ModelScore> models;  // cells, incident_cells, units: summed over the rounds
+    std::vector<Difference> differences;
+};
+Pooled pool(const Result& result);
+
 // ---- outputs ----------------------------------------------------------------------------------------------
 
-// backtest.csv: split_or_fold, model, metric (auc, capture_1, ...), value, ci_low, ci_high, n_later_incidents,
-// n_cells (plus mode, as_of, from, to), one row per round, surface and metric.
+// backtest.csv: split_or_fold, model, metric (auc, capture_1, ..., pai_1, ...), value, ci_low, ci_high,
+// n_later_incidents, n_cells, kind, mode, as_of, later_from, later_to, n_incident_cells, n_units, verdict; one row
+// per round, surface and metric, then the differences (model "risk - <baseline>", kind "difference", with their
+// verdict), and with several rounds the same for the rounds pooled (split_or_fold "pooled"). docs/backtest.md.
 std::string results_csv(const Result& result);
-// capture.png bytes: the capture curves, one panel per round, one line per surface, with a legend.
+// capture.png bytes: the capture curves, one row per round (the pooled rounds first), the whole area beside its
+// riskiest 20 % with the capture rates' intervals as bars, one line per surface, with a legend.
 std::string capture_png(const Result& result);
 // backtest.html: self-contained (table and plot inlined). `section_only`: the <section> without the page
 // around it, for another report to embed.

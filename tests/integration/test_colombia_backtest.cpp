@@ -216,10 +216,11 @@ TEST(ColombiaBacktest, RollingOriginOnACutOfTheRecords) {
     EXPECT_NE(r.out.find("EPSG:9377"), std::string::npos);
 
     const std::string csv = slurp(out / "backtest.csv");
-    EXPECT_EQ(count_lines(csv), 1u + 3 * 6 * 5) << csv;
+    // 3 splits and their pool, each 6 surfaces and risk minus the 5 baselines, each the AUC, 4 captures, 4 PAIs.
+    EXPECT_EQ(count_lines(csv), 1u + 4 * (6 + 5) * 9) << csv;
     EXPECT_NE(csv.find("2006-01-01,uniform,capture_5,0.050000"), std::string::npos);
     EXPECT_NE(csv.find("2010-01-01,uniform,auc,0.500000"), std::string::npos);
-    // The risk map beats chance clearly on every split (about 0.9 on the whole country).
+    // The risk map beats chance clearly on every split and pooled (about 0.9 on the whole country).
     size_t pos = 0;
     int risk_aucs = 0;
     while ((pos = csv.find(",risk,auc,", pos)) != std::string::npos) {
@@ -227,7 +228,11 @@ TEST(ColombiaBacktest, RollingOriginOnACutOfTheRecords) {
         EXPECT_GT(std::stod(csv.substr(pos, 8)), 0.7) << csv;
         ++risk_aucs;
     }
-    EXPECT_EQ(risk_aucs, 3);
+    EXPECT_EQ(risk_aucs, 4);
+    // And the paired difference says so in words, on the same rows as the figures.
+    pos = csv.find("pooled,risk - uniform,auc,");
+    ASSERT_NE(pos, std::string::npos) << csv;
+    EXPECT_EQ(csv.substr(csv.find('\r', pos) - 14, 14), "clearly better") << csv.substr(pos, 200);
     const std::string html = slurp(out / "backtest.html");
     EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
     EXPECT_NE(html.find("Split 2008-01-01"), std::string::npos);

@@ -146,6 +146,7 @@ TEST(BacktestRun, RollingOriginSeesOnlyWhatWasRecordedBeforeEachSplit) {
     EXPECT_DOUBLE_EQ(a.from, year(2021));
     EXPECT_DOUBLE_EQ(a.to, year(2023));  // up to the next split
     EXPECT_EQ(a.known_incidents, s.incidents_2019);
+    EXPECT_EQ(a.held_out, s.incidents_2021);
     ASSERT_EQ(a.models.size(), 4u);  // risk, uniform, proximity alone, density alone
     for (const auto& m : a.models) EXPECT_EQ(m.score.incidents, s.incidents_2021) << m.name;
     EXPECT_EQ(a.models[0].name, "risk");
@@ -211,6 +212,7 @@ TEST(BacktestRun, UndatedAndOffGridIncidentsAreReportedNotScored) {
     EXPECT_NE(all.find("feature 21 (line 22, '21') at x 510400"), std::string::npos) << all;  // the off-grid record is named
     // The undated one counts as known, the off-grid one is never scored.
     EXPECT_EQ(r.rounds[0].known_incidents, s.incidents_2019 + 1);
+    EXPECT_EQ(r.rounds[0].held_out, s.incidents_2021 + s.incidents_2023);  // those on the grid
     EXPECT_EQ(r.rounds[0].models[0].score.incidents, s.incidents_2021 + s.incidents_2023);
 }
 
@@ -270,10 +272,11 @@ TEST(BacktestRun, OutputsAreWrittenAndSelfContained) {
     std::stringstream csv, html;
     csv << std::ifstream(out / "backtest.csv").rdbuf();
     html << std::ifstream(out / "backtest.html").rdbuf();
-    // One header, then per round x surface: the AUC and four capture rates.
+    // One header, then for each of the 2 rounds and their pool: 4 surfaces and the risk minus each of the 3
+    // baselines, each with the AUC, four capture rates and their four PAIs.
     size_t lines = 0;
     for (char c : csv.str()) lines += c == '\n';
-    EXPECT_EQ(lines, 1u + 2 * 4 * 5);
+    EXPECT_EQ(lines, 1u + 3 * (4 + 3) * 9);
     EXPECT_EQ(csv.str().rfind("split_or_fold,model,metric,value,ci_low,ci_high,n_later_incidents,n_cells", 0), 0u);
     EXPECT_NE(csv.str().find("2023-01-01,uniform,capture_5,0.050000"), std::string::npos);
     const std::string h = html.str();
