@@ -15,6 +15,7 @@
 #include "core/random.hpp"
 #include "minerisk/backtest.hpp"
 
+#include "analysis/calibration.hpp"
 #include "analysis/incident_point.hpp"
 #include "analysis/round_grid.hpp"
 #include "run/fit_weights.hpp"
@@ -262,6 +263,24 @@ struct RoundContext {
     Result& result;
 };
 
+// Predicted against observed by decile of the fitted risk (calibration.hpp), as a note of the round. The period
+// runs from the split to the next one, or to the latest held-out incident for the last split.
+void add_calibration(Round& round, const Surfaces& s, const GridSpec& grid, const std::vector<std::int64_t>& area,
+                     const std::vector<std::int64_t>& cells, const std::vector<double>& dates, double rate) {
+    double end = round.to;
+    if (!std::isfinite(end)) end = *std::max_element(dates.begin(), dates.end()) + 1;
+    const double years = (end - round.from) / 365.25;
+    std::vector<float> risk(area.size());
+    for (size_t i = 0; i < area.size(); ++i) risk[i] = s.risk[static_cast<size_t>(area[i])];
+    std::vector<std::int64_t> at;
+    for (std::int64_t c : cells) {
+        const auto it = std::lower_bound(area.begin(), area.end(), c);
+        if (it != area.end() && *it == c) at.push_back(it - area.begin());
+    }
+    const double cell_km2 = grid.cell_size * grid.cell_size / 1e6;
+    round.notes.push_back(calibration_text(calibration_by_decile(risk, at, rate, cell_km2, years), years));
+}
+
 // One round: the surfaces drawn on `grid` knowing only the incidents `known`, scored over the cells `in_area` keeps
 // (cells of `grid`) on the incidents held out (`held`, indices into `inc`). Adds the round, timed from `started`,
 // to the result.
@@ -307,6 +326,7 @@ void play_round(const RoundContext& ctx, Round round, const std::string& stage, 
         if (in_area(c) && std::isfinite(s.risk[static_cast<size_t>(c)])) area.push_back(c);
     round.grid = grid.describe();
     score_round(round, s, area, cells, dates, ctx.o, ctx.plan.area.size() > 0);
+    if (ctx.plan.fit.done && !cells.empty()) add_calibration(round, s, grid, area, cells, dates, ctx.plan.fit.rate_at_one);
     ctx.progress.report(1.0);
     round.seconds = seconds_since(started);
     ctx.result.stages.push_back({stage, round.seconds});
