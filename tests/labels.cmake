@@ -32,4 +32,8 @@ set_tests_properties(
 set_tests_properties(
   SecretsPostgis.NoOutputFileNorMessageHoldsTheDatabasePassword
   SecretsPostgis.WrongPasswordIsOneMaskedErrorLine
+  PostgisSource.TablesAndQueriesGiveTheZonesOfTheFiles
+  PostgisSink.ProductsStylesAndRunsReplacedScenarioByScenario
+  PostgisSink.RunKilledWhileWritingLeavesTheEarlierRowsWhole
+  PostgisSink.QgisProjectReadsTheTablesWithoutAPassword
   PROPERTIES LABELS postgres)

@@ -13,6 +13,7 @@ bool report_on(const Scenario& sc) { return sc.outputs.report; }
 bool qgis_on(const Scenario& sc) { return sc.outputs.qgis; }
 bool qgis_off(const Scenario& sc) { return !sc.outputs.qgis; }
 bool areas_on(const Scenario& sc) { return !sc.summary_by.empty(); }
+bool database_on(const Scenario& sc) { return !sc.outputs.database.empty(); }
 
 std::vector<OutputFile> commit_rasters(const ExportContext& ctx) {
     if (ctx.commit_rasters) ctx.commit_rasters();
@@ -42,6 +43,8 @@ const std::vector<Exporter>& exporters() {
          always, write_plan_tables},
         {"area table", "area_ranking.csv: the areas of summary_by ranked (docs/areas.md)", "exports", areas_on,
          exports::write_area_table},
+        {"database", "the products as tables of outputs.schema in outputs.database (PostGIS), styled, in one transaction",
+         "writing to the database", database_on, write_database},
         {"run record", "run.json: what made the outputs, what the run found, and the list of outputs",
          "writing run record", always, write_run_record},
     };

@@ -1,11 +1,15 @@
 // write_qgis_outputs: minerisk.gpkg (with its layer_styles), a .qml beside each raster, and minerisk.qgs.
 #include <gdal_priv.h>
+#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
+#include "export/database_sql.hpp"
 #include "export/qgis_gpkg.hpp"
+#include "export/qgis_postgres.hpp"
 #include "export/qgis_layers.hpp"
 #include "export/qgis_project.hpp"
 #include "export/qgis_styles.hpp"
@@ -120,6 +124,31 @@ std::vector<qgis::ProjectLayer> raster_project_layers(const ExportContext& ctx, 
     return out;
 }
 
+// outputs.qgis_source: database: the product layers read the tables outputs.database writes (the scenario's
+// rows); the inputs as used stay in the GeoPackage.
+void point_products_at_database(const ExportContext& ctx, const std::vector<qgis::VectorLayerPlan>& plans,
+                                std::vector<qgis::ProjectLayer>& layers) {
+    const OutputsSpec& o = ctx.plan->scenario.outputs;
+    OGRSpatialReference srs;
+    int srid = 0;
+    const std::string& wkt = ctx.plan->grid.crs_wkt;
+    if (!wkt.empty() && srs.importFromWkt(wkt.c_str()) == OGRERR_NONE) {
+        srs.AutoIdentifyEPSG();
+        const char* code = srs.GetAuthorityCode(nullptr);
+        const char* auth = srs.GetAuthorityName(nullptr);
+        if (code && auth && EQUAL(auth, "EPSG")) srid = std::atoi(code);
+    }
+    const auto& products = db::product_tables();
+    for (const auto& p : plans) {
+        if (std::find(products.begin(), products.end(), p.name) == products.end()) continue;
+        for (auto& l : layers)
+            if (l.id == "minerisk_" + p.name) {
+                l.datasource = qgis::postgres_source(o.database, o.schema, p.name, p.ogr_type(), srid, ctx.plan->scenario.name);
+                l.provider = "postgres";
+            }
+    }
+}
+
 Extent project_extent(const ExportContext& ctx) {
     Extent e = ctx.plan->grid.extent();
     if (!e.valid()) e = ctx.plan->inputs.extent();
@@ -154,6 +183,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     info.extent = project_extent(ctx);
     info.group_name = "Factor scores and extra bands";
     info.layers = vector_project_layers(plans);
+    if (ctx.plan->scenario.outputs.qgis_source == "database") point_products_at_database(ctx, plans, info.layers);
     for (auto& l : raster_project_layers(ctx, raster_styles)) info.layers.push_back(std::move(l));
     const std::string qgs = (fs::path(ctx.output_dir) / kProjectName).string();
     write_file_atomically(qgs, qgis::project_xml(info));

@@ -101,6 +101,8 @@ std::vector<OutputFile> write_run_record(const ExportContext& ctx) {
         fj["meaning"] = f.notes;
     }
     if (!plan.inputs.layers.empty()) j["inputs"] = inputs_record(plan.inputs);
+    if (!plan.scenario.outputs.database.empty())  // written before this record (docs/database.md)
+        j["database"] = {{"connection", mask_secrets(plan.scenario.outputs.database)}, {"schema", plan.scenario.outputs.schema}};
     j["risk"] = {{"min", summary.risk_min}, {"mean", summary.risk_mean}, {"max", summary.risk_max}};
     j["zones"] = zones_record(summary.zones);
     for (const auto& st : summary.stages)

@@ -85,7 +85,9 @@ RawLayer read_layer(const InputSpec& in, GdalMessages& gdal, const Progress& pro
     const size_t open_mark = gdal.mark();
     DatasetPtr ds = open_source(in, gdal, open_mark, where);
     raw.csv = ds->GetDriver() && EQUAL(ds->GetDriver()->GetDescription(), "CSV");
-    OGRLayer* layer = find_layer(*ds, in, where);
+    // The query's result is released before its dataset closes (declared after it).
+    QueryPtr query = in.sql.empty() ? QueryPtr(nullptr, ReleaseQuery{ds.get()}) : run_query(*ds, in, gdal, where);
+    OGRLayer* layer = query ? query.get() : find_layer(*ds, in, where);
     raw.stats.source = mask_secrets(in.source);
     raw.stats.layer_name = layer->GetName();
     if (const auto& copy = ds.get_deleter().snapshot; copy && !copy->pending_log().empty())

@@ -73,4 +73,18 @@ OGRLayer* find_layer(GDALDataset& ds, const InputSpec& in, Location& where) {
     return layer;
 }
 
+QueryPtr run_query(GDALDataset& ds, const InputSpec& in, const GdalMessages& gdal, Location& where) {
+    const size_t mark = gdal.mark();
+    QueryPtr result(ds.ExecuteSQL(in.sql.c_str(), nullptr, nullptr), ReleaseQuery{&ds});
+    if (!result) {
+        std::string why = gdal.failures_since(mark);
+        if (why.empty()) why = "it returns no rows and no columns (a statement that is not a SELECT?)";
+        throw Error("the 'sql' query of the " + in.role + " input fails: " + why, in.sql_where,
+                    "try the query in the database's own client (psql) or with ogrinfo -sql, and check the table and "
+                    "column names");
+    }
+    where.layer = "sql";
+    return result;
+}
+
 }  // namespace minerisk::reader

@@ -34,4 +34,15 @@ DatasetPtr open_source(const InputSpec& in, const GdalMessages& gdal, size_t ope
 // when 'layer:' is not given. Throws Error when there is no such layer.
 OGRLayer* find_layer(GDALDataset& ds, const InputSpec& in, Location& where);
 
+// The result of an input's 'sql:' query, released through its dataset (which must outlive it).
+struct ReleaseQuery {
+    GDALDataset* ds = nullptr;
+    void operator()(OGRLayer* result) const { ds->ReleaseResultSet(result); }
+};
+using QueryPtr = std::unique_ptr<OGRLayer, ReleaseQuery>;
+
+// Runs the input's 'sql:' on its source (on a database, in the database's own SQL; on a file, in OGR SQL) and
+// names the result in `where`. A query that fails is an Error at the 'sql:' line with GDAL's reason.
+QueryPtr run_query(GDALDataset& ds, const InputSpec& in, const GdalMessages& gdal, Location& where);
+
 }  // namespace minerisk::reader

@@ -44,7 +44,7 @@ void parse_fields(MapReader& r, const YAML::Node& n, const std::string& role, In
 // An input written as a mapping: 'path:' and the keys that say how to read it.
 void parse_input_map(MapReader& r, const std::string& role, const std::string& dir, InputSpec& in) {
     r.require_map();
-    r.allow({"path", "layer", "where", "crs"});
+    r.allow({"path", "layer", "sql", "where", "crs"});
     if (!is_polygon_layer(role)) r.allow({"x", "y"});  // a polygon is not a pair of coordinate columns
     r.allow({"wkt", "fields"});
     if (role == "hazards") r.allow({"point_radius"});
@@ -56,6 +56,14 @@ void parse_input_map(MapReader& r, const std::string& role, const std::string& d
     in.source = resolve_path(dir, written);
     in.where = r.where(path);
     if (auto n = r.get("layer")) in.layer = scalar(r, n, "layer");
+    if (auto n = r.get("sql")) {
+        if (in.layer.size())
+            throw Error("input '" + role + "' has both 'layer' and 'sql'", r.where(n),
+                        "keep one: 'layer' reads a table as it is, 'sql' reads the result of a query");
+        in.sql = scalar(r, n, "sql");
+        in.sql_where = r.where(n);
+        if (in.sql.empty()) throw Error("input '" + role + "' has an empty 'sql'", r.where(n), "write the query, or use 'layer'");
+    }
     if (auto n = r.get("where")) {
         in.filter = scalar(r, n, "where");
         in.filter_where = r.where(n);

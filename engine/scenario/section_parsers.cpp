@@ -35,6 +35,23 @@ void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
     if (auto n = r.get("format")) sc.outputs.format = choice(r, n, "format", {"COG", "GTiff"});
     if (auto n = r.get("report")) sc.outputs.report = boolean(r, n, "report");
     if (auto n = r.get("qgis")) sc.outputs.qgis = boolean(r, n, "qgis");
+    if (auto n = r.get("database")) {
+        sc.outputs.database = scalar(r, n, "database");
+        sc.outputs.database_where = r.where(n);
+        const std::string& d = sc.outputs.database;
+        if (d.rfind("PG:", 0) != 0 && d.rfind("postgresql://", 0) != 0 && d.rfind("postgres://", 0) != 0)
+            throw Error("'outputs.database' is not a PostgreSQL connection", r.where(n),
+                        "write it as GDAL does: \"PG:host=... dbname=... user=...\" (docs/database.md)");
+    }
+    if (auto n = r.get("schema")) {
+        sc.outputs.schema = scalar(r, n, "schema");
+        const std::string& s = sc.outputs.schema;
+        bool ok = !s.empty() && s.size() <= 63 && !std::isdigit(static_cast<unsigned char>(s[0]));
+        for (char c : s) ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
+        if (!ok)
+            throw Error("'outputs.schema' is '" + s + "'", r.where(n),
+                        "name the schema in lower case letters, digits and '_' (up to 63, not starting with a digit)");
+    }
     if (auto n = r.get("compress")) {
         std::string c = scalar(r, n, "compress");
         for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -45,6 +62,12 @@ void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
             throw Error("'outputs.compress' is '" + n.Scalar() + "'", r.where(n),
                         (near.empty() ? std::string() : "did you mean '" + near + "'? ") + "choose one of: " + join(ok));
         }
+    }
+    if (auto n = r.get("qgis_source")) {
+        sc.outputs.qgis_source = choice(r, n, "qgis_source", {"file", "database"});
+        if (sc.outputs.qgis_source == "database" && sc.outputs.database.empty())
+            throw Error("'outputs.qgis_source' is 'database' but no 'outputs.database' is given", r.where(n),
+                        "add 'database: \"PG:...\"', or remove qgis_source");
     }
     r.check_unknown();
 }

@@ -75,6 +75,11 @@ std::vector<OutputFile> write_reports(const ExportContext& ctx);
 // The plans' CSV and GPX files (rank_stability.csv, sign_plan.csv, sign_plan.gpx, outreach_plan.csv): those done.
 std::vector<OutputFile> write_plan_tables(const ExportContext& ctx);
 
+// outputs.database: the zones, survey referrals, ranked settlements, plans and area ranking as tables of
+// outputs.schema (copied from the staged GeoPackage, with a scenario and a run_id column), their QGIS styles in
+// layer_styles and a row in the schema's runs table, in one transaction that replaces the scenario's earlier
+// rows (docs/database.md).
+std::vector<OutputFile> write_database(const ExportContext& ctx);
 // run.json: the scenario, plugin versions, weights, inputs, zones, plans, stage times, warnings, and every output
 // listed in the summary (so it is written last).
 std::vector<OutputFile> write_run_record(const ExportContext& ctx);

@@ -26,6 +26,8 @@ struct InputSpec {
     std::string role;         // hazards, incidents, settlements, signs, sessions, or an extra layer's name
     std::string source;       // file path resolved against the scenario's folder, or a connection string
     std::string layer;        // empty: the data source's first layer
+    std::string sql;          // a query whose result is the layer (scenario key "sql"), instead of 'layer'
+    Location sql_where;       // where 'sql:' is written (empty when it is not)
     std::string filter;       // OGR SQL attribute filter (scenario key "where"), empty: none
     Location filter_where;    // where 'where:' is written (empty when it is not)
     std::string crs;          // CRS to assign to the layer (overrides the file's), empty: the file's own
@@ -77,6 +79,12 @@ struct OutputsSpec {
     bool report = true;       // quicklook.png, report.html, zones.csv, settlements.csv
     bool qgis = true;         // minerisk.gpkg (zones, settlements, inputs, styles), .qml styles, minerisk.qgs;
                               // when false the zones still go to zones.gpkg
+    // PostGIS sink (docs/database.md): the products also written as tables of `schema` in this database, in one
+    // transaction; empty: none.
+    std::string database;
+    std::string schema = "minerisk";
+    Location database_where;
+    std::string qgis_source = "file";  // file | database: what minerisk.qgs's product layers read
 };
 
 // The defaults (and ranges) are those of minerisk/scenario_limits.hpp, which the command line shares.

@@ -81,6 +81,17 @@ public:
                      "psql: " + statement);
     }
 
+    // The rows of a query as the role `user`, unaligned: one row a line, columns separated by '|'.
+    std::string query(const std::string& statement) const {
+        const CommandResult r = run_command("cd / && PGPASSWORD=" + shell_quote(password_) + " " + shell_quote(bindir_ + "/psql") +
+                                            " -X -q -A -t -v ON_ERROR_STOP=1 -h " + shell_quote(dir_) + " -U " + user_ +
+                                            " -d " + dbname_ + " -c " + shell_quote(statement));
+        if (r.status != 0) throw std::runtime_error("psql: " + statement + ": " + r.output);
+        std::string out = r.output;
+        while (!out.empty() && out.back() == '\n') out.pop_back();
+        return out;
+    }
+
 private:
     void start() {
         bindir_ = find_bindir();

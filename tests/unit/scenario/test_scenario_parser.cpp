@@ -668,7 +668,7 @@ TEST_F(ScenarioParser, UnknownKeyInsideAnInput) {
                  "    point_radius: 50\n" + kScoring,
                  6, 5,
                  {"unknown key 'point_radius' in 'inputs.incidents'",
-                  "known keys here: path, layer, where, crs, x, y, wkt, fields"});
+                  "known keys here: path, layer, sql, where, crs, x, y, wkt, fields"});
 }
 
 TEST_F(ScenarioParser, UnknownInputLayerSuggestsTheStandardName) {
