@@ -5,6 +5,7 @@
 #   scripts/install-deps.sh --fuzz           also clang-14 with its sanitizer and libFuzzer runtimes
 #                                            (`make sanitize-test`, `make fuzz`)
 #   scripts/install-deps.sh --bench          also the GIS tool chain the benchmark compares against (`make bench`)
+#   scripts/install-deps.sh --mpi            also Open MPI, for the MPI build and its tests (`make mpi-test`)
 #   scripts/install-deps.sh --all            every group
 #   scripts/install-deps.sh --list [FLAGS]   print the packages of the groups chosen, one a line, and install nothing
 # Flags combine (--test --fuzz). Idempotent: a second run installs nothing. As root it runs apt-get; otherwise
@@ -34,10 +35,15 @@ test=(
   groff-base                          # the man page formatted by the test that checks it (tests/docs)
   postgresql-15 postgresql-15-postgis-3  # a real PostGIS server, started by the secrets test (docs/testing.md)
   qgis-common                         # world_map.gpkg (Natural Earth): the Colombia example's area of interest
+  qgis python3-qgis                   # the Processing provider and the project renders, tested headless (PyQGIS)
 )
 # sanitizer builds and fuzzing
 fuzz=(
   clang-14 libclang-rt-14-dev llvm-14 # libFuzzer + clang's ASan/UBSan runtimes (make fuzz), llvm-symbolizer
+)
+# the MPI build (-DMINERISK_MPI=ON) and the tests that run it under mpirun (docs/scale-out.md)
+mpi=(
+  openmpi-bin libopenmpi-dev          # mpirun and the MPI C library
 )
 # the benchmark's comparison chain
 bench=(
@@ -53,10 +59,11 @@ for arg in "$@"; do
     --test) packages+=("${test[@]}") ;;
     --fuzz) packages+=("${fuzz[@]}") ;;
     --bench) packages+=("${bench[@]}") ;;
-    --all) packages+=("${test[@]}" "${fuzz[@]}" "${bench[@]}") ;;
+    --mpi) packages+=("${mpi[@]}") ;;
+    --all) packages+=("${test[@]}" "${fuzz[@]}" "${bench[@]}" "${mpi[@]}") ;;
     --list) list_only=1 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "install-deps: unknown option '$arg' (options: --test, --fuzz, --bench, --all, --list)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install-deps: unknown option '$arg' (options: --test, --fuzz, --bench, --mpi, --all, --list)" >&2; exit 2 ;;
   esac
 done
 # each package once, in order
