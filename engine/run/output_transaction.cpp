@@ -33,7 +33,21 @@ std::string sibling_name(const fs::path& out, pid_t pid, const char* kind) {
     return "." + out.filename().string() + kTag + std::to_string(pid) + "." + kind;
 }
 
-bool process_alive(pid_t pid) { return pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH; }
+// A zombie (killed, not yet reaped: under mpirun the killed rank stays one for a moment after mpirun ends) is
+// dead: it writes nothing more.
+bool zombie(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return false;
+    const size_t paren = line.rfind(')');  // "PID (name) STATE ...": the name may hold spaces and parentheses
+    return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
+}
+
+bool process_alive(pid_t pid) {
+    if (pid == getpid()) return true;
+    if (kill(pid, 0) != 0 && errno == ESRCH) return false;
+    return !zombie(pid);
+}
 
 // What dead runs left beside `out`: their staging folders are removed; a ".old" folder (the earlier outputs, moved
 // aside by a switch that was cut short) is put back when the output folder is missing, else removed.
