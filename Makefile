@@ -32,7 +32,7 @@ FUZZ_CONFIGURE = cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE
 endif
 
 .PHONY: all deps configure build demo test bench clean package package-test
-.PHONY: sanitize-build sanitize-test fuzz-build fuzz fuzz-merge
+.PHONY: sanitize-build sanitize-test fuzz-build fuzz fuzz-merge mpi-build mpi-test
 
 all: build
 
@@ -55,6 +55,21 @@ demo: configure
 test: build
 	@scripts/install-deps.sh --test
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The MPI build (docs/scale-out.md): $(MPI_BUILD_DIR)/bin/minerisk, run by `mpirun -np N`. Built apart, so that the
+# default build and `make demo` need no MPI. `make mpi-test` builds it, points the test build at it
+# (MINERISK_MPI_CLI: the MPI tests are compiled in from then on) and runs the tests labelled mpi.
+MPI_BUILD_DIR ?= build-mpi
+mpi-build: deps
+	@scripts/install-deps.sh --mpi
+	@cmake -S . -B $(MPI_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMINERISK_MPI=ON -DMINERISK_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(MPI_BUILD_DIR) -j $(JOBS) --target minerisk minerisk_plugins
+
+mpi-test: mpi-build configure
+	@scripts/install-deps.sh --test
+	@cmake -S . -B $(BUILD_DIR) -DMINERISK_MPI_CLI=$(abspath $(MPI_BUILD_DIR))/bin/minerisk >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L mpi
 
 # The Debian package (docs/dependencies.md): $(BUILD_DIR)/minerisk_VERSION_ARCH.deb, dependencies found by
 # dpkg-shlibdeps. `make package-test` also runs the demo from the package's files (scripts/test-package.sh:

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "distributed.hpp"
 #include "progress.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/output_folder.hpp"
@@ -45,7 +46,10 @@ int run_scenario_file(const std::string& scenario_path, const std::string& out_d
     Scenario sc = load_scenario(scenario_path, scenario_vars(common));
     if (plan_flags) apply_plan_flags(*plan_flags, sc);
     check_output_apart_from_inputs(out_dir, files_read(sc));  // also before the inputs are read
+    if (distributed()) o.progress = nullptr, o.on_stage = nullptr;  // the ranks' progress would interleave
     RunPlan plan = plan_run(sc, o);
+    std::unique_ptr<TileShare> share;
+    if (run_as_rank(plan, o, share)) return 0;  // a rank other than 0: its tiles are with rank 0
     check_free_space(plan, out_dir);
     RunSummary summary = execute_run(plan, o);
     progress_end();

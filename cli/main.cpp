@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "commands.hpp"
+#include "distributed.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/version.hpp"
 #include "progress.hpp"
@@ -58,7 +59,9 @@ static std::string command_of(const CLI::App& app) {
     return cmd;
 }
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     // Over `ulimit -f` a write fails with EFBIG, which the writers report as one line, instead of SIGXFSZ
@@ -137,4 +140,13 @@ int main(int argc, char** argv) {
         return 3;
     }
     return checked_stdout(0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Under mpirun (an MPI build): every rank runs this program; docs/scale-out.md.
+    const int early = minerisk::cli::distributed_start(argc, argv);
+    if (early >= 0) return early;
+    return minerisk::cli::distributed_end(run_main(argc, argv));
 }

@@ -75,7 +75,8 @@ void tune_memory() {
 // Scores every tile on all threads. Each finished tile goes to the scored-tile store (from the worker: compressed
 // there, in parallel) and, in tile order on a thread of its own, to the raster writers and the zone collector.
 ScoreStats score_and_write(const RunPlan& plan, Host& host, const PreparedFactors& prepared, RunRasters& rasters,
-                           ScoredTiles& scored, ZoneCellCollector& zone_cells, const Progress& progress) {
+                           ScoredTiles& scored, ZoneCellCollector& zone_cells, const Progress& progress,
+                           TileShare* share) {
     const auto& sources = rasters.sources();
     OrderedTileWriter tile_writer(2 * static_cast<size_t>(plan.threads) + 2,
                                   [&](const Window& w, const std::vector<std::vector<float>>& bufs) {
@@ -96,7 +97,7 @@ ScoreStats score_and_write(const RunPlan& plan, Host& host, const PreparedFactor
         tile_writer.submit((w.row0 / ts) * tiles_across + w.col0 / ts, w, std::move(bufs));
     };
     const auto want = [&](size_t k, int b) { return rasters.wants_extra(k, b); };
-    ScoreStats stats = score_tiles(plan, host, prepared, combine_spec(plan), want, sink, progress, [&] { tile_writer.abort(); });
+    ScoreStats stats = score_tiles(plan, host, prepared, combine_spec(plan), want, sink, progress, [&] { tile_writer.abort(); }, share);
     tile_writer.finish(plan.tiles);
     return stats;
 }
@@ -197,7 +198,8 @@ RunSummary run_stages(RunPlan& plan, const RunOptions& options, const std::strin
     ZoneCellCollector zone_cells(plan.grid, plan.scenario.zones);
     {
         StageClock c(summary.stages, "scoring and writing", options.on_stage);
-        const ScoreStats scoring = score_and_write(plan, host, prepared, rasters, scored, zone_cells, progress);
+        const ScoreStats scoring = score_and_write(plan, host, prepared, rasters, scored, zone_cells, progress,
+                                                     options.tile_share);
         summary.risk_min = scoring.risk_min;
         summary.risk_max = scoring.risk_max;
         summary.risk_mean = scoring.risk_mean;
@@ -260,6 +262,23 @@ RunSummary execute_run(RunPlan& plan, const RunOptions& options) {
     outputs.commit();  // not a timed stage: run.json and the report, written before it, list every stage
     for (auto& f : summary.outputs) f.path = outputs.published_path(f.path);
     return summary;
+}
+
+void score_for_assembler(RunPlan& plan, const RunOptions& options) {
+    if (!options.tile_share || options.tile_share->rank() == 0)
+        throw Error("internal error: score_for_assembler is for the ranks other than 0");
+    test_kill_point("rank scoring");  // a rank that dies (tests/integration/test_mpi.cpp)
+    tune_memory();
+    const Progress progress(options.progress, options.progress_user);
+    if (plan.scenario.scoring.method == "fitted") fit_weights(plan, plan.as_of, progress);  // as rank 0 does: same data
+    Host host(plan.inputs, plan.grid);
+    host.set_run_context(plan.as_of, plan.scenario.dir);
+    PreparedFactors prepared;
+    prepare_factors(plan, host, prepared);
+    // The bands rank 0 writes: every extra band when the scenario writes them (RunRasters::wants_extra).
+    const bool extras = plan.scenario.outputs.extra_bands;
+    score_tiles(plan, host, prepared, combine_spec(plan), [&](size_t, int) { return extras; }, nullptr, progress, {},
+                options.tile_share);
 }
 
 }  // namespace minerisk

@@ -9,6 +9,7 @@
 #                them. Not left out of the sanitizer pass: the CLI under ASan reads the database too (CI's
 #                sanitizer stage installs the test group); `ctest -LE postgres` leaves it out on a machine
 #                without PostgreSQL
+#   mpi          runs the MPI build (MINERISK_MPI_CLI, set by `make mpi-test`) under mpirun; compiled only then
 # `make sanitize-test` leaves out slow, out-of-tree and timing (-LE 'slow|out-of-tree|timing'); `make test` runs everything.
 set_tests_properties(
   Determinism.OutputsAreIdenticalWhateverThreadsAndTiles
@@ -37,3 +38,9 @@ set_tests_properties(
   PostgisSink.RunKilledWhileWritingLeavesTheEarlierRowsWhole
   PostgisSink.QgisProjectReadsTheTablesWithoutAPassword
   PROPERTIES LABELS postgres)
+set_tests_properties(
+  Mpi.SameOutputsWhateverTheNumberOfRanks
+  Mpi.ARankThatStopsFailsTheRunInOneLineAndLeavesEarlierOutputs
+  Mpi.ARankThatDiesFailsTheRunAndTheNextRunRemovesTheTemporaries
+  Mpi.OnlyARunIsSpreadOverTheRanks
+  PROPERTIES LABELS mpi)

@@ -49,7 +49,8 @@ nlohmann::ordered_json run_times_record(const RunPlan& plan) {
     nlohmann::ordered_json args = nlohmann::ordered_json::array();
     for (const auto& a : plan.command_line) args.push_back(mask_secrets(a));  // a PG: connection's password
     return {{"started", utc_timestamp(plan.started)}, {"finished", utc_timestamp(finished)},
-            {"seconds", std::round((finished - plan.started) * 100) / 100}, {"command_line", args}};
+            {"seconds", std::round((finished - plan.started) * 100) / 100}, {"command_line", args},
+            {"mpi_ranks", plan.ranks}};
 }
 
 nlohmann::ordered_json zones_record(const ZoneResult& zones) {

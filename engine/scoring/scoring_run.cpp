@@ -118,125 +118,235 @@ void check_scores(const BoundFactor& f, const Window& w, const float* s, size_t 
 
 }  // namespace
 
-ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& prepared, const CombineSpec& cspec,
-                       const WantBand& want, const TileSink& sink, const Progress& progress,
-                       const std::function<void()>& on_failure) {
-    const GridSpec& grid = plan.grid;
-    // Tiles, row-major; workers take the next one. Each tile is independent, so results do not depend on
-    // the number of threads or the order tiles finish in.
-    const std::int64_t ts = plan.tile_size;
-    std::vector<Window> tiles;
-    for (std::int64_t r = 0; r < grid.height; r += ts)
-        for (std::int64_t c = 0; c < grid.width; c += ts)
-            tiles.push_back({c, r, std::min(ts, grid.width - c), std::min(ts, grid.height - r)});
-    struct TileStats {
-        double sum = 0, min = INFINITY, max = -INFINITY;
-        std::int64_t n = 0;
-    };
-    std::vector<TileStats> tile_stats(tiles.size());
-    const AreaMask area(plan.area, plan.grid);
-    std::vector<std::atomic<std::int64_t>> nan_cells(plan.factors.size());
-    std::atomic<std::int64_t> next{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex progress_mutex;
-    std::int64_t done = 0;
+namespace {
 
-    auto worker = [&]() {
+// A tile's bands in the order they travel: the risk, then each factor's bands (tile_share.hpp).
+SharedTile pack_tile(const TileBands& tb, double sum, double min, double max, std::int64_t n,
+                     const std::vector<std::int64_t>& nans) {
+    SharedTile m;
+    m.bands.push_back(tb.risk);
+    for (const auto& f : tb.factor)
+        for (const auto& b : f) m.bands.push_back(b);
+    m.risk_sum = sum, m.risk_min = min, m.risk_max = max, m.risk_cells = n;
+    m.nan_cells = nans;
+    return m;
+}
+
+void unpack_tile(SharedTile& m, const PreparedFactors& prepared, TileBands& tb) {
+    size_t i = 0;
+    const auto next = [&]() -> std::vector<float> {
+        if (i >= m.bands.size()) throw Error("internal error: a rank sent a tile with too few bands");
+        return std::move(m.bands[i++]);
+    };
+    tb.risk = next();
+    tb.factor.resize(prepared.apis.size());
+    for (size_t k = 0; k < prepared.apis.size(); ++k) {
+        tb.factor[k].resize(static_cast<size_t>(1 + prepared.apis[k]->extra_band_count));
+        for (auto& b : tb.factor[k]) b = next();
+    }
+}
+
+}  // namespace
+
+namespace {
+
+struct TileStats {
+    double sum = 0, min = INFINITY, max = -INFINITY;
+    std::int64_t n = 0;
+};
+
+// One call of score_tiles: the tiles, what the threads share, and the three jobs a thread can have.
+class TileScoring {
+public:
+    TileScoring(const RunPlan& plan, Host& host, const PreparedFactors& prepared, const CombineSpec& cspec,
+                const WantBand& want, const TileSink& sink, const Progress& progress,
+                const std::function<void()>& on_failure, TileShare* share)
+        : plan_(plan), host_(host), prepared_(prepared), cspec_(cspec), want_(want), sink_(sink), progress_(progress),
+          on_failure_(on_failure), share_(share), area_(plan.area, plan.grid), nan_cells_(plan.factors.size()) {
+        // Tiles, row-major; workers take the next one. Each tile is independent, so results do not depend on
+        // the number of threads or the order tiles finish in.
+        const GridSpec& grid = plan.grid;
+        const std::int64_t ts = plan.tile_size;
+        for (std::int64_t r = 0; r < grid.height; r += ts)
+            for (std::int64_t c = 0; c < grid.width; c += ts)
+                tiles_.push_back({c, r, std::min(ts, grid.width - c), std::min(ts, grid.height - r)});
+        tile_stats_.resize(tiles_.size());
+        // Under MPI each rank scores its share; rank 0 also takes the others' tiles (tile_share.hpp).
+        for (std::int64_t t = 0; t < static_cast<std::int64_t>(tiles_.size()); ++t)
+            if (!share || share->mine(t)) mine_.push_back(t);
+        sender_ = share && share->rank() > 0;
+        to_report_ = sender_ ? mine_.size() : tiles_.size();
+    }
+
+    ScoreStats run() {
+        std::vector<std::thread> pool;
+        if (share_ && share_->rank() == 0 && share_->ranks() > 1) pool.emplace_back([this] { guarded(&TileScoring::receive); });
+        for (unsigned i = 1; i < plan_.threads; ++i) pool.emplace_back([this] { guarded(&TileScoring::work); });
+        guarded(&TileScoring::work);
+        for (auto& th : pool) th.join();
+        if (error_) std::rethrow_exception(error_);
+        return stats();
+    }
+
+private:
+    // Runs a thread's job; the first failure of any thread is kept, stops the others and calls on_failure.
+    void guarded(void (TileScoring::*job)()) {
         try {
-            // Per factor, per band: reused from tile to tile (unless the sink keeps them).
-            TileBands tb;
-            tb.factor.resize(plan.factors.size());
-            auto& buffers = tb.factor;
-            std::vector<std::vector<float*>> bands(plan.factors.size());
-            std::vector<const float*> scores(plan.factors.size());
-            std::vector<float>& risk = tb.risk;
-            while (!failed) {
-                if (cancel_requested() || host.cancelled()) {
-                    host.cancel();
-                    throw Error("cancelled");
-                }
-                const std::int64_t t = next++;
-                if (t >= static_cast<std::int64_t>(tiles.size())) break;
-                const Window& w = tiles[static_cast<size_t>(t)];
-                const size_t cells = static_cast<size_t>(w.cells());
-                for (size_t k = 0; k < plan.factors.size(); ++k) {
-                    const mr_plugin* api = prepared.apis[k];
-                    const int nb = 1 + api->extra_band_count;
-                    buffers[k].resize(static_cast<size_t>(nb));
-                    bands[k].assign(static_cast<size_t>(nb), nullptr);
-                    for (int b = 0; b < nb; ++b) {
-                        if (b > 0 && !want(k, b)) continue;
-                        auto& buf = buffers[k][static_cast<size_t>(b)];
-                        buf.assign(cells, b == 0 ? unfilled() : std::nanf(""));
-                        bands[k][static_cast<size_t>(b)] = buf.data();
-                    }
-                    char err[1024] = "";
-                    const int rc = call_plugin(plan.factors[k], "score", [&] {
-                        return api->score(prepared.states[k], host.table(), to_c(w), bands[k].data(), err, sizeof err);
-                    });
-                    if (rc == MR_CANCELLED) throw Error("cancelled");
-                    if (rc != MR_OK)
-                        throw Error("plugin '" + plan.factors[k].plugin->name + "' failed on the block at column " +
-                                        std::to_string(w.col0) + ", row " + std::to_string(w.row0) + ": " +
-                                        (*err ? err : "no reason given"),
-                                    plan.factors[k].spec.where);
-                    std::int64_t nans = 0;
-                    check_scores(plan.factors[k], w, bands[k][0], cells, nans);
-                    if (nans) nan_cells[k] += nans;
-                    scores[k] = bands[k][0];
-                }
-                risk.resize(cells);
-                combine(cspec, scores, static_cast<long long>(cells), risk.data());
-                if (!area.everywhere()) {  // outside the area of interest every band is no data
-                    std::vector<float*> all{risk.data()};
-                    for (const auto& kb : bands) all.insert(all.end(), kb.begin(), kb.end());
-                    area.clear_outside(w, all);
-                }
-                TileStats st;
-                for (float v : risk)
-                    if (!std::isnan(v)) st.sum += v, st.min = std::min<double>(st.min, v), st.max = std::max<double>(st.max, v), ++st.n;
-                tile_stats[static_cast<size_t>(t)] = st;
-                for (size_t k = 0; k < buffers.size(); ++k)  // bands not wanted: nothing for the sink
-                    for (size_t b = 1; b < buffers[k].size(); ++b)
-                        if (!bands[k][b]) buffers[k][b].clear();
-                sink(w, tb);
-                std::lock_guard<std::mutex> lock(progress_mutex);
-                ++done;
-                if (!progress.report(double(done) / tiles.size(), "scoring")) {
-                    host.cancel();
-                    throw Error("cancelled");
-                }
-            }
+            (this->*job)();
         } catch (...) {
             bool first = false;
             {
-                std::lock_guard<std::mutex> lock(progress_mutex);
-                if (!error) error = std::current_exception(), first = true;
-                failed = true;
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (!error_) error_ = std::current_exception(), first = true;
+                failed_ = true;
             }
-            if (first && on_failure) on_failure();
+            if (first && on_failure_) on_failure_();
         }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < plan.threads; ++i) pool.emplace_back(worker);
-    worker();
-    for (auto& th : pool) th.join();
-    if (error) std::rethrow_exception(error);
+    }
 
-    ScoreStats out;
-    TileStats all;
-    for (const auto& st : tile_stats)
-        all.sum += st.sum, all.n += st.n, all.min = std::min(all.min, st.min), all.max = std::max(all.max, st.max);
-    out.risk_min = all.n ? all.min : 0;
-    out.risk_max = all.n ? all.max : 0;
-    out.risk_mean = all.n ? all.sum / all.n : 0;
-    for (size_t k = 0; k < plan.factors.size(); ++k)
-        if (nan_cells[k] > 0)
-            out.warnings.push_back("factor '" + plan.factors[k].spec.name + "' (plugin " + plan.factors[k].plugin->name +
-                                   ") gave no data (NaN) for " + std::to_string(nan_cells[k].load()) +
-                                   " cell(s): the combined risk is no data there");
-    return out;
+    void tile_done(bool cancel_host) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++done_;
+        if (!progress_.report(double(done_) / to_report_, "scoring")) {
+            if (cancel_host) host_.cancel();
+            throw Error("cancelled");
+        }
+    }
+
+    // A worker thread: takes this rank's next tile until none is left.
+    void work() {
+        // Per factor, per band: reused from tile to tile (unless the sink keeps them).
+        TileBands tb;
+        tb.factor.resize(plan_.factors.size());
+        std::vector<std::vector<float*>> bands(plan_.factors.size());
+        while (!failed_) {
+            if (cancel_requested() || host_.cancelled()) {
+                host_.cancel();
+                throw Error("cancelled");
+            }
+            const std::int64_t i = next_++;
+            if (i >= static_cast<std::int64_t>(mine_.size())) break;
+            const std::int64_t t = mine_[static_cast<size_t>(i)];
+            score_tile(t, tb, bands);
+            tile_done(true);
+        }
+    }
+
+    void score_tile(std::int64_t t, TileBands& tb, std::vector<std::vector<float*>>& bands) {
+        auto& buffers = tb.factor;
+        std::vector<const float*> scores(plan_.factors.size());
+        std::vector<std::int64_t> tile_nans(plan_.factors.size(), 0);
+        const Window& w = tiles_[static_cast<size_t>(t)];
+        const size_t cells = static_cast<size_t>(w.cells());
+        for (size_t k = 0; k < plan_.factors.size(); ++k) {
+            const mr_plugin* api = prepared_.apis[k];
+            const int nb = 1 + api->extra_band_count;
+            buffers[k].resize(static_cast<size_t>(nb));
+            bands[k].assign(static_cast<size_t>(nb), nullptr);
+            for (int b = 0; b < nb; ++b) {
+                if (b > 0 && !want_(k, b)) continue;
+                auto& buf = buffers[k][static_cast<size_t>(b)];
+                buf.assign(cells, b == 0 ? unfilled() : std::nanf(""));
+                bands[k][static_cast<size_t>(b)] = buf.data();
+            }
+            char err[1024] = "";
+            const int rc = call_plugin(plan_.factors[k], "score", [&] {
+                return api->score(prepared_.states[k], host_.table(), to_c(w), bands[k].data(), err, sizeof err);
+            });
+            if (rc == MR_CANCELLED) throw Error("cancelled");
+            if (rc != MR_OK)
+                throw Error("plugin '" + plan_.factors[k].plugin->name + "' failed on the block at column " +
+                                std::to_string(w.col0) + ", row " + std::to_string(w.row0) + ": " +
+                                (*err ? err : "no reason given"),
+                            plan_.factors[k].spec.where);
+            std::int64_t nans = 0;
+            check_scores(plan_.factors[k], w, bands[k][0], cells, nans);
+            if (nans) nan_cells_[k] += nans;
+            tile_nans[k] = nans;
+            scores[k] = bands[k][0];
+        }
+        tb.risk.resize(cells);
+        combine(cspec_, scores, static_cast<long long>(cells), tb.risk.data());
+        if (!area_.everywhere()) {  // outside the area of interest every band is no data
+            std::vector<float*> all{tb.risk.data()};
+            for (const auto& kb : bands) all.insert(all.end(), kb.begin(), kb.end());
+            area_.clear_outside(w, all);
+        }
+        TileStats st;
+        for (float v : tb.risk)
+            if (!std::isnan(v)) st.sum += v, st.min = std::min<double>(st.min, v), st.max = std::max<double>(st.max, v), ++st.n;
+        tile_stats_[static_cast<size_t>(t)] = st;
+        for (size_t k = 0; k < buffers.size(); ++k)  // bands not wanted: nothing for the sink
+            for (size_t b = 1; b < buffers[k].size(); ++b)
+                if (!bands[k][b]) buffers[k][b].clear();
+        if (sender_)
+            share_->send(t, pack_tile(tb, st.sum, st.min, st.max, st.n, tile_nans));
+        else
+            sink_(w, tb);
+    }
+
+    // Rank 0 under MPI, on a thread of its own: the other ranks' tiles, in tile order, through the same sink as
+    // its own, so that what follows the sink is the one-process code.
+    void receive() {
+        SharedTile msg;
+        TileBands tb;
+        for (std::int64_t t = 0; t < static_cast<std::int64_t>(tiles_.size()) && !failed_; ++t) {
+            if (share_->mine(t)) continue;
+            if (!share_->receive(t, msg, failed_)) return;
+            unpack_tile(msg, prepared_, tb);
+            tile_stats_[static_cast<size_t>(t)] = {msg.risk_sum, msg.risk_min, msg.risk_max, msg.risk_cells};
+            for (size_t k = 0; k < plan_.factors.size() && k < msg.nan_cells.size(); ++k) nan_cells_[k] += msg.nan_cells[k];
+            sink_(tiles_[static_cast<size_t>(t)], tb);
+            tile_done(false);
+        }
+    }
+
+    // The figures of the whole grid, summed in tile order (the same sums whatever the threads and ranks).
+    ScoreStats stats() const {
+        ScoreStats out;
+        TileStats all;
+        for (const auto& st : tile_stats_)
+            all.sum += st.sum, all.n += st.n, all.min = std::min(all.min, st.min), all.max = std::max(all.max, st.max);
+        out.risk_min = all.n ? all.min : 0;
+        out.risk_max = all.n ? all.max : 0;
+        out.risk_mean = all.n ? all.sum / all.n : 0;
+        for (size_t k = 0; k < plan_.factors.size(); ++k)
+            if (nan_cells_[k] > 0)
+                out.warnings.push_back("factor '" + plan_.factors[k].spec.name + "' (plugin " +
+                                       plan_.factors[k].plugin->name + ") gave no data (NaN) for " +
+                                       std::to_string(nan_cells_[k].load()) + " cell(s): the combined risk is no data there");
+        return out;
+    }
+
+    const RunPlan& plan_;
+    Host& host_;
+    const PreparedFactors& prepared_;
+    const CombineSpec& cspec_;
+    const WantBand& want_;
+    const TileSink& sink_;
+    const Progress& progress_;
+    const std::function<void()>& on_failure_;
+    TileShare* share_;
+    const AreaMask area_;
+    std::vector<Window> tiles_;
+    std::vector<TileStats> tile_stats_;
+    std::vector<std::int64_t> mine_;
+    bool sender_ = false;
+    size_t to_report_ = 0;
+    std::vector<std::atomic<std::int64_t>> nan_cells_;
+    std::atomic<std::int64_t> next_{0};
+    std::atomic<bool> failed_{false};
+    std::exception_ptr error_;
+    std::mutex mutex_;
+    std::int64_t done_ = 0;
+};
+
+}  // namespace
+
+ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& prepared, const CombineSpec& cspec,
+                       const WantBand& want, const TileSink& sink, const Progress& progress,
+                       const std::function<void()>& on_failure, TileShare* share) {
+    return TileScoring(plan, host, prepared, cspec, want, sink, progress, on_failure, share).run();
 }
 
 }  // namespace minerisk

@@ -9,6 +9,7 @@
 #include "minerisk/cancel.hpp"
 #include "minerisk/combine.hpp"
 #include "minerisk/run_plan.hpp"
+#include "minerisk/tile_share.hpp"
 #include "scoring/host.hpp"
 
 namespace minerisk {
@@ -52,10 +53,13 @@ struct ScoreStats {
 // Scores every tile of the grid. A plugin's failure, a value outside [0, 1] or a cell it left unfilled is
 // an Error naming the plugin, the factor and the cell. Cancellation (request_cancel or the progress
 // callback) throws Error("cancelled").
+// With `share` (MPI, tile_share.hpp) this process scores its share of the tiles: rank 0 also takes the others'
+// tiles, each through `sink` as if it had scored it, and returns the stats of the whole grid; another rank sends
+// its tiles to rank 0 instead of calling `sink`.
 // `on_failure` is called once, from the failing thread, as soon as any tile fails: a sink that may block
 // (waiting for a tile that will now never come) must then stop waiting.
 ScoreStats score_tiles(const RunPlan& plan, Host& host, const PreparedFactors& prepared, const CombineSpec& combine,
                        const WantBand& want, const TileSink& sink, const Progress& progress,
-                       const std::function<void()>& on_failure = {});
+                       const std::function<void()>& on_failure = {}, TileShare* share = nullptr);
 
 }  // namespace minerisk

@@ -57,7 +57,8 @@ void check_output_apart_from_inputs(const std::string& output_dir, const std::ve
 // For tests of the kill points (docs/testing.md): when MINERISK_TEST_KILL_AT names `point`, the process sends
 // itself SIGKILL there; when MINERISK_TEST_SIGNAL_AT does, SIGTERM (which the command line's handler turns into a
 // cancel, so the test sees how the stage stops). Points: each stage's name as it starts (StageClock), and "before
-// switch", "between renames" (forces the two-rename switch), "after switch".
+// switch", "between renames" (forces the two-rename switch), "after switch", "database rows written" (PostGIS
+// sink), "rank scoring" (an MPI rank other than 0, as it starts its tiles).
 void test_kill_point(const char* point);
 
 }  // namespace minerisk

@@ -14,4 +14,8 @@ RunPlan plan_run(const Scenario& scenario, const RunOptions& options);
 // Runs the plan and writes every output. Throws Error; on failure no output is left half-written.
 RunSummary execute_run(RunPlan& plan, const RunOptions& options);
 
+// Under MPI, on every rank but 0 (docs/scale-out.md): scores this rank's share of the tiles and sends them to
+// rank 0 (options.tile_share), which writes every output. Writes nothing itself.
+void score_for_assembler(RunPlan& plan, const RunOptions& options);
+
 }  // namespace minerisk

@@ -15,6 +15,8 @@
 
 namespace minerisk {
 
+class TileShare;  // minerisk/tile_share.hpp
+
 struct RunOptions {
     std::string output_dir;
     bool overwrite = false;   // write into an existing, non-empty output folder
@@ -24,6 +26,8 @@ struct RunOptions {
     void* progress_user = nullptr;
     std::function<void(const std::string&)> on_stage;  // told when each stage starts
     std::vector<std::string> command_line;  // argv as given, for run.json (which masks passwords)
+    // Under MPI (docs/scale-out.md): how the tiles are dealt between the ranks; null: this process scores all.
+    TileShare* tile_share = nullptr;
 };
 
 // A factor of the scenario, bound to its plugin and checked parameters, with the roles it plays beyond its score
@@ -77,6 +81,7 @@ struct RunPlan {
     double as_of = 0;          // days since 1970-01-01
     std::string as_of_reason;  // "from the scenario" / "latest date in the inputs"
     unsigned threads = 1;
+    int ranks = 1;             // MPI ranks sharing the tiles (docs/scale-out.md); 1 without mpirun
     int tile_size = 1024;
     std::int64_t tiles = 0;
     MemoryEstimate memory;
