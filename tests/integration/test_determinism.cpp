@@ -41,6 +41,7 @@
 
 #include "output_compare.hpp"
 #include "run_outputs.hpp"
+#include "shell_run.hpp"
 
 namespace fs = std::filesystem;
 using minerisk::test::comparable;  // tests/support/run_outputs.hpp
@@ -49,21 +50,11 @@ using minerisk::test::file_bytes;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
+using Result = minerisk::test::ShellResult;
 
 // Runs the CLI with arguments, capturing stdout and stderr.
 Result cli(const std::string& args, const fs::path& scratch) {
-    const std::string out = (scratch / "out.txt").string(), err = (scratch / "err.txt").string();
-    const std::string cmd = std::string(MINERISK_CLI) + " " + args + " >" + out + " 2>" + err;
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = file_bytes(out);
-    r.err = file_bytes(err);
-    return r;
+    return minerisk::test::run_shell(std::string(MINERISK_CLI) + " " + args, scratch);
 }
 
 TEST(Determinism, OutputsAreIdenticalWhateverThreadsAndTiles) {

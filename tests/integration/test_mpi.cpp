@@ -20,6 +20,7 @@
 
 #include "output_compare.hpp"
 #include "run_outputs.hpp"
+#include "shell_run.hpp"
 
 namespace fs = std::filesystem;
 using minerisk::test::comparable;
@@ -28,20 +29,8 @@ using minerisk::test::file_bytes;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
-
-Result shell(const std::string& cmd, const fs::path& scratch) {
-    const std::string out = (scratch / "out.txt").string(), err = (scratch / "err.txt").string();
-    const int status = std::system((cmd + " >" + out + " 2>" + err).c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = file_bytes(out);
-    r.err = file_bytes(err);
-    return r;
-}
+using Result = minerisk::test::ShellResult;
+const auto shell = minerisk::test::run_shell;
 
 // `env` is passed to every rank (mpirun -x NAME=VALUE).
 std::string mpirun(int ranks, const std::string& env = "") {
@@ -76,6 +65,12 @@ protected:
         for (const auto& e : fs::directory_iterator(base))
             if (e.path().filename().string().find(".minerisk-") != std::string::npos) left.push_back(e.path().string());
         return left;
+    }
+    // A good run into `out` under -np 2: its outputs, as snapshot() gives them (empty when it failed).
+    std::map<std::string, std::string> earlier_run(const fs::path& out) const {
+        const Result r = shell(mpirun(2) + run_args(out), base);
+        EXPECT_EQ(r.code, 0) << r.err;
+        return r.code == 0 ? snapshot(out) : std::map<std::string, std::string>{};
     }
     // Every output's comparable bytes, by relative path.
     std::map<std::string, std::string> snapshot(const fs::path& out) const {
@@ -122,8 +117,8 @@ TEST_F(Mpi, SameOutputsWhateverTheNumberOfRanks) {
 
 TEST_F(Mpi, ARankThatStopsFailsTheRunInOneLineAndLeavesEarlierOutputs) {
     const fs::path out = base / "out";
-    ASSERT_EQ(shell(mpirun(2) + run_args(out), base).code, 0);
-    const auto before = snapshot(out);
+    const auto before = earlier_run(out);
+    ASSERT_FALSE(before.empty());
     // SIGTERM to every rank but 0 as it starts its tiles: the rank cancels and tells rank 0, which fails the run.
     const Result r = shell(mpirun(3, "MINERISK_TEST_SIGNAL_AT='rank scoring'") + run_args(out), base);
     EXPECT_NE(r.code, 0);
@@ -139,8 +134,8 @@ TEST_F(Mpi, ARankThatStopsFailsTheRunInOneLineAndLeavesEarlierOutputs) {
 
 TEST_F(Mpi, ARankThatDiesFailsTheRunAndTheNextRunRemovesTheTemporaries) {
     const fs::path out = base / "out";
-    ASSERT_EQ(shell(mpirun(2) + run_args(out), base).code, 0);
-    const auto before = snapshot(out);
+    const auto before = earlier_run(out);
+    ASSERT_FALSE(before.empty());
     // SIGKILL to rank 1 as it starts its tiles: nothing of it can speak; mpirun ends the job and names the rank.
     const Result r = shell(mpirun(2, "MINERISK_TEST_KILL_AT='rank scoring'") + run_args(out), base);
     EXPECT_NE(r.code, 0);
