@@ -9,6 +9,8 @@
 #                them. Not left out of the sanitizer pass: the CLI under ASan reads the database too (CI's
 #                sanitizer stage installs the test group); `ctest -LE postgres` leaves it out on a machine
 #                without PostgreSQL
+#   qgis         runs the QGIS Processing provider (qgis/minerisk_processing) headless with PyQGIS and qgis_process;
+#                set in tests/qgis/CMakeLists.txt itself (not below): needs the test group's qgis and python3-qgis
 # `make sanitize-test` leaves out slow, out-of-tree and timing (-LE 'slow|out-of-tree|timing'); `make test` runs everything.
 set_tests_properties(
   Determinism.OutputsAreIdenticalWhateverThreadsAndTiles

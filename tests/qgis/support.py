@@ -26,6 +26,7 @@ def start_qgis():
     global _APP
     if _APP is None:
         os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+        QgsApplication.setPrefixPath('/usr', True)
         _APP = QgsApplication([], False)
         _APP.initQgis()
         from processing.core.Processing import Processing
