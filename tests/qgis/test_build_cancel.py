@@ -4,6 +4,7 @@ Run one: /usr/bin/python3 test_build_cancel.py NAME (tests/qgis/CMakeLists.txt s
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import support
@@ -144,10 +145,35 @@ def qgis_process_runs_headless():
         assert 'minerisk: error:' in p.stdout + p.stderr, p.stdout + p.stderr
 
 
+def installed_plugin_finds_the_installed_minerisk():
+    """cmake --install (here: the qgis folder's install script, into a temporary prefix) puts the plugin in
+    <prefix>/share/minerisk/qgis/minerisk_processing, which runs <prefix>/bin/minerisk with no setting, no
+    MINERISK_EXECUTABLE and no minerisk on PATH."""
+    with TempDir() as d:
+        prefix = os.path.join(d, 'prefix')
+        subprocess.run([os.environ['MINERISK_CMAKE'], '-DCMAKE_INSTALL_PREFIX=' + prefix, '-P',
+                        os.environ['MINERISK_QGIS_INSTALL_SCRIPT']], check=True, stdout=subprocess.DEVNULL)
+        plugins = os.path.join(prefix, 'share', 'minerisk', 'qgis')
+        assert os.path.isfile(os.path.join(plugins, 'minerisk_processing', 'metadata.txt')), os.listdir(prefix)
+        os.makedirs(os.path.join(prefix, 'bin'))
+        installed = os.path.join(prefix, 'bin', 'minerisk')
+        os.symlink(support.EXE, installed)
+        env = {k: v for k, v in os.environ.items() if k != 'MINERISK_EXECUTABLE'}
+        env['PATH'] = '/usr/bin:/bin'
+        code = ('import sys; sys.path.insert(0, %r)\n'
+                'from minerisk_processing import runner\n'
+                'print(runner.find_executable())\n' % plugins)
+        p = subprocess.run([sys.executable, '-c', code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.strip() == installed, 'found %r, expected %r' % (p.stdout.strip(), installed)
+
+
 TESTS = {
     'BuildFromLayersGivesARepeatableScenario': build_from_layers_gives_a_repeatable_scenario,
     'CancelLeavesNoOutputAndTheEarlierOneIntact': cancel_leaves_no_output_and_the_earlier_one_intact,
     'QgisProcessRunsHeadless': qgis_process_runs_headless,
+    'InstalledPluginFindsTheInstalledMinerisk': installed_plugin_finds_the_installed_minerisk,
 }
 
 if __name__ == '__main__':
