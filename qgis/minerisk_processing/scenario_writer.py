@@ -37,6 +37,10 @@ def file_source(layer):
     path = parts.get('path') or ''
     if not path or not os.path.isfile(path) or path.startswith('/vsi') or parts.get('layerId') is not None:
         return None
+    # a table whose geometry comes from open options (X_POSSIBLE_NAMES...) or a CSV: minerisk would need x/y and
+    # crs keys; the export carries the geometry and the CRS instead
+    if parts.get('openOptions') or path.lower().endswith(('.csv', '.tsv', '.txt', '.xlsx', '.ods')):
+        return None
     return path, parts.get('layerName') or '', layer.subsetString() or ''
 
 
@@ -48,7 +52,8 @@ def export_layer(layer, role, gpkg, context, fresh):
     options.fileEncoding = 'UTF-8'
     options.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteFile if fresh
                                     else QgsVectorFileWriter.CreateOrOverwriteLayer)
-    result = QgsVectorFileWriter.writeAsVectorFormatV2(layer, gpkg, context.transformContext(), options)
+    write = getattr(QgsVectorFileWriter, 'writeAsVectorFormatV3', None) or QgsVectorFileWriter.writeAsVectorFormatV2
+    result = write(layer, gpkg, context.transformContext(), options)
     if result[0] != QgsVectorFileWriter.NoError:
         raise QgsProcessingException('minerisk: error: cannot write the %s layer into %s: %s' % (role, gpkg, result[1]))
 
@@ -127,7 +132,7 @@ def plan_lines(plans):
 def scenario_text(spec, sources):
     """spec: name, crs ('' = auto), resolution, margin, as_of, fields {role: {role: column}}, factors, zones, plans."""
     lines = ['# Written by the minerisk QGIS Processing provider ("Build and run a scenario from project layers").',
-             '# Repeat the run on the command line: minerisk run scenario.yaml -o outputs --overwrite',
+             '# Repeat the run on the command line, in this folder: minerisk run scenario.yaml -o outputs --overwrite',
              'name: %s' % quote(spec['name']),
              'crs: %s' % (quote(spec['crs']) if spec.get('crs') else 'auto'),
              'resolution: %s' % number(spec['resolution']),

@@ -40,6 +40,7 @@ def build_from_layers_gives_a_repeatable_scenario():
     with TempDir() as d:
         project = QgsProject()
         layers = support.demo_layers(project)
+        layers['hazards'].setSubsetString("status <> 'cancelled'")  # a project filter becomes the input's where
         context = QgsProcessingContext()
         context.setProject(project)
         folder = os.path.join(d, 'built')
@@ -50,7 +51,8 @@ def build_from_layers_gives_a_repeatable_scenario():
         assert os.path.isfile(os.path.join(folder, 'inputs.gpkg')), 'the CSV incidents were not exported'
         with open(scenario, encoding='utf-8') as f:
             text = f.read()
-        for needle in ('path: "inputs.gpkg"', 'layer: "incidents"', 'hazards.gpkg', 'status: "status"',
+        for needle in ('path: "inputs.gpkg"', 'where: "status <> \'cancelled\'"', 'layer: "incidents"', 'hazards.gpkg',
+                       'status: "status"',
                        'population: "population"', 'plugin: outreach_gap', 'sign_plan:', 'outreach_plan:'):
             assert needle in text, '%r not in the scenario:\n%s' % (needle, text)
         validated = support.cli('validate', scenario, check=False)
