@@ -3,6 +3,7 @@ the minerisk provider, a small copy of the demo scenario, the demo layers as Qgs
 
 Environment (set by CMake): MINERISK_EXECUTABLE (build/bin/minerisk), MINERISK_QGIS_PLUGIN_DIR (the folder holding
 minerisk_processing), MINERISK_DEMO_DIR (testdata/demo), QT_QPA_PLATFORM=offscreen."""
+import atexit
 import os
 import shutil
 import subprocess
@@ -27,7 +28,11 @@ def start_qgis():
     if _APP is None:
         os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
         QgsApplication.setPrefixPath('/usr', True)
-        _APP = QgsApplication([], False)
+        # a profile of its own: tests running at once (ctest -j) share no QGIS settings or databases, and the
+        # user's profile is never written
+        profile = tempfile.mkdtemp(prefix='minerisk-qgis-profile-')
+        atexit.register(shutil.rmtree, profile, True)
+        _APP = QgsApplication([], False, profile)
         _APP.initQgis()
         from processing.core.Processing import Processing
         Processing.initialize()
