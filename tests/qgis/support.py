@@ -69,10 +69,12 @@ def cli(*args, check=True):
     return proc
 
 
-def demo_layers(project=None):
+def demo_layers(folder, project=None):
     """The demo's five input layers as QGIS opens them (the incidents CSV through the delimited-text provider),
-    added to project."""
-    d = DEMO_DATA
+    added to project. Read from a copy in folder: QGIS opens a GeoPackage for update and rewrites its header, and
+    the demo's files must stay as they are (InputsUntouched)."""
+    d = os.path.join(folder, 'demo-data')
+    shutil.copytree(DEMO_DATA, d)
     specs = {
         'hazards': ('%s/hazards.gpkg|layername=hazards' % d, 'ogr'),
         'incidents': ('file://%s/incidents.csv?type=csv&xField=lon&yField=lat&crs=EPSG:4326&detectTypes=yes' % d,

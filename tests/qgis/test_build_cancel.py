@@ -39,7 +39,7 @@ def build_parameters(layers, folder):
 def build_from_layers_gives_a_repeatable_scenario():
     with TempDir() as d:
         project = QgsProject()
-        layers = support.demo_layers(project)
+        layers = support.demo_layers(d, project)
         layers['hazards'].setSubsetString("status <> 'cancelled'")  # a project filter becomes the input's where
         context = QgsProcessingContext()
         context.setProject(project)
