@@ -140,19 +140,25 @@ class BuildAndRunAlgorithm(MineriskAlgorithm):
                       'bases': [b for b in bases if b]},
         }
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        folder = self.parameterAsString(parameters, 'FOLDER', context)
-        os.makedirs(folder, exist_ok=True)
+    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        """In the main thread, before the run: the project's layers are read (and exported) here, where touching
+        them is safe, and the scenario is written."""
+        self.folder = self.parameterAsString(parameters, 'FOLDER', context)
+        os.makedirs(self.folder, exist_ok=True)
         layers, fields = self._layers_and_fields(parameters, context)
         spec = self._spec(parameters, context, layers, fields)
-        sources = scenario_writer.write_inputs(layers, folder, context, feedback)
-        scenario = os.path.join(folder, 'scenario.yaml')
-        scenario_writer.write_scenario(scenario, scenario_writer.scenario_text(spec, sources))
-        feedback.pushInfo('wrote %s' % scenario)
+        sources = scenario_writer.write_inputs(layers, self.folder, context, feedback)
+        self.scenario = os.path.join(self.folder, 'scenario.yaml')
+        scenario_writer.write_scenario(self.scenario, scenario_writer.scenario_text(spec, sources))
+        feedback.pushInfo('wrote %s' % self.scenario)
+        return True
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        """In the background: minerisk run FOLDER/scenario.yaml -o FOLDER/outputs."""
         if feedback.isCanceled():
             raise QgsProcessingException('minerisk: the run was cancelled; no output was written')
-        outdir = os.path.join(folder, 'outputs')
-        args = ['run', scenario, '-o', outdir]
+        outdir = os.path.join(self.folder, 'outputs')
+        args = ['run', self.scenario, '-o', outdir]
         if self.parameterAsBoolean(parameters, 'OVERWRITE', context):
             args.append('--overwrite')
         threads = self.parameterAsInt(parameters, 'THREADS', context)
@@ -164,5 +170,5 @@ class BuildAndRunAlgorithm(MineriskAlgorithm):
         self.load_results = self.parameterAsBoolean(parameters, 'LOAD_RESULTS', context)
         self.result_dir = outdir
         out = run_outputs(outdir)
-        out.update({'SCENARIO': scenario, 'FOLDER': folder})
+        out.update({'SCENARIO': self.scenario, 'FOLDER': self.folder})
         return out
