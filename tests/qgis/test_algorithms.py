@@ -135,8 +135,27 @@ def backtest_writes_its_table():
             assert a.read() == b.read(), 'backtest.csv differs from the command line\'s'
 
 
+def executable_setting_comes_first():
+    from processing.core.ProcessingConfig import ProcessingConfig
+    from minerisk_processing import runner
+    assert runner.find_executable() == support.EXE, runner.find_executable()
+    with TempDir() as d:
+        other = os.path.join(d, 'minerisk-elsewhere')
+        os.symlink(support.EXE, other)
+        ProcessingConfig.setSettingValue(runner.SETTING, other)
+        try:
+            assert runner.find_executable() == other, 'the setting "minerisk executable" is not used first'
+            result = processing.run('minerisk:validate', {'SCENARIO': support.small_demo(d)},
+                                    feedback=support.RecordingFeedback())
+            assert result['VALID'] is True
+        finally:
+            ProcessingConfig.setSettingValue(runner.SETTING, '')
+        assert runner.find_executable() == support.EXE, 'an empty setting does not fall back to MINERISK_EXECUTABLE'
+
+
 TESTS = {
     'ProviderListsItsAlgorithms': provider_lists_its_algorithms,
+    'ExecutableSettingComesFirst': executable_setting_comes_first,
     'ValidateReportsOkOnTheDemo': validate_reports_ok_on_the_demo,
     'ValidateReportsTheOneLineError': validate_reports_the_one_line_error,
     'RunGivesTheCommandLinesOutputs': run_gives_the_command_lines_outputs,
