@@ -12,6 +12,7 @@
 - Errors: minerisk prints one line "minerisk: error: ..." and exits non-zero; that line becomes the
   QgsProcessingException.
 """
+import codecs
 import os
 import queue
 import re
@@ -118,11 +119,13 @@ class ProgressParser:
 def _pump(stream, sink):
     """Reads a pipe to its end in a thread, handing each chunk to sink (a queue or a list)."""
     fd = stream.fileno()
+    decoder = codecs.getincrementaldecoder('utf-8')('replace')  # a character split across two reads stays whole
     while True:
         chunk = os.read(fd, 4096)
         if not chunk:
             break
-        sink.put(chunk.decode('utf-8', 'replace'))
+        sink.put(decoder.decode(chunk))
+    sink.put(decoder.decode(b'', final=True))
     sink.put(None)
 
 
