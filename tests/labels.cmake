@@ -10,7 +10,9 @@
 #                sanitizer stage installs the test group); `ctest -LE postgres` leaves it out on a machine
 #                without PostgreSQL
 #   mpi          runs the MPI build (MINERISK_MPI_CLI, set by `make mpi-test`) under mpirun; compiled only then
-# `make sanitize-test` leaves out slow, out-of-tree and timing (-LE 'slow|out-of-tree|timing'); `make test` runs everything.
+#   qgis         runs the QGIS Processing provider (qgis/minerisk_processing) headless with PyQGIS and qgis_process;
+#                set in tests/qgis/CMakeLists.txt itself (not below): needs the test group's qgis and python3-qgis
+# `make sanitize-test` leaves out slow, out-of-tree, timing and qgis (-LE 'slow|out-of-tree|timing|qgis'); `make test` runs everything.
 set_tests_properties(
   Determinism.OutputsAreIdenticalWhateverThreadsAndTiles
   AtomicOutputs.KilledRunLeavesEarlierOutputsIntact
