@@ -10,6 +10,7 @@
 #include "export/database_sql.hpp"
 #include "export/qgis_gpkg.hpp"
 #include "export/qgis_postgres.hpp"
+#include "export/qgis_rasters.hpp"
 #include "export/qgis_layers.hpp"
 #include "export/qgis_project.hpp"
 #include "export/qgis_styles.hpp"
@@ -59,21 +60,36 @@ qgis::Style raster_style(const RasterOutput& r) {
     if (r.kind != "extra") return qgis::score_raster_style();
     double min = r.min, max = r.max;  // gathered as the run wrote it
     if (!(std::isfinite(min) && std::isfinite(max)) && !raster_min_max(r.path, min, max)) min = 0, max = 1;
+    // A band whose description names a sentinel ("36500 = never") gets it as a class of its own and the ramp over
+    // the real values only: stretched to 36500, every real value (9-400 days) drew in one colour.
+    std::string word;
+    const double sentinel = qgis::described_sentinel(r.description, word);
+    double real_max = 0;
+    if (std::isfinite(sentinel) && sentinel >= max && qgis::max_below(r.path, sentinel, real_max) && real_max >= min)
+        return qgis::range_raster_style_with_sentinel(min, real_max, r.unit, sentinel, word);
     return qgis::range_raster_style(min, max, r.unit);
 }
 
+// Short names for the layers panel and legends; the description goes in the abstract.
 std::string raster_title(const RasterOutput& r) {
-    if (r.kind == "risk") return "Combined risk (0-1)";
-    if (r.kind == "factor") return r.name + " score (0-1)";
-    const std::string what = r.description.empty() ? r.name : r.name + ": " + r.description;
-    return r.unit.empty() ? what : what + " (" + r.unit + ")";
+    if (r.kind == "risk") return "Risk";
+    if (r.kind == "factor") return r.name + " score";
+    return r.unit.empty() ? r.name : r.name + " (" + r.unit + ")";
 }
 
-// Project layer order, top to bottom: zones, survey referrals, ranked settlements, signs, incidents, sessions,
-// hazards, settlements, extra inputs, then the rasters.
+std::string raster_abstract(const RasterOutput& r) {
+    if (r.kind == "risk") return "minerisk: combined risk, 0-1 (weighted factor scores)";
+    if (r.kind == "factor") return "minerisk: score of the factor " + r.name + ", 0-1";
+    const std::string what = r.description.empty() ? r.name : r.name + ": " + r.description;
+    return "minerisk: extra band " + (r.unit.empty() ? what : what + " (" + r.unit + ")");
+}
+
+// Project layer order, top to bottom: zones, survey referrals, the plans, ranked settlements, incidents, sessions,
+// hazards, signs, settlements, extra inputs, then the rasters.
 int draw_order(const std::string& role) {
-    static const char* order[] = {"zones",    "survey_referrals", "sign_plan", "outreach_plan", "settlements_ranked",
-                                  "signs",    "incidents",        "sessions",  "hazards",       "settlements",
+    // The signs under the hazards: the hatching stays readable where the signs stand along its edge.
+    static const char* order[] = {"zones",     "survey_referrals", "sign_plan", "outreach_plan", "settlements_ranked",
+                                  "incidents", "sessions",         "hazards",   "signs",         "settlements",
                                   "area_ranking"};  // the areas under every other layer: they are the largest
     constexpr int n = sizeof order / sizeof order[0];
     for (int i = 0; i < n; ++i)
@@ -91,6 +107,7 @@ std::vector<qgis::ProjectLayer> vector_project_layers(const std::vector<qgis::Ve
             qgis::ProjectLayer l;
             l.id = "minerisk_" + p->name;
             l.name = p->title;
+            l.abstract = p->description;
             l.datasource = std::string("./") + kGpkgName + "|layername=" + p->name;
             if (p->mixed()) {
                 // A layer of several geometry kinds opens in QGIS one kind at a time.
@@ -114,6 +131,7 @@ std::vector<qgis::ProjectLayer> raster_project_layers(const ExportContext& ctx, 
         qgis::ProjectLayer l;
         l.id = "minerisk_raster_" + std::to_string(i) + "_" + r.name;
         l.name = raster_title(r);
+        l.abstract = raster_abstract(r);
         l.datasource = project_path(r.path, ctx.output_dir);
         l.provider = "gdal";
         l.style = styles[i];

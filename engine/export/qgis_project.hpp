@@ -11,7 +11,8 @@ namespace minerisk::qgis {
 
 struct ProjectLayer {
     std::string id;          // unique in the project
-    std::string name;        // shown in the layers panel
+    std::string name;        // shown in the layers panel: short ("Zones", "Signs")
+    std::string abstract;    // what the layer is, in a sentence (the <abstract> QGIS shows as its description)
     std::string datasource;  // "./minerisk.gpkg|layername=zones", "./risk.tif"
     std::string provider;    // "ogr" | "gdal"
     Style style;             // style.raster tells the layer type
