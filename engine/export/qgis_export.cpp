@@ -74,7 +74,7 @@ qgis::Style raster_style(const RasterOutput& r) {
 std::string raster_title(const RasterOutput& r) {
     if (r.kind == "risk") return "Risk";
     if (r.kind == "factor") return r.name + " score";
-    return r.unit.empty() ? r.name : r.name + " (" + r.unit + ")";
+    return r.name;  // the unit is in the legend's values and in the abstract
 }
 
 std::string raster_abstract(const RasterOutput& r) {
