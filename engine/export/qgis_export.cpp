@@ -12,10 +12,12 @@
 #include "export/qgis_postgres.hpp"
 #include "export/qgis_rasters.hpp"
 #include "export/qgis_layers.hpp"
+#include "export/qgis_layouts.hpp"
 #include "export/qgis_project.hpp"
 #include "export/qgis_styles.hpp"
 #include "export/report_format.hpp"
 #include "io/raster_writer.hpp"
+#include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/exports.hpp"
 #include "minerisk/output_folder.hpp"
@@ -174,6 +176,31 @@ Extent project_extent(const ExportContext& ctx) {
     return e;
 }
 
+// What the layouts print: the dates and the sources the run knows, and the layers of the priority map's legend.
+qgis::LayoutInfo layout_info(const ExportContext& ctx, const qgis::ProjectInfo& info) {
+    qgis::LayoutInfo l;
+    l.title = info.title;
+    l.as_of = date_to_string(ctx.plan->as_of);
+    l.prepared = utc_timestamp(ctx.plan->started).substr(0, 10);
+    for (const auto& layer : ctx.plan->inputs.layers) {
+        const std::string source = mask_secrets(layer.stats.source);
+        const std::string file = fs::path(source).filename().string();
+        l.sources += (l.sources.empty() ? "" : "; ") + layer.role + ": " + (file.empty() ? source : file);
+    }
+    l.extent = info.extent;
+    // The legend lists what a planner reads on the map; the inputs' context layers and the factors stay out.
+    static const char* legend_ids[] = {"minerisk_zones", "minerisk_survey_referrals", "minerisk_sign_plan", "minerisk_outreach_plan",
+                                       "minerisk_settlements_ranked", "minerisk_hazards", "minerisk_signs", "minerisk_incidents"};
+    for (const char* id : legend_ids)
+        for (const auto& p : info.layers)
+            if (p.id == id) l.legend.push_back({p.id, p.name, mask_secrets(p.datasource), p.provider});
+    for (const auto& p : info.layers) {
+        if (p.id == "minerisk_zones") l.zones = {p.id, p.name, mask_secrets(p.datasource), p.provider};
+        if (p.style.raster && p.visible && !p.in_group) l.legend.push_back({p.id, p.name, p.datasource, p.provider});
+    }
+    return l;
+}
+
 }  // namespace
 
 std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
@@ -203,6 +230,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     info.layers = vector_project_layers(plans);
     if (ctx.plan->scenario.outputs.qgis_source == "database") point_products_at_database(ctx, plans, info.layers);
     for (auto& l : raster_project_layers(ctx, raster_styles)) info.layers.push_back(std::move(l));
+    info.layouts = qgis::layouts_xml(layout_info(ctx, info));
     const std::string qgs = (fs::path(ctx.output_dir) / kProjectName).string();
     write_file_atomically(qgs, qgis::project_xml(info));
     written.push_back({qgs, "QGIS project: every layer styled, in order, in the working CRS"});

@@ -184,6 +184,8 @@ std::string project_xml(const ProjectInfo& info) {
     units.child("DistanceUnits", "meters").attr("type", "QString");
     units.child("AreaUnits", "ha").attr("type", "QString");
 
+    if (!info.layouts.children().empty()) q.add(info.layouts);
+
     Xml& view = q.child("ProjectViewSettings");
     view.attr("UseProjectScales", "0").attr("rotation", "0");
     view.child("Scales");

@@ -28,6 +28,7 @@ struct ProjectInfo {
     std::string group_name;  // the group holding the layers with in_group
     bool group_visible = false;
     std::vector<ProjectLayer> layers;  // top to bottom
+    Xml layouts{"Layouts"};            // the print layouts (qgis_layouts.hpp); none when it has no child
 };
 
 // The project XML. Deterministic: the same info gives the same text.
