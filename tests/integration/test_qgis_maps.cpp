@@ -171,4 +171,33 @@ TEST(QgisMaps, GeoPackageStylesCarryTheSameRulesAndDescriptions) {
     EXPECT_EQ(seen, 2);
 }
 
+TEST(QgisMaps, ProjectHasThePriorityMapAndTheZoneAtlas) {
+    const std::string layouts = between(project(), "<Layouts>", "</Layouts>");
+    ASSERT_FALSE(layouts.empty());
+    const std::string map = between(layouts, "<Layout name=\"Priority map\"", "</Layout>");
+    const std::string atlas = between(layouts, "<Layout name=\"Zone atlas\"", "</Layout>");
+    ASSERT_FALSE(map.empty());
+    ASSERT_FALSE(atlas.empty());
+    // Priority map: map, legend, scale bar, north arrow (a picture), labels (QgsLayoutItemRegistry's types).
+    for (const char* type : {"65639", "65642", "65646", "65640", "65641"})
+        EXPECT_NE(map.find("type=\"" + std::string(type) + "\""), std::string::npos) << type;
+    // The dates the run knows: the as-of date and the day it was prepared (run.json).
+    const std::string run = read_text(kDemo / "run.json");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(run, m, std::regex("\"as_of\": \\{\\s*\"date\": \"([0-9-]+)\"")));
+    EXPECT_NE(map.find("As of " + m[1].str()), std::string::npos);
+    ASSERT_TRUE(std::regex_search(run, m, std::regex("\"started\": \"([0-9-]{10})")));
+    EXPECT_NE(map.find("prepared " + m[1].str()), std::string::npos);
+    EXPECT_NE(map.find("Data: hazards: "), std::string::npos);
+    // Atlas: on the zones, by rank, its map driven by the atlas, the figures, action and reasons on the page.
+    std::smatch a;
+    ASSERT_TRUE(std::regex_search(atlas, a, std::regex("<Atlas [^>]*>")));
+    EXPECT_NE(a.str().find("enabled=\"1\""), std::string::npos);
+    EXPECT_NE(a.str().find("coverageLayer=\"minerisk_zones\""), std::string::npos);
+    EXPECT_NE(a.str().find("sortKey=\"&quot;rank&quot;\""), std::string::npos);
+    EXPECT_NE(atlas.find("atlasDriven=\"1\""), std::string::npos);
+    for (const char* field : {"&quot;action&quot;", "&quot;reason&quot;", "&quot;priority&quot;", "&quot;population_in_reach&quot;"})
+        EXPECT_NE(atlas.find(field), std::string::npos) << field;
+}
+
 }  // namespace
