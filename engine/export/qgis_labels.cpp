@@ -48,8 +48,9 @@ Xml label_settings(const std::string& text, bool is_expression, GeomKind kind, c
         .attr("bufferJoinStyle", "128")
         .attr("bufferBlendMode", "0");
     settings.child("text-format").attr("wrapChar", "").attr("multilineAlign", "3").attr("formatNumbers", "0").attr("decimals", "0");
-    // Placement: points around the point (cartographic), lines along the line, polygons over their centre.
-    const int placement = kind == GeomKind::point ? 6 : kind == GeomKind::line ? 2 : 1;
+    // Placement: points around the point (cartographic), lines along the line, polygons horizontal anywhere
+    // inside (over the centre alone, a zone whose centre holds a sign or another label lost its rank).
+    const int placement = kind == GeomKind::point ? 6 : kind == GeomKind::line ? 2 : 4;
     settings.child("placement")
         .attr("placement", placement)
         .attr("placementFlags", "10")
