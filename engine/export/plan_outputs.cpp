@@ -294,7 +294,8 @@ void write_outreach_layer(GDALDataset& ds, const OutreachPlan& plan, OGRSpatialR
             set_date(f, i++, s.week_start);
             f.SetField(i++, s.facilitator);
             f.SetField(i++, base.c_str());
-            f.SetField(i++, ("W" + std::to_string(s.week) + " F" + std::to_string(s.facilitator)).c_str());
+            // In plain words: "W1 F2" beside a settlement's name told a reader nothing.
+            f.SetField(i++, ("week " + std::to_string(s.week) + ", facilitator " + std::to_string(s.facilitator)).c_str());
             f.SetField(i++, s.settlement_id.c_str());
             f.SetField(i++, s.settlement_name.c_str());
             f.SetField(i++, s.settlement_rank);
@@ -311,7 +312,7 @@ void write_outreach_layer(GDALDataset& ds, const OutreachPlan& plan, OGRSpatialR
     });
 }
 
-qgis::Style sign_plan_style() {
+qgis::Style sign_plan_style(double labels_below) {
     qgis::Style s;
     s.kind = qgis::GeomKind::point;
     Xml r = renderer("singleSymbol");
@@ -320,13 +321,14 @@ qgis::Style sign_plan_style() {
     r.child("sizescale");
     s.elements.push_back(std::move(r));
     qgis::LabelLook look;
-    look.bold = true, look.colour = "160,0,0,255", look.show_all = true, look.priority = 6;
+    // The order in small plain type, zoomed in only: in bold dark red at every scale it read as zone ranks.
+    look.size = 7, look.colour = "110,70,0,255", look.priority = 4, look.min_scale = labels_below;
     qgis::add_labels(s, "order", look);
     qgis::finish_vector(s);
     return s;
 }
 
-qgis::Style outreach_plan_style(int weeks) {
+qgis::Style outreach_plan_style(int weeks, double labels_below) {
     qgis::Style s;
     s.kind = qgis::GeomKind::point;
     weeks = std::max(1, weeks);
@@ -353,7 +355,9 @@ qgis::Style outreach_plan_style(int weeks) {
     r.child("sizescale");
     s.elements.push_back(std::move(r));
     qgis::LabelLook look;
-    look.size = 8, look.colour = "8,48,107,255", look.show_all = true, look.priority = 6;
+    // Zoomed in only, and never over another label: at full extent the legend's week classes tell the plan,
+    // and a hundred "week 1, facilitator 3" would bury the settlement names.
+    look.size = 8, look.colour = "8,48,107,255", look.priority = 4, look.min_scale = labels_below;
     qgis::add_labels(s, "label", look);
     qgis::finish_vector(s);
     return s;

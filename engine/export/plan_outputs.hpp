@@ -43,8 +43,8 @@ void write_sign_layer(GDALDataset& ds, const SignPlan& plan, OGRSpatialReference
 void write_outreach_layer(GDALDataset& ds, const OutreachPlan& plan, OGRSpatialReference* srs, const std::string& path);
 // Their QGIS styles: proposed signs as yellow triangles outlined in red, labelled with their order; sessions as
 // circles graduated by week (week 1 darkest), labelled "W3 F2" (week 3, facilitator 2).
-qgis::Style sign_plan_style();
-qgis::Style outreach_plan_style(int weeks);
+qgis::Style sign_plan_style(double labels_below = 0);
+qgis::Style outreach_plan_style(int weeks, double labels_below = 0);
 
 // What run.json records of the plans: the settings and the headline figures of each plan done.
 nlohmann::ordered_json plans_record(const PlansResult& plans);

@@ -10,11 +10,14 @@
 #include "export/database_sql.hpp"
 #include "export/qgis_gpkg.hpp"
 #include "export/qgis_postgres.hpp"
+#include "export/qgis_rasters.hpp"
 #include "export/qgis_layers.hpp"
+#include "export/qgis_layouts.hpp"
 #include "export/qgis_project.hpp"
 #include "export/qgis_styles.hpp"
 #include "export/report_format.hpp"
 #include "io/raster_writer.hpp"
+#include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/exports.hpp"
 #include "minerisk/output_folder.hpp"
@@ -59,21 +62,36 @@ qgis::Style raster_style(const RasterOutput& r) {
     if (r.kind != "extra") return qgis::score_raster_style();
     double min = r.min, max = r.max;  // gathered as the run wrote it
     if (!(std::isfinite(min) && std::isfinite(max)) && !raster_min_max(r.path, min, max)) min = 0, max = 1;
+    // A band whose description names a sentinel ("36500 = never") gets it as a class of its own and the ramp over
+    // the real values only: stretched to 36500, every real value (9-400 days) drew in one colour.
+    std::string word;
+    const double sentinel = qgis::described_sentinel(r.description, word);
+    double real_max = 0;
+    if (std::isfinite(sentinel) && sentinel >= max && qgis::max_below(r.path, sentinel, real_max) && real_max >= min)
+        return qgis::range_raster_style_with_sentinel(min, real_max, r.unit, sentinel, word);
     return qgis::range_raster_style(min, max, r.unit);
 }
 
+// Short names for the layers panel and legends; the description goes in the abstract.
 std::string raster_title(const RasterOutput& r) {
-    if (r.kind == "risk") return "Combined risk (0-1)";
-    if (r.kind == "factor") return r.name + " score (0-1)";
-    const std::string what = r.description.empty() ? r.name : r.name + ": " + r.description;
-    return r.unit.empty() ? what : what + " (" + r.unit + ")";
+    if (r.kind == "risk") return "Risk";
+    if (r.kind == "factor") return r.name + " score";
+    return r.name;  // the unit is in the legend's values and in the abstract
 }
 
-// Project layer order, top to bottom: zones, survey referrals, ranked settlements, signs, incidents, sessions,
-// hazards, settlements, extra inputs, then the rasters.
+std::string raster_abstract(const RasterOutput& r) {
+    if (r.kind == "risk") return "minerisk: combined risk, 0-1 (weighted factor scores)";
+    if (r.kind == "factor") return "minerisk: score of the factor " + r.name + ", 0-1";
+    const std::string what = r.description.empty() ? r.name : r.name + ": " + r.description;
+    return "minerisk: extra band " + (r.unit.empty() ? what : what + " (" + r.unit + ")");
+}
+
+// Project layer order, top to bottom: zones, survey referrals, the plans, ranked settlements, incidents, sessions,
+// hazards, signs, settlements, extra inputs, then the rasters.
 int draw_order(const std::string& role) {
-    static const char* order[] = {"zones",    "survey_referrals", "sign_plan", "outreach_plan", "settlements_ranked",
-                                  "signs",    "incidents",        "sessions",  "hazards",       "settlements",
+    // The signs under the hazards: the hatching stays readable where the signs stand along its edge.
+    static const char* order[] = {"zones",     "survey_referrals", "sign_plan", "outreach_plan", "settlements_ranked",
+                                  "incidents", "sessions",         "hazards",   "signs",         "settlements",
                                   "area_ranking"};  // the areas under every other layer: they are the largest
     constexpr int n = sizeof order / sizeof order[0];
     for (int i = 0; i < n; ++i)
@@ -91,6 +109,7 @@ std::vector<qgis::ProjectLayer> vector_project_layers(const std::vector<qgis::Ve
             qgis::ProjectLayer l;
             l.id = "minerisk_" + p->name;
             l.name = p->title;
+            l.abstract = p->description;
             l.datasource = std::string("./") + kGpkgName + "|layername=" + p->name;
             if (p->mixed()) {
                 // A layer of several geometry kinds opens in QGIS one kind at a time.
@@ -114,6 +133,7 @@ std::vector<qgis::ProjectLayer> raster_project_layers(const ExportContext& ctx, 
         qgis::ProjectLayer l;
         l.id = "minerisk_raster_" + std::to_string(i) + "_" + r.name;
         l.name = raster_title(r);
+        l.abstract = raster_abstract(r);
         l.datasource = project_path(r.path, ctx.output_dir);
         l.provider = "gdal";
         l.style = styles[i];
@@ -156,6 +176,31 @@ Extent project_extent(const ExportContext& ctx) {
     return e;
 }
 
+// What the layouts print: the dates and the sources the run knows, and the layers of the priority map's legend.
+qgis::LayoutInfo layout_info(const ExportContext& ctx, const qgis::ProjectInfo& info) {
+    qgis::LayoutInfo l;
+    l.title = info.title;
+    l.as_of = date_to_string(ctx.plan->as_of);
+    l.prepared = utc_timestamp(ctx.plan->started).substr(0, 10);
+    for (const auto& layer : ctx.plan->inputs.layers) {
+        const std::string source = mask_secrets(layer.stats.source);
+        const std::string file = fs::path(source).filename().string();
+        l.sources += (l.sources.empty() ? "" : "; ") + layer.role + ": " + (file.empty() ? source : file);
+    }
+    l.extent = info.extent;
+    // The legend lists what a planner reads on the map; the inputs' context layers and the factors stay out.
+    static const char* legend_ids[] = {"minerisk_zones", "minerisk_survey_referrals", "minerisk_sign_plan", "minerisk_outreach_plan",
+                                       "minerisk_settlements_ranked", "minerisk_hazards", "minerisk_signs", "minerisk_incidents"};
+    for (const char* id : legend_ids)
+        for (const auto& p : info.layers)
+            if (p.id == id) l.legend.push_back({p.id, p.name, mask_secrets(p.datasource), p.provider});
+    for (const auto& p : info.layers) {
+        if (p.id == "minerisk_zones") l.zones = {p.id, p.name, mask_secrets(p.datasource), p.provider};
+        if (p.style.raster && p.visible && !p.in_group) l.legend.push_back({p.id, p.name, p.datasource, p.provider});
+    }
+    return l;
+}
+
 }  // namespace
 
 std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
@@ -185,6 +230,7 @@ std::vector<OutputFile> write_qgis_outputs(const ExportContext& ctx) {
     info.layers = vector_project_layers(plans);
     if (ctx.plan->scenario.outputs.qgis_source == "database") point_products_at_database(ctx, plans, info.layers);
     for (auto& l : raster_project_layers(ctx, raster_styles)) info.layers.push_back(std::move(l));
+    info.layouts = qgis::layouts_xml(layout_info(ctx, info));
     const std::string qgs = (fs::path(ctx.output_dir) / kProjectName).string();
     write_file_atomically(qgs, qgis::project_xml(info));
     written.push_back({qgs, "QGIS project: every layer styled, in order, in the working CRS"});

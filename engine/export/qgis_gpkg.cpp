@@ -420,7 +420,8 @@ void write_layer_styles(GDALDataset& ds, const std::vector<VectorLayerPlan>& lay
             f.SetField("styleQML", to_qml(style).c_str());
             f.SetField("styleSLD", "");
             f.SetField("useAsDefault", 1);
-            f.SetField("description", ("minerisk style: " + l.title).c_str());
+            // The short name the layer shows under, then what it is (the project's abstract).
+            f.SetField("description", ("minerisk style: " + l.title + ". " + mask_secrets(l.description)).c_str());
             f.SetField("owner", "");
             f.SetField("update_time", y, m, d, hh, mm, static_cast<float>(ss), 100);
             add_feature(*table, f, path);

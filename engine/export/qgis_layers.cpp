@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include "minerisk/scenario.hpp"
@@ -78,12 +79,21 @@ std::string extra_layer_name(const std::string& role, std::set<std::string>& tak
 }
 
 const char* standard_title(const std::string& role) {
-    if (role == "hazards") return "Hazards (CHA / SHA)";
+    if (role == "hazards") return "Hazards";
     if (role == "incidents") return "Incidents";
     if (role == "settlements") return "Settlements";
     if (role == "signs") return "Signs";
-    if (role == "sessions") return "Risk-education sessions";
+    if (role == "sessions") return "Sessions";
     return "";
+}
+
+std::string standard_description(const std::string& role) {
+    const std::string used = " (the input as used: in the working CRS, repaired)";
+    if (role == "hazards") return "minerisk: hazard polygons by status, CHA red and SHA orange hatching" + used;
+    if (role == "signs") return "minerisk: warning signs in place; drawn when zoomed in, under the hazard hatching" + used;
+    if (role == "sessions") return "minerisk: risk-education sessions held" + used;
+    if (role == "settlements") return "minerisk: every settlement, names when zoomed in" + used;
+    return "minerisk: the " + role + " input" + used;
 }
 
 std::string settlement_label_field(const FeatureLayer& layer) {
@@ -92,11 +102,11 @@ std::string settlement_label_field(const FeatureLayer& layer) {
     return "";
 }
 
-Style input_style(const std::string& role, GeomKind kind, const FeatureLayer& layer, bool far_field) {
+Style input_style(const std::string& role, GeomKind kind, const FeatureLayer& layer, bool far_field, double detail) {
     if (role == "hazards" && kind == GeomKind::polygon) return hazards_style(layer.column("status") != nullptr);
     if (role == "incidents") return incidents_style(kind, far_field);
     if (role == "settlements") return settlements_style(kind, settlement_label_field(layer));
-    if (role == "signs") return signs_style(kind);
+    if (role == "signs") return signs_style(kind, detail);
     if (role == "sessions") return sessions_style(kind);
     return extra_style(kind);
 }
@@ -119,6 +129,26 @@ VectorLayerPlan plan_layer(const char* name, const std::string& title, const std
 }
 
 }  // namespace
+
+double nice_scale_below(double scale) {
+    if (!(scale > 0) || !std::isfinite(scale)) return 0;
+    const double decade = std::pow(10.0, std::floor(std::log10(scale)));
+    double best = decade;
+    for (double m : {1.0, 2.0, 2.5, 5.0})
+        if (m * decade <= scale) best = m * decade;
+    return best;
+}
+
+double detail_scale(const ExportContext& ctx) {
+    if (!ctx.plan) return 0;
+    Extent e = ctx.plan->grid.extent();
+    if (!e.valid()) e = ctx.plan->inputs.extent();
+    if (!e.valid()) return 0;
+    // The full extent on a map about 25 cm across (a screen or an A4 page); a quarter of it shown is where the
+    // dense layers and every rank's label have room.
+    const double full = std::max(e.xmax - e.xmin, e.ymax - e.ymin) / 0.25;
+    return std::max(1000.0, nice_scale_below(full / 4));
+}
 
 bool has_far_field(const ExportContext& ctx, const FeatureLayer& layer) {
     return layer.role == "incidents" && ctx.zones() && !ctx.zones()->incident_far_from_hazard.empty() &&
@@ -146,24 +176,25 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
     std::vector<VectorLayerPlan> out;
     const Inputs* inputs = ctx.plan ? &ctx.plan->inputs : nullptr;
     const FeatureLayer* settlements = inputs ? inputs->find("settlements") : nullptr;
+    const double detail = detail_scale(ctx);
 
     {
         VectorLayerPlan z;
         z.name = z.role = "zones";
-        z.title = "Outreach zones (by rank)";
-        z.description = "minerisk: prioritised outreach zones, ranked (1 = act here first)";
+        z.title = "Zones";
+        z.description = "minerisk: prioritised outreach zones, ranked (1 = act here first); ranks 1-10 labelled at every scale, the others when zoomed in";
         z.kinds = {GeomKind::polygon};
         std::vector<int> ranks;
         if (ctx.zones())
             for (const auto& zone : ctx.zones()->zones) ranks.push_back(zone.rank);
-        z.styles.push_back(zones_style(max_rank(ranks)));
+        z.styles.push_back(zones_style(max_rank(ranks), detail));
         out.push_back(std::move(z));
     }
     {
         VectorLayerPlan r;
         r.name = r.role = "survey_referrals";
-        r.title = "Survey referrals outside zones";
-        r.description = "minerisk: groups of incidents far from any recorded hazard that no zone holds, for non-technical survey";
+        r.title = "Survey referrals";
+        r.description = "minerisk: survey referrals outside zones: groups of incidents far from any recorded hazard that no zone holds, for non-technical survey (label: incidents in the group)";
         r.kinds = {GeomKind::point};
         r.styles.push_back(survey_referrals_style());
         out.push_back(std::move(r));
@@ -173,32 +204,32 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         // opens from the GeoPackage as one Point layer with every settlement; the outlines stay in `settlements`.
         VectorLayerPlan s;
         s.name = s.role = "settlements_ranked";
-        s.title = "Settlements ranked for sessions";
+        s.title = "Settlements (ranked)";
         s.description = "minerisk: settlements ranked for risk-awareness sessions (1 = first); polygons as a point inside";
         s.input = settlements;
         std::vector<int> ranks;
         if (ctx.zones())
             for (const auto& rs : ctx.zones()->settlements) ranks.push_back(rs.rank);
         s.kinds = {GeomKind::point};
-        s.styles.push_back(ranked_settlements_style(max_rank(ranks), GeomKind::point));
+        s.styles.push_back(ranked_settlements_style(max_rank(ranks), GeomKind::point, detail));
         out.push_back(std::move(s));
     }
     // The plans' layers, when the run made them (docs/sign-plan.md, docs/outreach-plan.md).
     if (ctx.plans() && ctx.plans()->signs_done)
-        out.push_back(plan_layer(exports::kSignLayer, "Proposed warning signs (in order)",
-                                 "minerisk: proposed warning signs on the unmarked hazard perimeters, in the order to place them",
-                                 exports::sign_plan_style()));
+        out.push_back(plan_layer(exports::kSignLayer, "Proposed signs",
+                                 "minerisk: proposed warning signs on the unmarked hazard perimeters, labelled with the order to place them",
+                                 exports::sign_plan_style(detail)));
     if (ctx.plans() && ctx.plans()->outreach_done)
-        out.push_back(plan_layer(exports::kOutreachLayer, "Outreach plan: sessions by week",
-                                 "minerisk: risk-education sessions proposed by week and facilitator",
-                                 exports::outreach_plan_style(ctx.plans()->outreach.weeks)));
+        out.push_back(plan_layer(exports::kOutreachLayer, "Outreach plan",
+                                 "minerisk: risk-education sessions proposed by week and facilitator (colour: the week; label, zoomed in: week and facilitator)",
+                                 exports::outreach_plan_style(ctx.plans()->outreach.weeks, detail)));
     // The areas of summary_by, ranked (docs/areas.md).
     if (ctx.areas()) {
         std::vector<int> ranks;
         for (const auto& a : ctx.areas()->areas) ranks.push_back(a.rank);
         VectorLayerPlan a;
         a.name = a.role = exports::kAreaLayer;
-        a.title = "Areas ranked (summary_by)";
+        a.title = "Areas (ranked)";
         a.description = "minerisk: the areas of summary_by ranked (1 = allocate here first), with their figures";
         a.kinds = {GeomKind::polygon};
         a.styles.push_back(area_ranking_style(max_rank(ranks)));
@@ -221,14 +252,14 @@ std::vector<VectorLayerPlan> plan_vector_layers(const ExportContext& ctx) {
         if (is_standard(l->role)) {
             p.name = l->role;
             p.title = standard_title(l->role);
-            p.description = "minerisk: the " + l->role + " input as used (in the working CRS, repaired)";
+            p.description = standard_description(l->role);
         } else {
             p.name = extra_layer_name(l->role, taken);
             p.title = l->role;
             p.description = "minerisk: the extra input layer '" + l->role + "' as used (in the working CRS, repaired)";
         }
         survey(l, usual_kind(l->role), p);
-        for (GeomKind k : p.kinds) p.styles.push_back(input_style(l->role, k, *l, has_far_field(ctx, *l)));
+        for (GeomKind k : p.kinds) p.styles.push_back(input_style(l->role, k, *l, has_far_field(ctx, *l), detail));
         out.push_back(std::move(p));
     }
     return out;

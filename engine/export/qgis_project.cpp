@@ -85,11 +85,14 @@ Xml map_layer(const ProjectLayer& l, const Xml& srs) {
         m.attr("type", "vector").attr("geometry", kind_name(l.style.kind)).attr("labelsEnabled", l.style.labels ? "1" : "0");
         m.attr("readOnly", "0").attr("simplifyDrawingHints", "1").attr("simplifyDrawingTol", "1").attr("simplifyLocal", "1");
     }
-    m.attr("hasScaleBasedVisibilityFlag", "0").attr("minScale", "1e+08").attr("maxScale", "0");
+    scale_visibility(m, l.style);
     m.attr("autoRefreshEnabled", "0").attr("refreshOnNotifyEnabled", "0").attr("styleCategories", "AllStyleCategories");
     m.child("id", l.id);
     m.child("datasource", mask_secrets(l.datasource));
     m.child("layername", l.name);
+    // The short name fits the layers panel and a legend; what the layer is goes in its abstract (Layer
+    // Properties > Metadata, and the tooltip of the layers panel).
+    if (!l.abstract.empty()) m.child("abstract", l.abstract);
     m.child("srs").add(srs);
     if (l.style.raster) {
         m.child("provider", l.provider);
@@ -180,6 +183,8 @@ std::string project_xml(const ProjectInfo& info) {
     Xml& units = props.child("Measurement");
     units.child("DistanceUnits", "meters").attr("type", "QString");
     units.child("AreaUnits", "ha").attr("type", "QString");
+
+    if (!info.layouts.children().empty()) q.add(info.layouts);
 
     Xml& view = q.child("ProjectViewSettings");
     view.attr("UseProjectScales", "0").attr("rotation", "0");

@@ -11,7 +11,8 @@ namespace minerisk::qgis {
 
 struct ProjectLayer {
     std::string id;          // unique in the project
-    std::string name;        // shown in the layers panel
+    std::string name;        // shown in the layers panel: short ("Zones", "Signs")
+    std::string abstract;    // what the layer is, in a sentence (the <abstract> QGIS shows as its description)
     std::string datasource;  // "./minerisk.gpkg|layername=zones", "./risk.tif"
     std::string provider;    // "ogr" | "gdal"
     Style style;             // style.raster tells the layer type
@@ -27,6 +28,7 @@ struct ProjectInfo {
     std::string group_name;  // the group holding the layers with in_group
     bool group_visible = false;
     std::vector<ProjectLayer> layers;  // top to bottom
+    Xml layouts{"Layouts"};            // the print layouts (qgis_layouts.hpp); none when it has no child
 };
 
 // The project XML. Deterministic: the same info gives the same text.

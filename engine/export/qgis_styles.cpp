@@ -155,63 +155,6 @@ Xml rank_renderer(const std::string& field, GeomKind kind, int max_rank, const L
     return r;
 }
 
-// ---- labels --------------------------------------------------------------------------------------------------
-
-
-Xml simple_labeling(const std::string& field, GeomKind kind, const LabelLook& look) {
-    Xml labeling("labeling");
-    labeling.attr("type", "simple");
-    Xml& settings = labeling.child("settings");
-    settings.attr("calloutType", "simple");
-    Xml& text = settings.child("text-style");
-    text.attr("fieldName", field)
-        .attr("isExpression", "0")
-        .attr("fontSize", look.size)
-        .attr("fontSizeUnit", "Point")
-        .attr("fontWeight", look.bold ? 75 : 50)
-        .attr("fontItalic", look.italic ? "1" : "0")
-        .attr("textColor", look.colour)
-        .attr("textOpacity", "1")
-        .attr("multilineHeight", "1")
-        .attr("blendMode", "0");
-    text.child("text-buffer")
-        .attr("bufferDraw", "1")
-        .attr("bufferSize", look.buffer)
-        .attr("bufferSizeUnits", "MM")
-        .attr("bufferColor", "255,255,255,255")
-        .attr("bufferOpacity", "1")
-        .attr("bufferNoFill", "1")
-        .attr("bufferJoinStyle", "128")
-        .attr("bufferBlendMode", "0");
-    settings.child("text-format").attr("wrapChar", "").attr("multilineAlign", "3").attr("formatNumbers", "0").attr("decimals", "0");
-    // Placement: points around the point (cartographic), lines along the line, polygons over their centre.
-    const int placement = kind == GeomKind::point ? 6 : kind == GeomKind::line ? 2 : 1;
-    settings.child("placement")
-        .attr("placement", placement)
-        .attr("placementFlags", "10")
-        .attr("dist", kind == GeomKind::point ? 1.0 : 0.0)
-        .attr("distUnits", "MM")
-        .attr("centroidInside", "1")
-        .attr("centroidWhole", "0")
-        .attr("priority", look.priority)
-        .attr("fitInPolygonOnly", "0");
-    settings.child("rendering")
-        .attr("obstacle", "1")
-        .attr("obstacleFactor", "1")
-        .attr("obstacleType", "1")
-        .attr("displayAll", look.show_all ? "1" : "0")
-        .attr("upsidedownLabels", "0")
-        .attr("labelPerPart", "0")
-        .attr("mergeLines", "0")
-        .attr("scaleVisibility", look.min_scale > 0 ? "1" : "0")
-        .attr("scaleMax", look.min_scale > 0 ? look.min_scale : 0.0)  // QGIS's name for the zoomed-out limit
-        .attr("scaleMin", "0")
-        .attr("drawLabels", "1")
-        .attr("zIndex", "0")
-        .attr("fontLimitPixelSize", "0");
-    return labeling;
-}
-
 Style vector_style(GeomKind kind, Xml renderer_element) {
     Style s;
     s.kind = kind;
@@ -220,12 +163,6 @@ Style vector_style(GeomKind kind, Xml renderer_element) {
 }
 
 }  // namespace
-
-void add_labels(Style& s, const std::string& field, const LabelLook& look) {
-    if (field.empty()) return;
-    s.labels = true;
-    s.elements.push_back(simple_labeling(field, s.kind, look));
-}
 
 void finish_vector(Style& s) {
     s.elements.push_back(Xml("blendMode").text("0"));
@@ -236,6 +173,9 @@ void finish_vector(Style& s) {
 namespace {
 
 // ---- colours -------------------------------------------------------------------------------------------------
+
+// The ranks labelled at every scale (qgis_labels.cpp): the first page of the report's zones.
+constexpr int kTopRanks = 10;
 
 // Magenta: survey referrals and the incidents behind them, apart from the red-yellow of risk and ranks.
 const std::string kReferralColour = "200,0,160";
@@ -267,7 +207,8 @@ struct RampStop {
     std::string label;
 };
 
-Style pseudocolor_style(double min, double max, const std::vector<RampStop>& stops) {
+// discrete: each colour covers the values up to its stop (classes), else colours blend between stops.
+Style pseudocolor_style(double min, double max, const std::vector<RampStop>& stops, bool discrete = false) {
     Style s;
     s.raster = true;
     Xml pipe("pipe");
@@ -294,7 +235,7 @@ Style pseudocolor_style(double min, double max, const std::vector<RampStop>& sto
     origin.child("cumulativeCutUpper", "0.98");
     origin.child("stdDevFactor", "2");
     Xml& shader = rr.child("rastershader").child("colorrampshader");
-    shader.attr("colorRampType", "INTERPOLATED")
+    shader.attr("colorRampType", discrete ? "DISCRETE" : "INTERPOLATED")
         .attr("classificationMode", "1")
         .attr("clip", "0")
         .attr("minimumValue", min)
@@ -348,13 +289,21 @@ int kind_code(GeomKind kind) {
     }
 }
 
+void scale_visibility(Xml& element, const Style& style) {
+    // minScale is QGIS's zoomed-out limit (the largest denominator), maxScale 0 = no zoomed-in limit.
+    const bool limited = style.visible_below > 0;
+    element.attr("hasScaleBasedVisibilityFlag", limited ? "1" : "0");
+    element.attr("minScale", limited ? number_text(style.visible_below) : std::string("1e+08")).attr("maxScale", "0");
+}
+
 std::string to_qml(const Style& style) {
     Xml root("qgis");
     root.attr("version", kQgisVersion).attr("styleCategories", "AllStyleCategories");
     if (style.raster) {
-        root.attr("hasScaleBasedVisibilityFlag", "0").attr("minScale", "1e+08").attr("maxScale", "0");
+        scale_visibility(root, style);
     } else {
-        root.attr("labelsEnabled", style.labels ? "1" : "0").attr("hasScaleBasedVisibilityFlag", "0").attr("minScale", "1e+08").attr("maxScale", "0");
+        root.attr("labelsEnabled", style.labels ? "1" : "0");
+        scale_visibility(root, style);
     }
     for (const auto& e : style.elements) root.add(e);
     if (!style.raster && style.check_kind) root.child("layerGeometryType", std::to_string(kind_code(style.kind)));
@@ -419,12 +368,12 @@ LabelLook emphasised_label(double size, const std::string& colour) {
 
 }  // namespace
 
-Style zones_style(int max_rank) {
+Style zones_style(int max_rank, double all_below) {
     Look base;
     base.outline = "128,0,38,255";
     base.outline_width = 0.5;
     Style s = vector_style(GeomKind::polygon, rank_renderer("rank", GeomKind::polygon, max_rank, base, "100"));
-    add_labels(s, "rank", emphasised_label(12, "128,0,38,255"));
+    add_rank_labels(s, "rank", emphasised_label(12, "128,0,38,255"), kTopRanks, all_below);
     finish_vector(s);
     return s;
 }
@@ -435,12 +384,14 @@ Style area_ranking_style(int max_rank) {
     base.outline = "60,60,60,255";
     base.outline_width = 0.8;
     Style s = vector_style(GeomKind::polygon, rank_renderer("rank", GeomKind::polygon, max_rank, base, "60"));
-    add_labels(s, "name", emphasised_label(11, "60,60,60,255"));
+    LabelLook label = emphasised_label(11, "60,60,60,255");
+    label.show_all = false, label.priority = 1;  // the areas' names give way to the zone ranks inside them
+    add_labels(s, "name", label);
     finish_vector(s);
     return s;
 }
 
-Style ranked_settlements_style(int max_rank, GeomKind kind) {
+Style ranked_settlements_style(int max_rank, GeomKind kind, double all_below) {
     Look base;
     base.outline = "20,20,20,255";
     base.outline_width = kind == GeomKind::point ? 0.3 : 0.4;
@@ -450,7 +401,7 @@ Style ranked_settlements_style(int max_rank, GeomKind kind) {
     LabelLook label;
     label.size = 9;
     label.colour = "20,20,20,255";
-    add_labels(s, "name", label);
+    add_rank_labels(s, "name", label, kTopRanks, all_below);
     finish_vector(s);
     return s;
 }
@@ -540,8 +491,12 @@ Style settlements_style(GeomKind kind, const std::string& label_field) {
     return s;
 }
 
-Style signs_style(GeomKind kind) {
-    return single_symbol_style(kind, marker_look("220,0,0,255", "0,0,0,255", 0.25, "triangle", 2.6));
+Style signs_style(GeomKind kind, double visible_below) {
+    // Smaller than the proposed signs (4.2 mm) and hidden at full extent: a thousand triangles would cover the
+    // hazard hatching they stand around.
+    Style s = single_symbol_style(kind, marker_look("220,0,0,255", "0,0,0,255", 0.2, "triangle", 2.0));
+    s.visible_below = visible_below;
+    return s;
 }
 
 Style sessions_style(GeomKind kind) {
@@ -575,6 +530,23 @@ Style range_raster_style(double min, double max, const std::string& unit) {
         stops.push_back({v, colours[i], 255, value_label(v, unit)});
     }
     return pseudocolor_style(min, max, stops);
+}
+
+Style range_raster_style_with_sentinel(double min, double max, const std::string& unit, double sentinel,
+                                       const std::string& sentinel_label) {
+    if (!std::isfinite(min) || !std::isfinite(max)) min = 0, max = 1;
+    if (max <= min) max = min + 1;
+    // Discrete classes (each colour up to its value): five over the real values, then the sentinel in grey.
+    static const std::array<const char*, 5> colours = {"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"};
+    std::vector<RampStop> stops;
+    double lower = min;
+    for (size_t i = 0; i < colours.size(); ++i) {
+        const double v = i + 1 == colours.size() ? max : min + (max - min) * static_cast<double>(i + 1) / colours.size();
+        stops.push_back({v, colours[i], 255, value_label(lower, "") + " \u2013 " + value_label(v, unit)});
+        lower = v;
+    }
+    stops.push_back({sentinel, "#9e9e9e", 255, value_label(sentinel, "") + ": " + sentinel_label});
+    return pseudocolor_style(min, sentinel, stops, true);
 }
 
 }  // namespace minerisk::qgis

@@ -22,11 +22,16 @@ struct Style {
     GeomKind kind = GeomKind::polygon;  // vector layers: the geometry the symbols draw
     bool check_kind = true;             // vector layers: QGIS refuses the style on a layer of another kind
     bool labels = false;                // labelsEnabled
+    // > 0: the layer draws only when zoomed in closer than 1:visible_below (QGIS's scale-based visibility), for
+    // layers so dense that at full extent they hide what lies under them (the signs over the hazard hatching).
+    double visible_below = 0;
     std::vector<Xml> elements;          // renderer-v2 / labeling / blendMode, or pipe / blendMode
 };
 
 // The whole .qml document.
 std::string to_qml(const Style& style);
+// hasScaleBasedVisibilityFlag, minScale and maxScale of a <qgis> (.qml) or <maplayer> (project) element.
+void scale_visibility(Xml& element, const Style& style);
 
 // A symbol layer of class `cls` ("SimpleMarker", ...) with its properties, written both ways QGIS 3 reads them.
 using Props = std::vector<std::pair<std::string, std::string>>;
@@ -45,6 +50,11 @@ struct LabelLook {
 };
 // Labels from `field` (none when it is empty), and labelsEnabled.
 void add_labels(Style& s, const std::string& field, const LabelLook& look);
+// The <settings> of one labelling rule: `text` is a field name, or an expression when is_expression.
+Xml label_settings(const std::string& text, bool is_expression, GeomKind kind, const LabelLook& look);
+// Rule-based labels by rank (qgis_labels.cpp): ranks 1..top always (no overlap, rank 1 winning), every other rank
+// only when zoomed in closer than 1:all_below. `text` is the label's field.
+void add_rank_labels(Style& s, const std::string& text, const LabelLook& look, int top, double all_below);
 // The blend modes and opacity that end a vector style.
 void finish_vector(Style& s);
 
@@ -59,15 +69,16 @@ struct RankClass {
 std::vector<RankClass> rank_classes(int max_rank);
 
 // The layers of minerisk.gpkg.
-Style zones_style(int max_rank);
+// all_below: labels of ranks beyond the top ones show only when zoomed in closer than 1:all_below (0 = always).
+Style zones_style(int max_rank, double all_below = 0);
 Style survey_referrals_style();  // magenta stars labelled with their number of incidents
-Style ranked_settlements_style(int max_rank, GeomKind kind);
+Style ranked_settlements_style(int max_rank, GeomKind kind, double all_below = 0);
 Style area_ranking_style(int max_rank);  // the areas of summary_by, washed in the colour of their rank, labelled by name
 Style hazards_style(bool has_status);
 // far_field: the layer has the far_from_hazard field; the far incidents then draw in the referrals' magenta.
 Style incidents_style(GeomKind kind, bool far_field = false);
 Style settlements_style(GeomKind kind, const std::string& label_field);  // label_field "" = no labels
-Style signs_style(GeomKind kind);
+Style signs_style(GeomKind kind, double visible_below = 0);
 Style sessions_style(GeomKind kind);
 Style extra_style(GeomKind kind);
 
@@ -75,5 +86,9 @@ Style extra_style(GeomKind kind);
 // other values (distances, densities) over [min, max] in a purple-green-yellow ramp.
 Style score_raster_style();
 Style range_raster_style(double min, double max, const std::string& unit);
+// The same ramp over the real values [min, max] in classes, and the sentinel value (e.g. 36500 = "never") as a
+// grey class of its own, so that one far value does not stretch the ramp into a single colour.
+Style range_raster_style_with_sentinel(double min, double max, const std::string& unit, double sentinel,
+                                       const std::string& sentinel_label);
 
 }  // namespace minerisk::qgis

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "export/quicklook_layers.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
@@ -303,7 +304,7 @@ std::vector<std::string> wrap(const std::string& text, int scale, int max_px, si
     return lines;
 }
 
-void draw_panel(Canvas& cv, const Layout& l, double metres_per_pixel, const ExportContext& ctx) {
+void draw_panel(Canvas& cv, const Layout& l, double metres_per_pixel, const ExportContext& ctx, const std::vector<Mark>& drawn) {
     const int x = l.panel_x;
     const int pw = l.panel_width;
     int y = l.panel_y;
@@ -355,8 +356,14 @@ void draw_panel(Canvas& cv, const Layout& l, double metres_per_pixel, const Expo
         cv.frame(x, y, x + 40, y + 28, kOutline, 2);
         draw_label(cv, label_box(x + 20, y + 14, "1", 2), "1", 2);
         cv.text(x + 50, y + 7, "zone (rank)", 2, kInk);
-        y += 28 + 18;
+        y += 28 + 12;
     }
+    // What else the map draws, and only that.
+    for (Mark m : drawn) {
+        draw_legend_entry(cv, x, y, m);
+        y += 24;
+    }
+    y += 6;
 
     // Scale bar: 1, 2 or 5 x 10^k metres, at most 200 pixels.
     const double length_m = nice_length(200 * metres_per_pixel);
@@ -395,6 +402,48 @@ void draw_panel(Canvas& cv, const Layout& l, double metres_per_pixel, const Expo
         y += kGlyphHeight + 5;
     }
     cv.text(x, y, "minerisk quick-look", 1, {110, 110, 110});
+}
+
+// Numbers of the ten first zones, rank 1 placed first; a label that would cover another moves aside.
+std::vector<std::pair<Box, std::string>> place_rank_labels(const Layout& l, const double* map_gt,
+                                                           const std::vector<std::unique_ptr<OGRGeometry>>& geoms,
+                                                           const ExportContext& ctx) {
+    std::vector<std::pair<Box, std::string>> placed;
+    const Box map_box{l.map_x, l.map_y, l.map_x + l.map_width, l.map_y + l.map_height};
+    std::vector<size_t> order(ctx.zones()->zones.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return ctx.zones()->zones[a].rank < ctx.zones()->zones[b].rank; });
+    for (size_t i : order) {
+        const Zone& z = ctx.zones()->zones[i];
+        if (z.rank < 1 || z.rank > 10 || !geoms[i]) continue;
+        double gx = 0, gy = 0;
+        if (!label_point(*geoms[i], gx, gy)) continue;
+        const int cx = l.map_x + static_cast<int>(std::floor((gx - map_gt[0]) / map_gt[1]));
+        const int cy = l.map_y + static_cast<int>(std::floor((gy - map_gt[3]) / map_gt[5]));
+        const std::string text = std::to_string(z.rank);
+        Box b = label_box(cx, cy, text, 2);
+        const int bw = b.x1 - b.x0, bh = b.y1 - b.y0;
+        const std::pair<int, int> shifts[] = {{0, 0}, {0, bh + 2}, {0, -bh - 2}, {bw + 2, 0}, {-bw - 2, 0},
+                                              {bw + 2, bh + 2}, {-bw - 2, -bh - 2}, {bw + 2, -bh - 2}, {-bw - 2, bh + 2}};
+        Box best = b;
+        for (const auto& [dx, dy] : shifts) {
+            Box c{b.x0 + dx, b.y0 + dy, b.x1 + dx, b.y1 + dy};
+            // keep inside the map
+            const int sx = std::max(0, map_box.x0 - c.x0) - std::max(0, c.x1 - map_box.x1);
+            const int sy = std::max(0, map_box.y0 - c.y0) - std::max(0, c.y1 - map_box.y1);
+            c = {c.x0 + sx, c.y0 + sy, c.x1 + sx, c.y1 + sy};
+            if (dx == 0 && dy == 0) best = c;
+            bool free = true;
+            for (const auto& p : placed) free = free && !c.overlaps(p.first);
+            if (free) {
+                best = c;
+                break;
+            }
+        }
+        placed.emplace_back(best, text);
+    }
+    return placed;
 }
 
 void write_png(const Canvas& cv, const std::string& path) {
@@ -471,6 +520,11 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
 
     // The map's own geotransform: the grid's extent over the map's pixels.
     const double map_gt[6] = {gt[0], gt[1] * gw / l.map_width, 0, gt[3], 0, gt[5] * gh / l.map_height};
+    MapFrame frame;
+    frame.x = l.map_x, frame.y = l.map_y, frame.w = l.map_width, frame.h = l.map_height;
+    std::copy(map_gt, map_gt + 6, frame.gt);
+    std::vector<Mark> drawn = draw_hazards(cv, frame, ctx);  // under the zone outlines
+    bool points_drawn = false;
     if (ctx.zones() && !ctx.zones()->zones.empty()) {
         std::vector<std::unique_ptr<OGRGeometry>> geoms;
         for (const auto& z : ctx.zones()->zones) geoms.push_back(zone_geometry(z));
@@ -480,51 +534,21 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
                 if (mask[static_cast<size_t>(r) * static_cast<size_t>(l.map_width) + static_cast<size_t>(c)])
                     cv.set(l.map_x + c, l.map_y + r, kOutline);
 
-        // Numbers of the ten first zones, rank 1 placed first; a label that would cover another moves aside.
-        std::vector<std::pair<Box, std::string>> placed;
-        const Box map_box{l.map_x, l.map_y, l.map_x + l.map_width, l.map_y + l.map_height};
-        std::vector<size_t> order(ctx.zones()->zones.size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::stable_sort(order.begin(), order.end(),
-                         [&](size_t a, size_t b) { return ctx.zones()->zones[a].rank < ctx.zones()->zones[b].rank; });
-        for (size_t i : order) {
-            const Zone& z = ctx.zones()->zones[i];
-            if (z.rank < 1 || z.rank > 10 || !geoms[i]) continue;
-            double gx = 0, gy = 0;
-            if (!label_point(*geoms[i], gx, gy)) continue;
-            const int cx = l.map_x + static_cast<int>(std::floor((gx - map_gt[0]) / map_gt[1]));
-            const int cy = l.map_y + static_cast<int>(std::floor((gy - map_gt[3]) / map_gt[5]));
-            const std::string text = std::to_string(z.rank);
-            Box b = label_box(cx, cy, text, 2);
-            const int bw = b.x1 - b.x0, bh = b.y1 - b.y0;
-            const std::pair<int, int> shifts[] = {{0, 0}, {0, bh + 2}, {0, -bh - 2}, {bw + 2, 0}, {-bw - 2, 0},
-                                                  {bw + 2, bh + 2}, {-bw - 2, -bh - 2}, {bw + 2, -bh - 2}, {-bw - 2, bh + 2}};
-            Box best = b;
-            for (const auto& [dx, dy] : shifts) {
-                Box c{b.x0 + dx, b.y0 + dy, b.x1 + dx, b.y1 + dy};
-                // keep inside the map
-                const int sx = std::max(0, map_box.x0 - c.x0) - std::max(0, c.x1 - map_box.x1);
-                const int sy = std::max(0, map_box.y0 - c.y0) - std::max(0, c.y1 - map_box.y1);
-                c = {c.x0 + sx, c.y0 + sy, c.x1 + sx, c.y1 + sy};
-                if (dx == 0 && dy == 0) best = c;
-                bool free = true;
-                for (const auto& p : placed) free = free && !c.overlaps(p.first);
-                if (free) {
-                    best = c;
-                    break;
-                }
-            }
-            placed.emplace_back(best, text);
-        }
-        for (const auto& [b, text] : placed) draw_label(cv, b, text, 2);
+        // Over the zone outlines, under the rank numbers.
+        for (Mark m : draw_points(cv, frame, ctx)) drawn.push_back(m);
+        points_drawn = true;
+        for (const auto& [b, text] : place_rank_labels(l, map_gt, geoms, ctx)) draw_label(cv, b, text, 2);
     }
+    if (!points_drawn)
+        for (Mark m : draw_points(cv, frame, ctx)) drawn.push_back(m);
 
     const double metres_per_pixel = std::abs(map_gt[1]);
-    draw_panel(cv, l, metres_per_pixel, ctx);
+    draw_panel(cv, l, metres_per_pixel, ctx, drawn);
 
     const std::string path = (fs::path(ctx.output_dir) / "quicklook.png").string();
     write_png(cv, path);
-    return {{path, "a picture of the combined risk with the zones outlined and numbered by rank, a legend and a scale bar"}};
+    return {{path, "a picture of the combined risk with the hazards, settlements, survey referrals and proposed signs, the zones "
+                   "outlined and numbered by rank, a legend and a scale bar"}};
 }
 
 }  // namespace minerisk

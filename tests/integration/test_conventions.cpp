@@ -92,7 +92,7 @@ TEST(Conventions, CsvFilesAndGeoPackageLayersNameTheirColumnsAlike) {
     EXPECT_NE(std::find(zones.begin(), zones.end(), "mean_hazard_proximity"), zones.end());
     EXPECT_EQ(csv_header(kDemo / "settlements.csv"), g.fields("settlements_ranked"));
     // The CSV files of points give x and y where the layer has its geometry; the outreach layer adds the label
-    // QGIS draws ("W1 F2").
+    // QGIS draws ("week 1, facilitator 2").
     EXPECT_EQ(without(csv_header(kDemo / "survey_referrals.csv"), {"x", "y"}),
               (std::vector<std::string>{"id", "incidents", "first_date", "last_date", "lon", "lat", "spread_m", "max_risk",
                                         "nearest_settlement", "settlement_distance_m", "incident_fids", "reason"}));

@@ -933,8 +933,8 @@ TEST(QgisExport, ProjectOpensEveryLayerFromFilesThatExist) {
         }
     }
     const std::string g = "./minerisk.gpkg|layername=";
-    EXPECT_EQ(order, (std::vector<std::string>{g + "zones", g + "survey_referrals", g + "settlements_ranked", g + "signs", g + "incidents", g + "sessions",
-                                               g + "hazards", g + "settlements", g + "roads", "./risk.tif",
+    EXPECT_EQ(order, (std::vector<std::string>{g + "zones", g + "survey_referrals", g + "settlements_ranked", g + "incidents", g + "sessions",
+                                               g + "hazards", g + "signs", g + "settlements", g + "roads", "./risk.tif",
                                                "./factors/hazard_proximity.tif", "./factors/hazard_proximity.distance.tif"}));
     // Relative paths are resolved against the project file.
     const XNode* abs = q.first("properties")->first("Paths")->first("Absolute");

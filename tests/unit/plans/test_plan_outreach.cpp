@@ -253,7 +253,7 @@ TEST(PlanOutreachOutputs, CsvAndGeoPackageLayer) {
     ASSERT_NE(l, nullptr);
     EXPECT_EQ(l->GetFeatureCount(), 2);
     OGRFeature* f = l->GetNextFeature();
-    EXPECT_STREQ(f->GetFieldAsString("label"), "W1 F1");
+    EXPECT_STREQ(f->GetFieldAsString("label"), "week 1, facilitator 1");
     EXPECT_STREQ(f->GetFieldAsString("settlement"), "Two");
     EXPECT_EQ(f->GetFieldAsInteger("returnee"), 1);
     OGRFeature::DestroyFeature(f);

@@ -1,0 +1,30 @@
+// The print layouts of minerisk.qgs: a "Priority map" (the map at full extent, legend, scale bar, north arrow,
+// title, as-of and prepared dates, data sources) and a "Zone atlas" (one page per zone, in rank order: the zone
+// and what lies around it, its figures, action and reasons), both exportable to PDF by QGIS.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "export/qgis_xml.hpp"
+#include "minerisk/grid.hpp"
+
+namespace minerisk::qgis {
+
+struct LayoutLayer {
+    std::string id, name, source, provider;
+};
+
+struct LayoutInfo {
+    std::string title;      // "minerisk: <scenario>"
+    std::string as_of;      // "YYYY-MM-DD": the date the map describes
+    std::string prepared;   // "YYYY-MM-DD": the run's start (UTC)
+    std::string sources;    // "hazards: hazards.gpkg; incidents: incidents.csv; ..."
+    Extent extent;          // the priority map's extent
+    LayoutLayer zones;      // the atlas coverage (id empty: no atlas)
+    std::vector<LayoutLayer> legend;  // the layers the priority map's legend lists, top to bottom
+};
+
+// <Layouts> with the two layouts (the atlas only when info.zones has an id). Deterministic.
+Xml layouts_xml(const LayoutInfo& info);
+
+}  // namespace minerisk::qgis
