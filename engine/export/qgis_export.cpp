@@ -196,7 +196,8 @@ qgis::LayoutInfo layout_info(const ExportContext& ctx, const qgis::ProjectInfo& 
             if (p.id == id) l.legend.push_back({p.id, p.name, mask_secrets(p.datasource), p.provider});
     for (const auto& p : info.layers) {
         if (p.id == "minerisk_zones") l.zones = {p.id, p.name, mask_secrets(p.datasource), p.provider};
-        if (p.style.raster && p.visible && !p.in_group) l.legend.push_back({p.id, p.name, p.datasource, p.provider});
+        if (p.style.raster && p.visible && !p.in_group)
+            l.legend.push_back({p.id, p.name, p.datasource, p.provider, "combined risk, 0 (low) to 1 (high)"});
     }
     return l;
 }

@@ -115,7 +115,10 @@ Xml legend(const Box& b, const std::string& uuid_text, const std::string& map_uu
         Xml& t = tree.child("layer-tree-layer");
         t.attr("id", l.id).attr("name", l.name).attr("source", l.source).attr("providerKey", l.provider);
         t.attr("checked", "Qt::Checked").attr("expanded", "1").attr("legend_exp", "");
-        t.child("customproperties");
+        Xml& props = t.child("customproperties");
+        // QGIS's own key for a legend entry renamed in the layout (QgsMapLayerLegendUtils), legacy form it still reads.
+        if (!l.first_entry_label.empty())
+            props.child("property").attr("key", "legend/label-0").attr("value", l.first_entry_label);
     }
     return x;
 }

@@ -12,6 +12,9 @@ namespace minerisk::qgis {
 
 struct LayoutLayer {
     std::string id, name, source, provider;
+    // The legend's text for the layer's first legend entry instead of QGIS's own ("Band 1: <the band's long
+    // description>", which runs off the page); empty: QGIS's.
+    std::string first_entry_label = {};
 };
 
 struct LayoutInfo {

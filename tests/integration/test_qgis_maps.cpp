@@ -189,6 +189,8 @@ TEST(QgisMaps, ProjectHasThePriorityMapAndTheZoneAtlas) {
     ASSERT_TRUE(std::regex_search(run, m, std::regex("\"started\": \"([0-9-]{10})")));
     EXPECT_NE(map.find("prepared " + m[1].str()), std::string::npos);
     EXPECT_NE(map.find("Data: hazards: "), std::string::npos);
+    // The risk's legend entry in words that fit beside the map, not QGIS's "Band 1: <the band's description>".
+    EXPECT_NE(map.find("key=\"legend/label-0\" value=\"combined risk, 0 (low) to 1 (high)\""), std::string::npos);
     // Atlas: on the zones, by rank, its map driven by the atlas, the figures, action and reasons on the page.
     std::smatch a;
     ASSERT_TRUE(std::regex_search(atlas, a, std::regex("<Atlas [^>]*>")));
