@@ -89,7 +89,8 @@ void add_labels(Style& s, const std::string& field, const LabelLook& look) {
 // Two rules rather than one label with "show all": at full extent the top ranks are what a planner looks for,
 // and 82 overlapping numbers ("5 36 12") hide them. Neither rule draws over another label (displayAll off);
 // where two collide the better rank wins (data-defined priority), and zooming in makes room for the rest.
-void add_rank_labels(Style& s, const std::string& text, const LabelLook& look, int top, double all_below) {
+void add_rank_labels(Style& s, const std::string& text, const LabelLook& look, int top, double all_below,
+                     bool atlas_coverage) {
     s.labels = true;
     Xml labeling("labeling");
     labeling.attr("type", "rule-based");
@@ -107,11 +108,21 @@ void add_rank_labels(Style& s, const std::string& text, const LabelLook& look, i
     LabelLook rest = look;
     rest.show_all = false, rest.min_scale = 0, rest.priority = 3;
     Xml& rest_rule = rules.child("rule");
-    rest_rule.attr("key", "{minerisk-other-ranks}").attr("filter", rank + " > " + std::to_string(top));
+    // The zone of an atlas page is not one of "the others" on its own page: it is labelled there at any scale (a
+    // large zone's page is zoomed out past the detail scale). @atlas_featureid is NULL outside an atlas.
+    const std::string page = "@atlas_featureid = $id";
+    const std::string not_page = atlas_coverage ? " AND NOT coalesce(" + page + ", false)" : "";
+    rest_rule.attr("key", "{minerisk-other-ranks}").attr("filter", rank + " > " + std::to_string(top) + not_page);
     rest_rule.attr("description", "the other ranks: zoomed in");
     // QGIS's rule attribute for the zoomed-out limit (the largest scale denominator).
     if (all_below > 0) rest_rule.attr("scalemaxdenom", all_below);
     rest_rule.add(label_settings(text, false, s.kind, rest));
+    if (atlas_coverage) {
+        Xml& page_rule = rules.child("rule");
+        page_rule.attr("key", "{minerisk-atlas-page-zone}").attr("description", "the zone of the atlas page: always");
+        page_rule.attr("filter", rank + " > " + std::to_string(top) + " AND coalesce(" + page + ", false)");
+        page_rule.add(label_settings(text, false, s.kind, first));
+    }
     s.elements.push_back(std::move(labeling));
 }
 

@@ -373,7 +373,7 @@ Style zones_style(int max_rank, double all_below) {
     base.outline = "128,0,38,255";
     base.outline_width = 0.5;
     Style s = vector_style(GeomKind::polygon, rank_renderer("rank", GeomKind::polygon, max_rank, base, "100"));
-    add_rank_labels(s, "rank", emphasised_label(12, "128,0,38,255"), kTopRanks, all_below);
+    add_rank_labels(s, "rank", emphasised_label(12, "128,0,38,255"), kTopRanks, all_below, true);
     finish_vector(s);
     return s;
 }

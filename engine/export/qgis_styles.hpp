@@ -54,7 +54,9 @@ void add_labels(Style& s, const std::string& field, const LabelLook& look);
 Xml label_settings(const std::string& text, bool is_expression, GeomKind kind, const LabelLook& look);
 // Rule-based labels by rank (qgis_labels.cpp): ranks 1..top always (no overlap, rank 1 winning), every other rank
 // only when zoomed in closer than 1:all_below. `text` is the label's field.
-void add_rank_labels(Style& s, const std::string& text, const LabelLook& look, int top, double all_below);
+// atlas_coverage: the layer the zone atlas pages through (its page's own feature labelled at any scale).
+void add_rank_labels(Style& s, const std::string& text, const LabelLook& look, int top, double all_below,
+                     bool atlas_coverage = false);
 // The blend modes and opacity that end a vector style.
 void finish_vector(Style& s);
 

@@ -91,10 +91,15 @@ TEST(QgisMaps, ZoneRanksTopTenAlwaysTheOthersZoomedInWithoutOverlap) {
     std::smatch top, rest;
     ASSERT_TRUE(std::regex_search(zones, top, std::regex("<rule [^>]*filter=\"&quot;rank&quot; &lt;= 10\"[^>]*>")));
     EXPECT_EQ(top.str().find("scalemaxdenom"), std::string::npos) << "the top ranks must show at every scale";
-    ASSERT_TRUE(std::regex_search(zones, rest, std::regex("<rule [^>]*filter=\"&quot;rank&quot; &gt; 10\"[^>]*>")));
+    ASSERT_TRUE(std::regex_search(zones, rest, std::regex("<rule [^>]*filter=\"&quot;rank&quot; &gt; 10 AND NOT [^\"]*\"[^>]*>")));
     const double below = attr_number(rest.str(), "scalemaxdenom");
     EXPECT_GT(below, 0);
     EXPECT_LT(below, full_extent_scale() / 2) << "the other ranks would show at full extent";
+    // On the atlas, the page's own zone at any scale: a third rule, for that zone only, with no scale limit.
+    std::smatch page;
+    ASSERT_TRUE(std::regex_search(zones, page, std::regex(
+        R"re(<rule [^>]*filter="&quot;rank&quot; &gt; 10 AND coalesce\(@atlas_featureid = \$id, false\)"[^>]*>)re")));
+    EXPECT_EQ(page.str().find("scalemaxdenom"), std::string::npos);
     // The ranked settlements: the same rule.
     const std::string ranked = layer_named("Settlements (ranked)");
     EXPECT_NE(ranked.find("filter=\"&quot;rank&quot; &gt; 10\""), std::string::npos);

@@ -101,6 +101,16 @@ def layouts(run, scratch):
     page_texts = [i.currentText() for i in atlas_layout.items() if hasattr(i, "currentText")]
     check(any(t.startswith("Zone 1 of %d" % zone_count(run)) for t in page_texts), "atlas page 1 is titled zone 1")
     check(any(t.startswith("Action: ") and len(t) > len("Action: ") for t in page_texts), "atlas page 1 says the action")
+    # The page of the largest zone beyond the top 10: zoomed out past the detail scale, it still labels its zone.
+    big = max((f for f in zones.getFeatures() if f["rank"] > 10), key=lambda f: f["area_ha"], default=None)
+    if big is not None:
+        check(atlas.seekTo(big["rank"] - 1), "the atlas opens the page of rank %d" % big["rank"])
+        exporter = QgsLayoutExporter(atlas_layout)
+        check(exporter.exportToImage(os.path.join(scratch, "atlas-page-big.png"), settings) == QgsLayoutExporter.Success,
+              "the page of rank %d exports to PNG" % big["rank"])
+        texts = [t for r in exporter.labelingResults().values() for t in qr.drawn_labels(r, zones.id())]
+        print("atlas page of rank %d (%.0f ha), zone labels drawn: %s" % (big["rank"], big["area_ha"], texts))
+        check(str(big["rank"]) in texts, "the page of rank %d labels its own zone" % big["rank"])
     atlas.endRender()
 
 
