@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
+#include <utility>
 
 #include "minerisk/error.hpp"
 
@@ -42,15 +44,20 @@ Location at(const std::string& file, const YAML::Node& n) {
     return m.is_null() ? Location{file} : Location{file, m.line + 1, m.column + 1};
 }
 
-void check_node(const YAML::Node& node, const std::string& path, const std::string& file, int depth) {
+// `walked` holds the positions of the mappings and sequences already checked. An alias is the node its anchor
+// marks, at the anchor's position, so each is checked once: aliases of aliases (`b: &b [*a, *a, ...]`, and so
+// on for a few levels) would otherwise multiply the walk into billions of nodes from a few hundred bytes.
+void check_node(const YAML::Node& node, const std::string& path, const std::string& file, int depth,
+                std::set<std::pair<int, int>>& walked) {
     // check_unclosed_quotes refuses deeper nesting (an alias inside its own anchor) before this runs.
     if (depth > 64) return;
+    if (!node.IsSequence() && !node.IsMap()) return;
+    if (!node.Mark().is_null() && !walked.insert({node.Mark().line, node.Mark().column}).second) return;
     if (node.IsSequence()) {
         for (size_t i = 0; i < node.size(); ++i)
-            check_node(node[i], path + "[" + std::to_string(i + 1) + "]", file, depth + 1);
+            check_node(node[i], path + "[" + std::to_string(i + 1) + "]", file, depth + 1, walked);
         return;
     }
-    if (!node.IsMap()) return;
     std::map<std::string, YAML::Node> seen;  // identity -> the first key node
     for (auto it = node.begin(); it != node.end(); ++it) {
         if (!it->first.IsScalar()) continue;
@@ -67,7 +74,7 @@ void check_node(const YAML::Node& node, const std::string& path, const std::stri
                                             : ": '" + earlier + "' at line " + std::to_string(line) + " is the same number"),
                         at(file, it->first), "keep one of them (YAML would silently use the first)");
         }
-        check_node(it->second, path.empty() ? key : path + "." + key, file, depth + 1);
+        check_node(it->second, path.empty() ? key : path + "." + key, file, depth + 1, walked);
     }
 }
 
@@ -117,6 +124,9 @@ void check_single_document(const std::string& text, const std::string& file) {
     }
 }
 
-void check_duplicate_keys(const YAML::Node& root, const std::string& file) { check_node(root, "", file, 0); }
+void check_duplicate_keys(const YAML::Node& root, const std::string& file) {
+    std::set<std::pair<int, int>> walked;
+    check_node(root, "", file, 0, walked);
+}
 
 }  // namespace minerisk::yaml

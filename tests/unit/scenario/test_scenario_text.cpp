@@ -116,3 +116,20 @@ TEST_F(ScenarioText, ANameThatIsNotUtf8IsReadAsCp1252WithOneWarning) {
     EXPECT_CONTAINS(sc.warnings[0], "save the scenario as UTF-8");
     EXPECT_TRUE(parse("name: Caf\xC3\xA9\n" + kMinimal).warnings.empty()) << "UTF-8 text is kept without a word";
 }
+
+// Found by fuzz_scenario (a 25 s timeout): aliases of aliases, each level naming the one before ten times, make
+// a few hundred bytes stand for 10^12 nodes. The duplicate-key check walked every one; it now checks each block
+// once, so this document is refused at once for what it is, and a key twice inside the aliased block is still
+// found at its line.
+TEST_F(ScenarioText, AliasesOfAliasesAreCheckedOnceNotExpanded) {
+    std::string bomb = "bomb0: &b0 {k: 1}\n";
+    for (int level = 1; level <= 12; ++level) {
+        bomb += "bomb" + std::to_string(level) + ": &b" + std::to_string(level) + " [";
+        for (int i = 0; i < 10; ++i) bomb += (i ? ", *b" : "*b") + std::to_string(level - 1);
+        bomb += "]\n";
+    }
+    expect_error(kMinimal + bomb, 7, 1, {"unknown key 'bomb0'"});
+    std::string twice = bomb;
+    twice.replace(0, twice.find('\n'), "bomb0: &b0 {k: 1, k: 2}");
+    expect_error(kMinimal + twice, 7, 19, {"the key 'k' appears twice in 'bomb0'"});
+}
