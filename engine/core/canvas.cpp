@@ -25,7 +25,35 @@ void Canvas::frame(int x0, int y0, int x1, int y1, const Rgb& c, int t) {
     fill(x1 - t, y0, x1, y1, c);
 }
 
+namespace {
+
+// Cuts the segment to the box [lo_x, hi_x] x [lo_y, hi_y] (Liang-Barsky); false when none of it is inside. A map
+// zoomed in on one zone would otherwise step along kilometres of a far hazard's edge, pixel by pixel.
+bool clip(double& x0, double& y0, double& x1, double& y1, double lo_x, double lo_y, double hi_x, double hi_y) {
+    double t0 = 0, t1 = 1;
+    const double dx = x1 - x0, dy = y1 - y0;
+    const double p[4] = {-dx, dx, -dy, dy}, q[4] = {x0 - lo_x, hi_x - x0, y0 - lo_y, hi_y - y0};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+            continue;
+        }
+        const double r = q[i] / p[i];
+        if (p[i] < 0) t0 = std::max(t0, r);
+        else t1 = std::min(t1, r);
+        if (t0 > t1) return false;
+    }
+    const double ax = x0 + t0 * dx, ay = y0 + t0 * dy, bx = x0 + t1 * dx, by = y0 + t1 * dy;
+    x0 = ax, y0 = ay, x1 = bx, y1 = by;
+    return true;
+}
+
+}  // namespace
+
 void Canvas::line(double x0, double y0, double x1, double y1, const Rgb& c, int t, int dash) {
+    if (!(std::isfinite(x0) && std::isfinite(y0) && std::isfinite(x1) && std::isfinite(y1))) return;
+    const double m = t + 2.0;
+    if (!clip(x0, y0, x1, y1, -m, -m, w_ + m, h_ + m)) return;
     const double len = std::max(std::abs(x1 - x0), std::abs(y1 - y0));
     const int steps = std::max(1, static_cast<int>(std::ceil(len)));
     for (int i = 0; i <= steps; ++i) {

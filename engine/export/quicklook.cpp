@@ -4,24 +4,22 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
-#include <gdal_alg.h>
 #include <gdal_priv.h>
 #include <ogr_api.h>
 #include <ogr_geometry.h>
 
 #include <algorithm>
-#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 
 #include "export/quicklook_layers.hpp"
+#include "export/quicklook_risk.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/output_folder.hpp"
-#include "io/scored_tiles.hpp"
 #include "minerisk/exports.hpp"
 
 namespace fs = std::filesystem;
@@ -79,129 +77,6 @@ namespace {
 using namespace quicklook;
 using canvas::Canvas;
 
-
-struct GdalCloser {
-    void operator()(GDALDataset* d) const {
-        if (d) GDALClose(d);
-    }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, GdalCloser>;
-
-// The risk averaged into the map's pixels: each pixel the mean of the non-NaN cells it covers (NaN if none);
-// when the grid is smaller than the map, each cell becomes a block of pixels.
-// `read_rows(r0, n, out)` gives rows r0 .. r0 + n - 1 of the risk, NaN for no data.
-using RowReader = std::function<void(int r0, int n, float* out)>;
-
-std::vector<float> sample_risk(const RowReader& read_rows, int grid_w, int grid_h, int map_w, int map_h) {
-    std::vector<int> c0(static_cast<size_t>(map_w)), c1(static_cast<size_t>(map_w));
-    for (int c = 0; c < map_w; ++c) {
-        c0[static_cast<size_t>(c)] = static_cast<int>(static_cast<std::int64_t>(c) * grid_w / map_w);
-        c1[static_cast<size_t>(c)] = std::max(c0[static_cast<size_t>(c)] + 1, static_cast<int>(static_cast<std::int64_t>(c + 1) * grid_w / map_w));
-    }
-    std::vector<float> out(static_cast<size_t>(map_w) * static_cast<size_t>(map_h), NAN);
-    std::vector<float> rows;
-    int have_r0 = -1, have_n = 0;
-    for (int r = 0; r < map_h; ++r) {
-        const int r0 = static_cast<int>(static_cast<std::int64_t>(r) * grid_h / map_h);
-        const int r1 = std::max(r0 + 1, static_cast<int>(static_cast<std::int64_t>(r + 1) * grid_h / map_h));
-        const int n = std::min(r1, grid_h) - r0;
-        if (r0 != have_r0 || n != have_n) {
-            rows.resize(static_cast<size_t>(n) * static_cast<size_t>(grid_w));
-            read_rows(r0, n, rows.data());
-            have_r0 = r0;
-            have_n = n;
-        }
-        float* dst = &out[static_cast<size_t>(r) * static_cast<size_t>(map_w)];
-        for (int c = 0; c < map_w; ++c) {
-            double sum = 0;
-            int count = 0;
-            for (int k = 0; k < n; ++k) {
-                const float* src = &rows[static_cast<size_t>(k) * static_cast<size_t>(grid_w)];
-                for (int x = c0[static_cast<size_t>(c)]; x < c1[static_cast<size_t>(c)]; ++x)
-                    if (!std::isnan(src[x])) {
-                        sum += src[x];
-                        ++count;
-                    }
-            }
-            if (count) dst[c] = static_cast<float>(sum / count);
-        }
-    }
-    return out;
-}
-
-// The rings of a (multi)polygon as line strings: what an outline is drawn from.
-void collect_rings(const OGRGeometry* g, OGRMultiLineString& out) {
-    if (!g) return;
-    switch (wkbFlatten(g->getGeometryType())) {
-        case wkbPolygon: {
-            const auto* p = g->toPolygon();
-            for (const auto* ring : *p) {
-                auto* ls = new OGRLineString();
-                ls->addSubLineString(ring);
-                out.addGeometryDirectly(ls);
-            }
-            break;
-        }
-        case wkbMultiPolygon:
-        case wkbGeometryCollection:
-        case wkbMultiLineString: {
-            const auto* c = g->toGeometryCollection();
-            for (const auto* part : *c) collect_rings(part, out);
-            break;
-        }
-        case wkbLineString:
-            out.addGeometry(g);
-            break;
-        default:
-            break;
-    }
-}
-
-std::unique_ptr<OGRGeometry> zone_geometry(const Zone& z) {
-    if (z.wkb.empty()) return nullptr;
-    OGRGeometry* g = nullptr;
-    if (OGRGeometryFactory::createFromWkb(z.wkb.data(), nullptr, &g, z.wkb.size(), wkbVariantIso) != OGRERR_NONE)
-        return nullptr;
-    return std::unique_ptr<OGRGeometry>(g);
-}
-
-// A mask (map_w x map_h, 1 = outline) of every zone's boundary, 2 pixels wide.
-std::vector<unsigned char> outline_mask(const std::vector<std::unique_ptr<OGRGeometry>>& geoms, const double* map_gt,
-                                        int map_w, int map_h) {
-    std::vector<unsigned char> mask(static_cast<size_t>(map_w) * static_cast<size_t>(map_h), 0);
-    std::vector<std::unique_ptr<OGRMultiLineString>> lines;
-    std::vector<OGRGeometryH> handles;
-    for (const auto& g : geoms) {
-        auto ml = std::make_unique<OGRMultiLineString>();
-        collect_rings(g.get(), *ml);
-        if (ml->getNumGeometries() == 0) continue;
-        handles.push_back(OGRGeometry::ToHandle(ml.get()));
-        lines.push_back(std::move(ml));
-    }
-    if (handles.empty()) return mask;
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    DatasetPtr ds(mem->Create("", map_w, map_h, 1, GDT_Byte, nullptr));
-    if (!ds) throw Error(std::string("cannot draw the zone outlines: ") + CPLGetLastErrorMsg());
-    ds->SetGeoTransform(const_cast<double*>(map_gt));
-    int band = 1;
-    std::vector<double> burn(handles.size(), 1.0);
-    if (GDALRasterizeGeometries(ds.get(), 1, &band, static_cast<int>(handles.size()), handles.data(), nullptr, nullptr,
-                                burn.data(), nullptr, nullptr, nullptr) != CE_None)
-        throw Error(std::string("cannot draw the zone outlines: ") + CPLGetLastErrorMsg());
-    std::vector<unsigned char> thin(mask.size());
-    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, map_w, map_h, thin.data(), map_w, map_h, GDT_Byte, 0, 0) != CE_None)
-        throw Error(std::string("cannot draw the zone outlines: ") + CPLGetLastErrorMsg());
-    // Thicken to 2 px: a pixel is on when it or its neighbour to the left, above or above-left is.
-    for (int y = 0; y < map_h; ++y)
-        for (int x = 0; x < map_w; ++x) {
-            auto at = [&](int xx, int yy) {
-                return xx >= 0 && yy >= 0 && thin[static_cast<size_t>(yy) * static_cast<size_t>(map_w) + static_cast<size_t>(xx)];
-            };
-            if (at(x, y) || at(x - 1, y) || at(x, y - 1) || at(x - 1, y - 1))
-                mask[static_cast<size_t>(y) * static_cast<size_t>(map_w) + static_cast<size_t>(x)] = 1;
-        }
-    return mask;
-}
 
 // Where a zone's number goes: its centroid, or a point inside it when the centroid falls outside (a ring).
 bool label_point(const OGRGeometry& g, double& x, double& y) {
@@ -465,52 +340,11 @@ void write_png(const Canvas& cv, const std::string& path) {
 }  // namespace
 
 std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
-    GDALAllRegister();
-    const RasterOutput* risk = nullptr;
-    for (const auto& r : ctx.rasters)
-        if (r.kind == "risk") {
-            risk = &r;
-            break;
-        }
-    if (!risk && !ctx.rasters.empty()) risk = &ctx.rasters.front();
-    if (!risk) throw Error("no risk raster to draw the quick-look from", Location(ctx.output_dir));
-
-    // A run's risk comes from its scored tiles; the raster is read only when there are none (a quick-look of a
-    // raster written before).
-    DatasetPtr src;
-    int gw = 0, gh = 0;
-    double gt[6] = {0, 1, 0, 0, 0, -1};
-    RowReader read_rows;
-    if (ctx.scored) {
-        const GridSpec& g = ctx.scored->grid();
-        gw = static_cast<int>(g.width), gh = static_cast<int>(g.height);
-        const auto t = g.geotransform();
-        std::copy(t.begin(), t.end(), gt);
-        read_rows = [&](int r0, int n, float* out) { ctx.scored->read(0, Window{0, r0, gw, n}, out); };
-    } else {
-        src.reset(static_cast<GDALDataset*>(GDALOpenEx(risk->path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-        if (!src) throw Error(std::string("cannot open the risk raster: ") + CPLGetLastErrorMsg(), Location(risk->path));
-        gw = src->GetRasterXSize(), gh = src->GetRasterYSize();
-        if (src->GetGeoTransform(gt) != CE_None && ctx.plan) {
-            const auto g = ctx.plan->grid.geotransform();
-            std::copy(g.begin(), g.end(), gt);
-        }
-        GDALRasterBand* band = src->GetRasterBand(1);
-        int has_nodata = 0;
-        const double nodata = band->GetNoDataValue(&has_nodata);
-        const bool nodata_is_value = has_nodata && !std::isnan(nodata);
-        read_rows = [&, band, nodata, nodata_is_value](int r0, int n, float* out) {
-            if (band->RasterIO(GF_Read, 0, r0, gw, n, out, gw, n, GDT_Float32, 0, 0) != CE_None)
-                throw Error(std::string("cannot read the risk raster: ") + CPLGetLastErrorMsg(), Location(risk->path),
-                            "check that the run finished writing it");
-            if (nodata_is_value)
-                for (float* v = out; v < out + static_cast<std::int64_t>(n) * gw; ++v)
-                    if (*v == static_cast<float>(nodata)) *v = NAN;
-        };
-    }
+    const RiskSource risk(ctx);
+    const int gw = risk.width(), gh = risk.height();
+    const double* gt = risk.geotransform();
     const Layout l = layout_for(gw, gh);
-    const std::vector<float> risk_px = sample_risk(read_rows, gw, gh, l.map_width, l.map_height);
-    src.reset();
+    const std::vector<float> risk_px = sample_risk(risk, CellWindow{0, 0, gw, gh}, l.map_width, l.map_height);
 
     Canvas cv(l.width, l.height);
     for (int r = 0; r < l.map_height; ++r)
@@ -527,8 +361,9 @@ std::vector<OutputFile> write_quicklook(const ExportContext& ctx) {
     bool points_drawn = false;
     if (ctx.zones() && !ctx.zones()->zones.empty()) {
         std::vector<std::unique_ptr<OGRGeometry>> geoms;
-        for (const auto& z : ctx.zones()->zones) geoms.push_back(zone_geometry(z));
-        const auto mask = outline_mask(geoms, map_gt, l.map_width, l.map_height);
+        std::vector<const OGRGeometry*> outlines;
+        for (const auto& z : ctx.zones()->zones) geoms.push_back(zone_geometry(z)), outlines.push_back(geoms.back().get());
+        const auto mask = outline_mask(outlines, map_gt, l.map_width, l.map_height);
         for (int r = 0; r < l.map_height; ++r)
             for (int c = 0; c < l.map_width; ++c)
                 if (mask[static_cast<size_t>(r) * static_cast<size_t>(l.map_width) + static_cast<size_t>(c)])

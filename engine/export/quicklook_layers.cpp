@@ -99,14 +99,22 @@ std::vector<Mark> draw_hazards(Canvas& cv, const MapFrame& f, const ExportContex
     const FeatureLayer* hazards = ctx.plan ? ctx.plan->inputs.find("hazards") : nullptr;
     if (!hazards) return drawn;
     const Column* status = hazards->column("status");
+    // The frame's extent in world coordinates: a hazard outside it is not drawn (a zone map shows a few of them).
+    const double wx0 = f.gt[0], wx1 = f.gt[0] + f.gt[1] * f.w;
+    const double wy0 = std::min(f.gt[3], f.gt[3] + f.gt[5] * f.h), wy1 = std::max(f.gt[3], f.gt[3] + f.gt[5] * f.h);
     // Others first, SHA, then CHA on top: the confirmed areas stay visible where outlines meet.
     for (int pass = 0; pass < 3; ++pass)
         for (std::int64_t i = 0; i < hazards->size(); ++i) {
             const std::string s = status ? upper_trim(status->text[static_cast<size_t>(i)]) : "CHA";
             const int kind = s == "CHA" ? 2 : s == "SHA" ? 1 : 0;
             if (kind != pass) continue;
+            const OGRGeometry* g = hazards->geometry[static_cast<size_t>(i)].get();
+            if (!g) continue;
+            OGREnvelope env;
+            g->getEnvelope(&env);
+            if (env.MaxX < wx0 || env.MinX > wx1 || env.MaxY < wy0 || env.MinY > wy1) continue;
             const Mark m = kind == 2 ? Mark::cha : kind == 1 ? Mark::sha : Mark::other_hazard;
-            draw_outline(cv, f, hazards->geometry[static_cast<size_t>(i)].get(), kind == 2 ? kCha : kind == 1 ? kSha : kOther,
+            draw_outline(cv, f, g, kind == 2 ? kCha : kind == 1 ? kSha : kOther,
                          kind == 0 ? 2 : 0);
             add(drawn, m);
         }

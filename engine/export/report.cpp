@@ -11,6 +11,7 @@
 
 #include "core/text.hpp"
 #include "export/report_format.hpp"
+#include "export/report_sections.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
@@ -227,7 +228,10 @@ std::vector<OutputFile> write_reports(const ExportContext& ctx) {
     std::error_code ec;
     if (fs::is_regular_file(quicklook, ec) && !read_file(quicklook.string(), png)) png.clear();
     const std::string html_path = (dir / "report.html").string();
-    write_file_atomically(html_path, report_html(ctx, png));
+    // The small zone maps need the risk: the run's scored tiles, or the risk raster of a re-export.
+    std::vector<quicklook::ZoneMap> maps;
+    if (ctx.scored || !ctx.rasters.empty()) maps = quicklook::zone_maps(ctx, kBodyZones);
+    write_file_atomically(html_path, report_html(ctx, png, maps));
     files.push_back({html_path, "the report for planners: one self-contained page to open, print or share"});
     return files;
 }

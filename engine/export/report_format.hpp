@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "export/zone_maps.hpp"
 #include "minerisk/exports.hpp"
 #include "minerisk/output_folder.hpp"
 
@@ -53,7 +54,9 @@ std::vector<std::string> all_warnings(const ExportContext& ctx);
 std::string zones_csv(const ExportContext& ctx);
 std::string settlements_csv(const ExportContext& ctx);
 std::string survey_referrals_csv(const ExportContext& ctx);
-// report.html as text; `quicklook_png` is the PNG's bytes (empty: no picture).
-std::string report_html(const ExportContext& ctx, const std::string& quicklook_png);
+// report.html as text; `quicklook_png` is the PNG's bytes (empty: no picture), `zone_maps` the small map of each
+// zone of the body (quicklook::zone_maps; empty: none).
+std::string report_html(const ExportContext& ctx, const std::string& quicklook_png,
+                        const std::vector<quicklook::ZoneMap>& zone_maps = {});
 
 }  // namespace minerisk::report

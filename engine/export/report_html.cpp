@@ -77,7 +77,7 @@ void write_head(std::ostringstream& o, const std::string& title) {
     o << report_style::page_head(title, report_style::Page::run);
 }
 
-void write_header(std::ostringstream& o, const ExportContext& ctx, const std::string& name) {
+void write_header(std::ostringstream& o, const ExportContext& ctx, const std::string& name, bool zone_maps) {
     o << "<header>\n<h1>Outreach priorities: " << esc(name) << "</h1>\n";
     if (ctx.plan) {
         o << "<p class=\"sub\">Situation as of <strong>" << esc(date_to_string(ctx.plan->as_of)) << "</strong>";
@@ -94,7 +94,8 @@ void write_header(std::ostringstream& o, const ExportContext& ctx, const std::st
             o << "<p>" << esc(ctx.plan->scenario.description) << "</p>\n";
     }
     o << "<nav>Contents: <a href=\"#how\">How to read this</a><a href=\"#summary\">Summary</a><a href=\"#map\">Map</a>"
-         "<a href=\"#zones\">Top zones</a><a href=\"#referrals\">Survey referrals</a><a href=\"#settlements\">Settlements</a>"
+         "<a href=\"#zones\">Top zones</a>"
+      << (zone_maps ? "<a href=\"#zone-maps\">Zone maps</a>" : "") << "<a href=\"#referrals\">Survey referrals</a><a href=\"#settlements\">Settlements</a>"
       << (ctx.plans() ? exports::plans_nav(*ctx.plans()) : std::string())
       << "<a href=\"#sources\">Data sources</a><a href=\"#warnings\">Warnings</a><a href=\"#all-zones\">Other zones</a>"
          "<a href=\"#technical\">Technical details</a></nav>\n"
@@ -236,7 +237,7 @@ void write_map(std::ostringstream& o, const std::string& png) {
     o << "</section>\n";
 }
 
-void write_zones(std::ostringstream& o, const ExportContext& ctx) {
+void write_zones(std::ostringstream& o, const ExportContext& ctx, bool zone_maps) {
     const std::vector<Zone> none;
     const auto& zones = ctx.zones() ? ctx.zones()->zones : none;
     const size_t shown = std::min(zones.size(), kBodyZones);
@@ -263,7 +264,9 @@ void write_zones(std::ostringstream& o, const ExportContext& ctx) {
         for (const auto& s : z.settlements) names.push_back(esc(exports::settlement_with_population(s, true)));
         for (const auto& h : z.hazards) hazard_ids.push_back(esc(exports::hazard_with_status(h)));
         o << "<tr id=\"zone-" << z.rank << "\" class=\"zone-row\">"
-          << "<th class=\"rank\" scope=\"row\">" << z.rank << "<span class=\"zid\">zone id " << z.id << "</span></th>"
+          << "<th class=\"rank\" scope=\"row\">" << z.rank << "<span class=\"zid\">zone id " << z.id << "</span>"
+          << (zone_maps ? "<a class=\"maplink\" href=\"#zone-map-" + std::to_string(z.rank) + "\">map</a>" : std::string())
+          << "</th>"
           << "<td class=\"n\">" << human(z.priority, 2) << "</td>"
           << "<td class=\"n\">" << human(z.area_m2 / 10000.0, 1) << "</td>"
           << "<td class=\"n\">" << human(z.mean_risk, 2) << " / " << human(z.max_risk, 2) << "</td>"
@@ -446,19 +449,21 @@ void write_warnings(std::ostringstream& o, const ExportContext& ctx) {
 
 }  // namespace
 
-std::string report_html(const ExportContext& ctx, const std::string& quicklook_png) {
+std::string report_html(const ExportContext& ctx, const std::string& quicklook_png,
+                        const std::vector<quicklook::ZoneMap>& zone_maps) {
     std::string name = ctx.plan && !ctx.plan->scenario.name.empty() ? ctx.plan->scenario.name : std::string("minerisk run");
     std::string title = "Outreach priorities: " + name;
     if (ctx.plan) title += " (as of " + date_to_string(ctx.plan->as_of) + ")";
     std::ostringstream o;
     write_head(o, title);
-    write_header(o, ctx, name);
+    write_header(o, ctx, name, !zone_maps.empty());
     o << "<main>\n";
     write_how(o, ctx);
     write_summary(o, ctx);
     write_map(o, quicklook_png);
     write_area_ranking(o, ctx);  // summary_by: the areas first (export/report_areas.cpp)
-    write_zones(o, ctx);
+    write_zones(o, ctx, !zone_maps.empty());
+    write_zone_maps(o, ctx, zone_maps);  // export/report_zone_maps.cpp
     write_referrals(o, ctx);
     write_settlements(o, ctx);
     if (ctx.plans() && ctx.zones()) o << exports::plans_html(*ctx.plans(), *ctx.zones());  // rank stability, sign and outreach plans

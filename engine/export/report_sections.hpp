@@ -4,13 +4,19 @@
 #pragma once
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "export/report_format.hpp"
+#include "export/zone_maps.hpp"
 
 namespace minerisk::report {
 
 // How many zones the body shows in full; the rest are in the appendix (all are in zones.csv).
 constexpr size_t kBodyZones = 10;
+
+// The small map of each zone of the body (report_zone_maps.cpp): a grid of figures after the zones' table, each
+// linked to the zone's row. Nothing when `maps` is empty.
+void write_zone_maps(std::ostringstream& o, const ExportContext& ctx, const std::vector<quicklook::ZoneMap>& maps);
 
 // The appendix: the zones after the first kBodyZones (compact), then the technical details (inputs with their
 // paths, factors with their plugin ids and parameter keys, zone settings by key, grid, scenario file, library

@@ -66,6 +66,11 @@ const Rules kSheet[] = {
     {kRun,
         "th.rank { font-size: 1.15em; text-align: center; color: var(--accent); white-space: nowrap; }\n"
         "th.rank .zid { display: block; font-size: 0.7em; font-weight: normal; color: var(--muted); }\n"
+        "th.rank .maplink { display: block; font-size: 0.7em; font-weight: normal; }\n"
+        // The zone maps: as many 240 px maps in a row as fit, down to one on a phone.
+        ".zone-maps { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; }\n"
+        ".zone-maps figure { margin: 0; }\n"
+        ".zone-maps img { width: 100%; max-width: 240px; height: auto; display: block; }\n"
         ".action { font-weight: 600; color: var(--accent); }\n"
         ".nowrap { white-space: nowrap; }\n"
         "table.zones-rest th.rank { font-size: 1em; text-align: left; }\n"
@@ -125,9 +130,16 @@ const Rules kSheet[] = {
         "  body { font-size: 8pt; line-height: 1.3; }\n"
         "  h2 { margin-top: 1em; }\n"
         "  th, td { padding: 2px 4px; }\n"
-        "  #map figure img { max-height: 120mm; width: auto; }\n"
+        "  #map figure img { max-height: 100mm; width: auto; }\n"
+        // Printed, the zone maps are one strip of thumbnails (the demo's report stays under 15 A4 pages); the zone
+        // atlas of minerisk.qgs prints each zone on its own page.
+        "  .zone-maps { grid-template-columns: repeat(10, 1fr); gap: 2px 4px; }\n"
+        "  .zone-maps figcaption { font-size: 0.8em; }\n"
+        "  .zone-maps figcaption .more, #zone-maps p { display: none; }\n"
+        "  th.rank .maplink { display: none; }\n"
         "  table.zones-rest, table.stability { font-size: 0.85em; }\n"
         "  table.zones-rest th, table.zones-rest td, table.stability th, table.stability td { padding: 1px 4px; }\n"
+        "  table.zones-rest th, table.zones-rest td { padding: 0 4px; line-height: 1.1; }\n"
         "  .fig { min-width: 0; padding: 4px 10px; }\n"
         "  .fig .num { font-size: 1.3em; }\n"},
     {kBoth,

@@ -2,7 +2,7 @@
 # Opens a minerisk report.html in a real browser (Debian's headless Chromium), the way a planner would, and checks:
 #   - Chromium renders it (exit code 0) and takes a screenshot of a non-trivial size;
 #   - the page has one row (class="zone-row", id="zone-1".."zone-N" in order) per zone and inlines the quick-look
-#     as a data: image (read from the file: the page has no script, so what Chromium renders is the file as written);
+#     and the small map of each of the first ten zones (id="zone-map-1".., in order) as data: images (read from the file: the page has no script, so what Chromium renders is the file as written);
 #   - the page asks the network for nothing (Chromium's net log shows no request made by the page; all host names
 #     resolve to nothing anyway, so a report that needs the network is seen failing here);
 #   - the browser console shows no error (uncaught exception, refused or failed load);
@@ -109,6 +109,13 @@ pass "$settlements settlement rows"
 if grep -q '<img[^>]*src="data:image/png;base64,' "$page"; then pass "the quick-look is inlined as a data: image"
 elif [ -f "$dir/quicklook.png" ]; then fail "quicklook.png is beside the report but the page has no inlined image"
 else echo "note: no quick-look in the page (none beside the report either)"
+fi
+# The small map of each zone of the body (the first ten), inlined, in rank order.
+maps_want=$(( expected < 10 ? expected : 10 ))
+map_ids=$(grep -o '<figure id="zone-map-[0-9]*"><img src="data:image/png;base64,' "$page" | sed 's/.*zone-map-\([0-9]*\).*/\1/' | tr '\n' ' ')
+if [ "$(echo $map_ids)" = "$(echo $( [ "$maps_want" -gt 0 ] && seq -s ' ' 1 "$maps_want"; true))" ]; then
+    pass "$maps_want zone maps, inlined, zone-map-1 .. zone-map-$maps_want in rank order"
+else fail "zone maps missing or out of order: $(echo $map_ids | cut -c1-200) (expected 1 .. $maps_want)"
 fi
 if grep -Eq '(src|href)="(https?:|ftp:|//)' "$page"; then
     fail "the page refers to the network:"; grep -Eo '(src|href)="(https?:|ftp:|//)[^"]*"' "$page" | head -5

@@ -5,6 +5,7 @@
 #include <ogr_geometry.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -424,7 +425,8 @@ TEST(Report, HtmlIsSelfContained) {
     };
     const auto srcs = values_of("src");
     for (const auto& v : srcs) EXPECT_EQ(v.rfind("data:image/png;base64,", 0), 0u) << v.substr(0, 60);
-    EXPECT_EQ(srcs.size(), 1u);
+    // The quick-look, and the small map of each zone of the body.
+    EXPECT_EQ(srcs.size(), 1u + std::min<size_t>(r.ctx.zones()->zones.size(), 10));
     for (const auto& v : values_of("href")) EXPECT_EQ(v[0], '#') << v;
     EXPECT_EQ(html.find("<script"), std::string::npos);
     EXPECT_EQ(html.find("<link"), std::string::npos);
@@ -443,8 +445,11 @@ TEST(Report, HtmlWithoutQuicklookSaysSo) {
     HandRun r("noquicklook");
     write_reports(r.ctx);
     const std::string html = slurp(r.dir.path / "report.html");
-    EXPECT_EQ(html.find("data:image/png"), std::string::npos);
-    EXPECT_NE(html.find("No quick-look picture"), std::string::npos);
+    const size_t map = html.find("<section id=\"map\">");
+    ASSERT_NE(map, std::string::npos);
+    const std::string section = html.substr(map, html.find("</section>", map) - map);
+    EXPECT_EQ(section.find("data:image/png"), std::string::npos);
+    EXPECT_NE(section.find("No quick-look picture"), std::string::npos);
 }
 
 TEST(Report, HtmlEscapesNamesAndTitles) {
@@ -586,9 +591,11 @@ TEST(Report, ZoneRowsNameTheZoneIdHazardStatusesAndPopulations) {
     write_reports(r.ctx);
     const std::string html = slurp(r.dir.path / "report.html");
     // Rank first (the report's "Zone 1"), the zone id under it, as in zones.csv and the GeoPackage.
-    EXPECT_NE(html.find("<tr id=\"zone-1\" class=\"zone-row\"><th data-label=\"Rank\" class=\"rank\" scope=\"row\">1<span class=\"zid\">zone id 3</span></th>"),
+    EXPECT_NE(html.find("<tr id=\"zone-1\" class=\"zone-row\"><th data-label=\"Rank\" class=\"rank\" scope=\"row\">1<span class=\"zid\">zone id 3</span>"
+                        "<a class=\"maplink\" href=\"#zone-map-1\">map</a></th>"),
               std::string::npos);
-    EXPECT_NE(html.find("<tr id=\"zone-3\" class=\"zone-row\"><th data-label=\"Rank\" class=\"rank\" scope=\"row\">3<span class=\"zid\">zone id 1</span></th>"),
+    EXPECT_NE(html.find("<tr id=\"zone-3\" class=\"zone-row\"><th data-label=\"Rank\" class=\"rank\" scope=\"row\">3<span class=\"zid\">zone id 1</span>"
+                        "<a class=\"maplink\" href=\"#zone-map-3\">map</a></th>"),
               std::string::npos);
     // Hazards with their status, and counted by status.
     EXPECT_NE(html.find("2: CHA 1, SHA 1<br><span class=\"list\">H-1 (CHA), H-9 (SHA)</span>"), std::string::npos);
