@@ -92,20 +92,16 @@ std::string standard_description(const std::string& role) {
     if (role == "hazards") return "minerisk: hazard polygons by status, CHA red and SHA orange hatching" + used;
     if (role == "signs") return "minerisk: warning signs in place; drawn when zoomed in, under the hazard hatching" + used;
     if (role == "sessions") return "minerisk: risk-education sessions held" + used;
-    if (role == "settlements") return "minerisk: every settlement, names when zoomed in" + used;
+    if (role == "settlements") return "minerisk: every settlement as recorded (points or outlines); names on Settlements (ranked)" + used;
     return "minerisk: the " + role + " input" + used;
-}
-
-std::string settlement_label_field(const FeatureLayer& layer) {
-    if (layer.column("name")) return "name";
-    if (layer.column("id")) return "id";
-    return "";
 }
 
 Style input_style(const std::string& role, GeomKind kind, const FeatureLayer& layer, bool far_field, double detail) {
     if (role == "hazards" && kind == GeomKind::polygon) return hazards_style(layer.column("status") != nullptr);
     if (role == "incidents") return incidents_style(kind, far_field);
-    if (role == "settlements") return settlements_style(kind, settlement_label_field(layer));
+    // No names here: every settlement is also a point of Settlements (ranked), which names it (the first ranks at
+    // every scale, the others zoomed in); two labelled layers drew each name twice.
+    if (role == "settlements") return settlements_style(kind, "");
     if (role == "signs") return signs_style(kind, detail);
     if (role == "sessions") return sessions_style(kind);
     return extra_style(kind);

@@ -465,7 +465,7 @@ Style incidents_style(GeomKind kind, bool far_field) {
         far.size = 2.2;
         s = vector_style(kind, categorized_renderer("CASE WHEN \"far_from_hazard\" THEN 'far' ELSE 'near' END", kind,
                                                     {{"far", "far from any recorded hazard", far},
-                                                     {"", "near a recorded hazard (or not judged)", look}}));
+                                                     {"near", "near a recorded hazard (or not judged)", look}}));
     } else {
         s = vector_style(kind, single_renderer(kind, look));
     }
@@ -485,7 +485,7 @@ Style settlements_style(GeomKind kind, const std::string& label_field) {
     label.size = 8;
     label.italic = true;
     label.colour = "60,60,60,255";
-    label.min_scale = 50000;  // the ranked settlements carry the names at every scale; these add the others up close
+    label.min_scale = 50000;  // when asked for: the project names settlements on Settlements (ranked) instead
     add_labels(s, label_field, label);
     finish_vector(s);
     return s;
@@ -493,9 +493,31 @@ Style settlements_style(GeomKind kind, const std::string& label_field) {
 
 Style signs_style(GeomKind kind, double visible_below) {
     // Smaller than the proposed signs (4.2 mm) and hidden at full extent: a thousand triangles would cover the
-    // hazard hatching they stand around.
-    Style s = single_symbol_style(kind, marker_look("220,0,0,255", "0,0,0,255", 0.2, "triangle", 2.0));
-    s.visible_below = visible_below;
+    // hazard hatching they stand around. Not by the layer's scale visibility, which no print layout can lift: one
+    // rule draws them closer than 1:visible_below, another on every page of the zone atlas (@atlas_featureid is set
+    // there, NULL elsewhere), where a large zone's page is zoomed out farther than that and its team needs the signs.
+    // (A filter on @map_scale would be one rule, but a map drawn without the map's variables never has it.)
+    const Look look = marker_look("220,0,0,255", "0,0,0,255", 0.2, "triangle", 2.0);
+    if (!(visible_below > 0)) return single_symbol_style(kind, look);
+    Xml r = renderer("RuleRenderer");
+    Xml& rules = r.child("rules");
+    rules.attr("key", "{minerisk-signs}");
+    rules.child("rule")
+        .attr("key", "{minerisk-signs-zoomed-in}")
+        .attr("filter", "@atlas_featureid IS NULL")
+        .attr("scalemaxdenom", visible_below)
+        .attr("symbol", "0")
+        .attr("label", "warning sign in place");
+    rules.child("rule")
+        .attr("key", "{minerisk-signs-atlas-page}")
+        .attr("filter", "@atlas_featureid IS NOT NULL")
+        .attr("symbol", "1")
+        .attr("label", "warning sign in place (zone atlas)");
+    Xml& symbols = r.child("symbols");
+    symbols.add(symbol(kind, look, "0"));
+    symbols.add(symbol(kind, look, "1"));
+    Style s = vector_style(kind, std::move(r));
+    finish_vector(s);
     return s;
 }
 

@@ -12,7 +12,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qgis_render as qr  # noqa: E402
 
-from qgis.core import QgsLayoutExporter, QgsVectorLayer  # noqa: E402
+from qgis.core import (QgsExpressionContext, QgsExpressionContextUtils, QgsLayerTreeModel,  # noqa: E402
+                       QgsLayoutExporter, QgsRenderContext, QgsVectorLayer)
 
 failures = []
 
@@ -57,7 +58,15 @@ def scales(run, scratch):
     print("full extent 1:%d, zone labels drawn: %s" % (settings.scale(), drawn))
     check(all(r in drawn for r in (1, 2, 3)), "ranks 1, 2, 3 labelled at full extent")
     check(drawn and max(drawn) <= 10, "no rank beyond 10 labelled at full extent")
-    check(not signs.isInScaleRange(settings.scale()), "the signs are off at full extent")
+    # The legend filtered by what the map draws keeps both classes of incidents (an "every other value" class was
+    # dropped by QGIS's legend filter though its incidents were drawn).
+    model = QgsLayerTreeModel(p.layerTreeRoot())
+    model.setLegendFilterByMap(settings)
+    incidents = qr.layer_named(p, "Incidents")
+    classes = [n.data(0) for n in model.layerLegendNodes(p.layerTreeRoot().findLayer(incidents.id()))]
+    print("incidents in the filtered legend: %s" % classes)
+    check(any(c.startswith("far") for c in classes) and any(c.startswith("near") for c in classes),
+          "the filtered legend lists incidents far from and near a hazard")
     # The signs alone at full extent draw nothing; zoomed in on a zone they draw.
     image, _, _ = qr.render(p, qr.full_extent(p), None, (300, 225), [signs])
     check(blank(image), "no sign drawn at full extent")
@@ -67,12 +76,31 @@ def scales(run, scratch):
     drawn = ranks_of(qr.drawn_labels(results, zones.id()))
     print("zone %d at 1:%d, zone labels drawn: %s" % (rank, settings.scale(), drawn))
     check(rank in drawn, "rank %d labelled when zoomed in on it" % rank)
-    check(signs.isInScaleRange(settings.scale()), "the signs are on when zoomed in")
+    image, _, _ = qr.render(p, extent, None, layers=[signs])  # the same size, so the same scale
+    check(not blank(image), "signs drawn when zoomed in on zone %d" % rank)
 
 
 def blank(image):
     white = image.pixel(0, 0)
     return all(image.pixel(x, y) == white for x in range(0, image.width(), 3) for y in range(0, image.height(), 3))
+
+
+def signs_drawn(signs, scale, atlas):
+    """Signs the layer's renderer draws at this scale, on a page of the atlas (or on a map outside one)."""
+    ctx = QgsRenderContext()
+    ctx.setRendererScale(scale)
+    ec = QgsExpressionContext()
+    if atlas is not None:
+        ec.appendScope(QgsExpressionContextUtils.atlasScope(atlas))
+    ctx.setExpressionContext(ec)
+    renderer = signs.renderer().clone()
+    renderer.startRender(ctx, signs.fields())
+    n = 0
+    for f in signs.getFeatures():
+        ec.setFeature(f)
+        n += 1 if renderer.willRenderFeature(f, ctx) else 0
+    renderer.stopRender(ctx)
+    return n
 
 
 def layouts(run, scratch):
@@ -111,6 +139,14 @@ def layouts(run, scratch):
         texts = [t for r in exporter.labelingResults().values() for t in qr.drawn_labels(r, zones.id())]
         print("atlas page of rank %d (%.0f ha), zone labels drawn: %s" % (big["rank"], big["area_ha"], texts))
         check(str(big["rank"]) in texts, "the page of rank %d labels its own zone" % big["rank"])
+        # Its signs are drawn on the page though the page is zoomed out past the detail scale.
+        scale = atlas_layout.referenceMap().scale()
+        signs = qr.layer_named(p, "Signs")
+        on_page, off_page = signs_drawn(signs, scale, atlas), signs_drawn(signs, scale, None)
+        print("page of rank %d at 1:%d: %d signs drawn on the atlas page, %d on a map at that scale" %
+              (big["rank"], scale, on_page, off_page))
+        check(on_page > 0, "the page of rank %d draws signs" % big["rank"])
+        check(off_page == 0 or scale <= 25000, "a map at that scale outside the atlas draws none")
     atlas.endRender()
 
 
