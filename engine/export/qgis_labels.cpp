@@ -121,7 +121,11 @@ void add_rank_labels(Style& s, const std::string& text, const LabelLook& look, i
         Xml& page_rule = rules.child("rule");
         page_rule.attr("key", "{minerisk-atlas-page-zone}").attr("description", "the zone of the atlas page: always");
         page_rule.attr("filter", rank + " > " + std::to_string(top) + " AND coalesce(" + page + ", false)");
-        page_rule.add(label_settings(text, false, s.kind, first));
+        // Drawn even where it meets another label (displayAll): on its own page the zone's number is the one label
+        // that must show, and among a large zone's hundreds of signs and names QGIS left it unplaced.
+        LabelLook own = first;
+        own.show_all = true;
+        page_rule.add(label_settings(text, false, s.kind, own));
     }
     s.elements.push_back(std::move(labeling));
 }

@@ -58,7 +58,10 @@ def render(project, extent, png=None, size=(1200, 900), layers=None):
 def drawn_labels(results, layer_id=None):
     """The texts of the labels drawn (not the unplaced ones), optionally only those of one layer."""
     out = []
+    # allLabels() also lists the labels QGIS could not place (isUnplaced): those are not drawn.
     for label in results.allLabels():
+        if label.isUnplaced:
+            continue
         if layer_id is None or label.layerID == layer_id:
             out.append(label.labelText)
     return out
