@@ -16,6 +16,7 @@
 #include "export/qgis_project.hpp"
 #include "export/qgis_styles.hpp"
 #include "export/report_format.hpp"
+#include "export/report_sections.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
@@ -188,6 +189,7 @@ qgis::LayoutInfo layout_info(const ExportContext& ctx, const qgis::ProjectInfo& 
         l.sources += (l.sources.empty() ? "" : "; ") + layer.role + ": " + (file.empty() ? source : file);
     }
     l.extent = info.extent;
+    for (const auto& f : ctx.plan->factors) l.factor_words.emplace_back(f.spec.name, report::factor_words(ctx, f.spec.name));
     // The legend lists what a planner reads on the map; the inputs' context layers and the factors stay out.
     static const char* legend_ids[] = {"minerisk_zones", "minerisk_survey_referrals", "minerisk_sign_plan", "minerisk_outreach_plan",
                                        "minerisk_settlements_ranked", "minerisk_hazards", "minerisk_signs", "minerisk_incidents"};

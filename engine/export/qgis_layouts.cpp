@@ -153,11 +153,27 @@ Xml priority_map(const LayoutInfo& info) {
     return x;
 }
 
+// A QGIS expression string literal: in single quotes, a quote inside doubled.
+std::string quoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+// The zone's top factor in a planner's words ("nearness to recorded hazards", not hazard_proximity), as the report
+// says it; a name the run does not know is printed as it is.
+std::string top_factor_words(const LayoutInfo& info) {
+    if (info.factor_words.empty()) return "\"top_factor\"";
+    std::string e = "CASE";  // QGIS has only the searched form (CASE WHEN condition THEN ...)
+    for (const auto& [name, words] : info.factor_words) e += " WHEN \"top_factor\" = " + quoted(name) + " THEN " + quoted(words);
+    return e + " ELSE \"top_factor\" END";
+}
+
 // The zone's figures, as the report gives them; NULL fields read "none"/"never".
-std::string figures_text() {
+std::string figures_text(const LayoutInfo& info) {
     return "Priority [% format_number(\"priority\", 3) %] \u00b7 area [% format_number(\"area_ha\", 1) %] ha\n"
            "Risk: mean [% format_number(\"mean_risk\", 2) %], max [% format_number(\"max_risk\", 2) %]; "
-           "top factor [% \"top_factor\" %]\n"
+           "main factor: [% " + top_factor_words(info) + " %]\n"
            "People in reach: [% format_number(\"population_in_reach\", 0) %]\n"
            "Settlements: [% coalesce(nullif(\"settlements\", ''), 'none') %]\n"
            "Hazards: [% coalesce(nullif(\"hazard_status\", ''), 'none') %]\n"
@@ -175,7 +191,7 @@ Xml zone_atlas(const LayoutInfo& info) {
     x.add(map_item(map, m, info.extent, true));
     x.add(north_arrow({map.x + map.w - 14, map.y + 3, 10, 14}, uuid(2, 3), m));
     x.add(scale_bar({map.x + 3, map.y + map.h - 14, 60, 11}, uuid(2, 4), m));
-    x.add(label({195, 20, 92, 62}, "figures", uuid(2, 5), figures_text(), 8, false));
+    x.add(label({195, 20, 92, 62}, "figures", uuid(2, 5), figures_text(info), 8, false));
     x.add(label({195, 84, 92, 34}, "action", uuid(2, 6), "Action: [% \"action\" %]", 9, true));
     x.add(label({195, 120, 92, 70}, "reasons", uuid(2, 7), "Why: [% \"reason\" %]", 8, false));
     x.add(label({10, 193, 277, 12}, "dates and sources", uuid(2, 8), dates_line(info) + ". Data: " + info.sources, 7, false));

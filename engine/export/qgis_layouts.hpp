@@ -3,6 +3,7 @@
 // and what lies around it, its figures, action and reasons), both exportable to PDF by QGIS.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "export/qgis_xml.hpp"
@@ -25,6 +26,8 @@ struct LayoutInfo {
     Extent extent;          // the priority map's extent
     LayoutLayer zones;      // the atlas coverage (id empty: no atlas)
     std::vector<LayoutLayer> legend;  // the layers the priority map's legend lists, top to bottom
+    // Each factor's name (the zones' top_factor) and what it measures in a planner's words, as the report says it.
+    std::vector<std::pair<std::string, std::string>> factor_words;
 };
 
 // <Layouts> with the two layouts (the atlas only when info.zones has an id). Deterministic.

@@ -129,6 +129,9 @@ def layouts(run, scratch):
     page_texts = [i.currentText() for i in atlas_layout.items() if hasattr(i, "currentText")]
     check(any(t.startswith("Zone 1 of %d" % zone_count(run)) for t in page_texts), "atlas page 1 is titled zone 1")
     check(any(t.startswith("Action: ") and len(t) > len("Action: ") for t in page_texts), "atlas page 1 says the action")
+    factor = [t.split("main factor: ")[1].split("\n")[0] for t in page_texts if "main factor: " in t]
+    print("atlas page 1, main factor: %s" % factor)
+    check(factor and factor[0] and "_" not in factor[0], "atlas page 1 names its main factor in words, not a plugin id")
     # The page of the largest zone beyond the top 10: zoomed out past the detail scale, it still labels its zone.
     big = max((f for f in zones.getFeatures() if f["rank"] > 10), key=lambda f: f["area_ha"], default=None)
     if big is not None:
