@@ -115,6 +115,7 @@ const std::vector<float>& ScoredTiles::tile_values(std::int64_t tile, int band) 
             done += static_cast<size_t>(r);
         }
     }
+    ++decoded_;
     const size_t n = ZSTD_decompress(slot.values.data(), slot.values.size() * sizeof(float), packed.data(), packed.size());
     if (ZSTD_isError(n) || n != slot.values.size() * sizeof(float)) {
         slot.key = -1;

@@ -4,6 +4,7 @@
 // that an output switch (outputs.factors: false) cannot change the analysis, and no stage re-reads what an earlier
 // stage wrote. Memory: the tile index, plus a few decompressed tiles while reading.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,10 @@ public:
     // apart (0: w.width). Thread-safe. A tile never stored reads as NaN.
     void read(int band, const Window& w, float* out, std::int64_t out_stride = 0) const;
 
+    // How many times a stored tile was decompressed for reading (a tile read again after it left the cache counts
+    // again): what the readers' order costs, for the tests.
+    std::uint64_t tiles_decoded() const { return decoded_.load(); }
+
     // Bytes the stored tiles take (compressed).
     std::uint64_t stored_bytes() const;
 
@@ -66,6 +71,7 @@ private:
     mutable std::vector<Cached> cache_;  // a row of tiles' worth (a block of rows spans one), reused round-robin
     mutable std::unordered_map<std::int64_t, std::size_t> cached_at_;
     mutable std::size_t cache_next_ = 0;
+    mutable std::atomic<std::uint64_t> decoded_{0};
 };
 
 }  // namespace minerisk

@@ -9,6 +9,7 @@
 // - Nearest settlement: to the centre, through the settlements' R-tree.
 // - Order: most incidents first, then the latest incident first, then the first incident in the layer.
 #include <algorithm>
+#include <tuple>
 #include <map>
 #include <numeric>
 
@@ -127,6 +128,8 @@ std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskReader& ris
     std::vector<double> sx(out.size(), 0), sy(out.size(), 0);
     std::vector<std::int64_t> undated(out.size(), 0);
     const GridSpec& grid = risk.grid();
+    std::vector<std::tuple<std::int64_t, std::int64_t, size_t>> cells;  // (row, col, group) of each incident's cell
+    cells.reserve(far.size());
     for (size_t k = 0; k < far.size(); ++k) {
         const size_t g = static_cast<size_t>(group[k]);
         SurveyReferral& r = out[g];
@@ -143,10 +146,17 @@ std::vector<SurveyReferral> survey_referrals(Context& ctx, const RiskReader& ris
         }
         const double fc = std::floor((pts[k].x - grid.origin_x) / grid.cell_size);
         const double fr = std::floor((grid.origin_y - pts[k].y) / grid.cell_size);
-        if (fc >= 0 && fr >= 0 && fc < double(grid.width) && fr < double(grid.height)) {
-            const float v = risk.window({static_cast<std::int64_t>(fc), static_cast<std::int64_t>(fr), 1, 1})[0];
-            if (!std::isnan(v) && !(v <= r.max_risk)) r.max_risk = v;  // NaN max_risk: the first value
-        }
+        if (fc >= 0 && fr >= 0 && fc < double(grid.width) && fr < double(grid.height))
+            cells.push_back({static_cast<std::int64_t>(fr), static_cast<std::int64_t>(fc), g});
+    }
+    // The risk at each incident, read in the grid's row-major order: in the incidents' order (anywhere on the
+    // grid) nearly every read decompressed a whole scored tile (4,500 far incidents took 9 s on 100 M cells).
+    // A maximum does not depend on the order.
+    std::sort(cells.begin(), cells.end());
+    for (const auto& [row, col, g] : cells) {
+        SurveyReferral& r = out[g];
+        const float v = risk.window({col, row, 1, 1})[0];
+        if (!std::isnan(v) && !(v <= r.max_risk)) r.max_risk = v;  // NaN max_risk: the first value
     }
     for (size_t g = 0; g < out.size(); ++g) {
         SurveyReferral& r = out[g];

@@ -95,6 +95,13 @@ void RiskReader::block_size(std::int64_t& bw, std::int64_t& bh) const {
     bh = std::max(1, by);
 }
 
+std::int64_t RiskReader::cached_rows() const {
+    if (tiles_) return std::max(1, tiles_->tile_size());
+    std::int64_t bw = 1, bh = 1;
+    block_size(bw, bh);
+    return bh;
+}
+
 void RiskReader::read(const Window& w, float* dst, std::int64_t stride) const {
     if (tiles_) {
         tiles_->read(band_, w, dst, stride);

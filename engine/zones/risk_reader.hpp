@@ -47,6 +47,9 @@ public:
 
     // The cells of a window (clipped to the grid by the caller), row-major, NaN for no data.
     std::vector<float> window(const Window& w) const;
+    // The rows of the unit the source decompresses at once (a scored tile, or the raster's block): readers of
+    // many small windows go through them band by band of this height, so that what they read stays cached.
+    std::int64_t cached_rows() const;
 
 private:
     // Cells [c0, c0 + width) x [r0, r0 + rows) into dst (rows `stride` floats apart), NaN for no data. Throws Error.

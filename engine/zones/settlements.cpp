@@ -8,6 +8,8 @@
 //   a settlement whose population is recorded as 0 (nobody to hold a session for) gets priority 0.
 // Rank: priority (highest first), then id, then feature order.
 #include <algorithm>
+#include <limits>
+#include <numeric>
 
 #include "minerisk/error.hpp"
 #include "zones/risk_reader.hpp"
@@ -44,7 +46,30 @@ std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskReader& r
                 zone_d[k] = s.distance_m, zone_of[k] = z.id;
         }
 
-    for (std::int64_t s = 0; s < L.size(); ++s) {
+    // In the grid's row-major order, not the layer's: each settlement reads the risk around it, and the scored
+    // tiles keep only the latest rows of tiles decompressed, so settlements in file order (anywhere on the grid)
+    // decompressed a whole tile for almost every one (12 s for 1,000 settlements on a 100 M-cell grid). The
+    // results are sorted by priority below, so the order they are computed in changes nothing.
+    std::vector<std::int64_t> order(static_cast<size_t>(L.size()));
+    std::iota(order.begin(), order.end(), std::int64_t{0});
+    // By bands of the rows the source decompresses at once (a scored tile's), north to south, each band west to
+    // east, by the top row of each settlement's window: a band's windows touch two rows of tiles at most (a
+    // window is smaller than a tile), which stay decompressed while the band is read. A settlement without a
+    // place sorts last.
+    const double band_rows = static_cast<double>(risk.cached_rows());
+    auto place = [&](std::int64_t k) {
+        const Extent& e = L.bounds[static_cast<size_t>(k)];
+        const double last = std::numeric_limits<double>::infinity();
+        const double top = std::floor((grid.origin_y - (e.ymax + reach)) / grid.cell_size);
+        if (e.empty() || !std::isfinite(top) || !std::isfinite(e.xmin)) return std::make_pair(last, last);
+        return std::make_pair(std::floor(std::max(0.0, top) / band_rows), e.xmin);
+    };
+    std::vector<std::pair<double, double>> at(order.size());
+    for (size_t k = 0; k < order.size(); ++k) at[k] = place(static_cast<std::int64_t>(k));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::int64_t a, std::int64_t b) { return at[static_cast<size_t>(a)] < at[static_cast<size_t>(b)]; });
+    for (std::int64_t done = 0; done < L.size(); ++done) {
+        const std::int64_t s = order[static_cast<size_t>(done)];
         RankedSettlement r;
         r.feature = s;
         r.id = ctx.settlement_id(s);
@@ -116,7 +141,7 @@ std::vector<RankedSettlement> rank_settlements(Context& ctx, const RiskReader& r
         }
         r.priority = settlement_priority(r.risk_mean, pop, r.returnee, r.last_session, ctx.as_of, ctx.spec.session_stale_days);
         out.push_back(std::move(r));
-        if (!progress.report(double(s + 1) / double(L.size()), "ranking settlements")) throw Error("cancelled");
+        if (!progress.report(double(done + 1) / double(L.size()), "ranking settlements")) throw Error("cancelled");
     }
     std::sort(out.begin(), out.end(), [](const RankedSettlement& a, const RankedSettlement& b) {
         if (a.priority != b.priority) return a.priority > b.priority;
