@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "export/report_sections.hpp"
@@ -39,16 +41,23 @@ size_t next_cell(const std::string& h, size_t from, size_t end) {
     return std::string::npos;
 }
 
+// The colspan of the cell whose tag is h[cell, tag_end), 1 when it has none. Looks inside the tag only: a search
+// to the end of the page for every cell was most of the M full run's export time (the page holds the maps).
 int colspan_of(const std::string& h, size_t cell, size_t tag_end) {
-    const size_t at = h.find("colspan=\"", cell);
-    if (at == std::string::npos || at > tag_end) return 1;
-    return std::max(1, std::atoi(h.c_str() + at + 9));
+    if (tag_end == std::string::npos || tag_end <= cell) return 1;
+    const std::string_view tag(h.data() + cell, tag_end - cell);
+    const size_t at = tag.find("colspan=\"");
+    if (at == std::string_view::npos) return 1;
+    return std::max(1, std::atoi(h.c_str() + cell + at + 9));
 }
 
 }  // namespace
 
 std::string label_cells(const std::string& html) {
-    std::string h = html;
+    const std::string& h = html;
+    // Where each data-label goes (after "<td" or "<th"), in page order; the page is put together once at the end
+    // (inserting into the page cell by cell moved the whole page for every cell).
+    std::vector<std::pair<size_t, std::string>> inserts;
     for (size_t table = h.find("<table"); table != std::string::npos; table = h.find("<table", table + 6)) {
         const size_t table_end = h.find("</table>", table);
         const size_t head = h.find("<thead>", table), head_end = h.find("</thead>", table);
@@ -68,18 +77,25 @@ std::string label_cells(const std::string& html) {
             for (size_t c = next_cell(h, row + 3, row_end); c != std::string::npos && c < row_end;) {
                 const size_t open_end = h.find('>', c);
                 const int span = colspan_of(h, c, open_end);
-                if (col < labels.size() && !labels[col].empty() && span == 1) {
-                    const std::string attr = " data-label=\"" + labels[col] + "\"";
-                    h.insert(c + 3, attr);
-                    body_end += attr.size();
-                    row_end += attr.size();
-                }
+                if (col < labels.size() && !labels[col].empty() && span == 1)
+                    inserts.emplace_back(c + 3, " data-label=\"" + labels[col] + "\"");
                 col += static_cast<size_t>(span);
                 c = next_cell(h, h.find('>', c) + 1, row_end);
             }
         }
     }
-    return h;
+    std::string out;
+    size_t extra = 0;
+    for (const auto& [at, attr] : inserts) extra += attr.size();
+    out.reserve(h.size() + extra);
+    size_t from = 0;
+    for (const auto& [at, attr] : inserts) {
+        out.append(h, from, at - from);
+        out += attr;
+        from = at;
+    }
+    out.append(h, from, std::string::npos);
+    return out;
 }
 
 }  // namespace minerisk::report
