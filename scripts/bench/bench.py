@@ -325,7 +325,7 @@ def machine_info(exe):
 def main(argv):
     ap = argparse.ArgumentParser(description="Benchmark minerisk against the GDAL/QGIS chain on seeded synthetic data.")
     ap.add_argument("--size", choices=["S", "M", "L"], default="S")
-    ap.add_argument("--repeat", type=int, default=0, help="runs to take the median of (default: 3 for S, 1 for M and L)")
+    ap.add_argument("--repeat", type=int, default=0, help="runs to take the median of (default: 3 for S and M, 1 for L)")
     ap.add_argument("--minerisk", default=os.path.join(REPO, "build", "bin", "minerisk"), help="the minerisk executable")
     ap.add_argument("--threads", type=int, default=0, help="minerisk -j (default: all cores)")
     ap.add_argument("--tile-size", type=int, default=0, help="minerisk --tile-size (default: the engine's)")
@@ -336,7 +336,7 @@ def main(argv):
     ap.add_argument("--json", help="write the measurements to this JSON file (for plot.py and docs/performance.md)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each command")
     a = ap.parse_args(argv)
-    repeats = a.repeat or (3 if a.size == "S" else 1)
+    repeats = a.repeat or (1 if a.size == "L" else 3)
 
     if not os.access(GNU_TIME, os.X_OK):
         die("GNU time (%s) is missing: apt-get install time (scripts/install-deps.sh --bench does)" % GNU_TIME)
