@@ -43,6 +43,22 @@ Rgb ramp(double risk) {
     return out;
 }
 
+// The longest 1, 2 or 5 x 10^k metres no longer than `max_m`.
+double nice_length(double max_m) {
+    if (!(max_m > 0)) return 0;
+    const double p = std::pow(10.0, std::floor(std::log10(max_m)));
+    for (double m : {5.0, 2.0, 1.0})
+        if (m * p <= max_m) return m * p;
+    return p;
+}
+
+std::string length_label(double m) {
+    char buf[32];
+    if (m >= 1000) std::snprintf(buf, sizeof buf, "%g km", m / 1000);
+    else std::snprintf(buf, sizeof buf, "%g m", m);
+    return buf;
+}
+
 namespace {
 constexpr int kPad = 12;
 constexpr int kPanelWidth = 240;
@@ -117,22 +133,6 @@ void draw_label(Canvas& cv, const Box& b, const std::string& text, int scale) {
 Box label_box(int cx, int cy, const std::string& text, int scale) {
     const int w = text_width(text, scale) + 7, h = kGlyphHeight * scale + 6;
     return {cx - w / 2, cy - h / 2, cx - w / 2 + w, cy - h / 2 + h};
-}
-
-// The longest 1, 2 or 5 x 10^k metres no longer than `max_m`.
-double nice_length(double max_m) {
-    if (!(max_m > 0)) return 0;
-    const double p = std::pow(10.0, std::floor(std::log10(max_m)));
-    for (double m : {5.0, 2.0, 1.0})
-        if (m * p <= max_m) return m * p;
-    return p;
-}
-
-std::string length_label(double m) {
-    char buf[32];
-    if (m >= 1000) std::snprintf(buf, sizeof buf, "%g km", m / 1000);
-    else std::snprintf(buf, sizeof buf, "%g m", m);
-    return buf;
 }
 
 // Up to `max_lines` lines of at most `max_px` pixels, breaking at spaces; the last line ends with "..." when cut.

@@ -20,6 +20,11 @@ inline constexpr Rgb kPaper{255, 255, 255};    // background, label boxes
 // The colour of a combined risk value: white at 0, light yellow -> orange -> red -> dark red at 1; NaN grey.
 Rgb ramp(double risk);
 
+// A scale bar's length: the longest 1, 2 or 5 x 10^k metres no longer than `max_m`; and it in words ("500 m",
+// "2 km").
+double nice_length(double max_m);
+std::string length_label(double m);
+
 // Where the map and the legend panel sit on the picture.
 struct Layout {
     std::int64_t grid_width = 0, grid_height = 0;  // cells of the risk raster

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <memory>
 
 #include "export/quicklook.hpp"
@@ -13,28 +12,12 @@
 namespace minerisk::quicklook {
 namespace {
 
-// "500 m", "2 km": the longest 1, 2 or 5 x 10^k metres no longer than `max_m`, in words.
-double round_length(double max_m) {
-    if (!(max_m > 0)) return 0;
-    const double p = std::pow(10.0, std::floor(std::log10(max_m)));
-    for (double m : {5.0, 2.0, 1.0})
-        if (m * p <= max_m) return m * p;
-    return p;
-}
-
-std::string length_words(double m) {
-    char buf[32];
-    if (m >= 1000) std::snprintf(buf, sizeof buf, "%g km", m / 1000);
-    else std::snprintf(buf, sizeof buf, "%g m", m);
-    return buf;
-}
-
 // A scale bar of at most a third of the map, bottom left, on a white box so that it reads over any colour.
 void draw_scale_bar(canvas::Canvas& cv, double metres_per_pixel) {
-    const double m = round_length(cv.width() / 3.0 * metres_per_pixel);
+    const double m = nice_length(cv.width() / 3.0 * metres_per_pixel);
     if (!(m > 0)) return;
     const int px = std::max(4, static_cast<int>(std::lround(m / metres_per_pixel)));
-    const std::string words = length_words(m);
+    const std::string words = length_label(m);
     const int box_w = std::max(px, text_width(words, 1)) + 10, box_h = kGlyphHeight + 16;
     const int x = 6, y = cv.height() - box_h - 6;
     cv.fill(x, y, x + box_w, y + box_h, kPaper);
