@@ -23,6 +23,7 @@ build_run=(
   libboost-dev                        # Boost.Geometry R-trees
   libyaml-cpp-dev                     # scenario files (keeps line/column for error messages)
   libzstd-dev                         # the scored tiles kept for the zones and plans (fast lossless compression)
+  libdeflate-dev                      # the COG tiles' DEFLATE (GDAL's own choice: faster than zlib, same format)
   libcli11-dev                        # command line
   nlohmann-json3-dev                  # run metadata
   libgtest-dev libgmock-dev           # configured by default (the tests are built with the rest)

@@ -1,5 +1,7 @@
 #include "io/raster_writer.hpp"
 
+#include "io/cog_writer.hpp"
+
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 #include <sys/resource.h>
@@ -17,12 +19,7 @@ namespace fs = std::filesystem;
 
 namespace minerisk {
 
-// GDAL's compression threads, unless the process has an address-space limit (`ulimit -v`): there a worker
-// thread may fail to start (each reserves its stack), and GDAL 3.6's pool then waits forever for it at 100 % CPU
-// ("CPLCreateJoinableThread() failed"), deaf to SIGTERM. On the writing thread alone it is slower but ends,
-// with a clean error if memory runs out.
-// What to do about a failed write, from GDAL's reason: memory, a file size limit, or (most often) the disk.
-static std::string write_hint(const std::string& why) {
+std::string raster_write_hint(const std::string& why) {
     if (why.find("allocat") != std::string::npos || why.find("memory") != std::string::npos)
         return "the process ran out of memory: raise its memory limit, or lower run.threads (-j) or run.tile_size";
     if (why.find("File too large") != std::string::npos)
@@ -30,6 +27,10 @@ static std::string write_hint(const std::string& why) {
     return "check the free space in the output folder";
 }
 
+// GDAL's compression threads, unless the process has an address-space limit (`ulimit -v`): there a worker
+// thread may fail to start (each reserves its stack), and GDAL 3.6's pool then waits forever for it at 100 % CPU
+// ("CPLCreateJoinableThread() failed"), deaf to SIGTERM. On the writing thread alone it is slower but ends,
+// with a clean error if memory runs out.
 static const char* compression_threads() {
     rlimit limit{};
     if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) return "1";
@@ -41,6 +42,11 @@ RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, 
     : final_path_(final_path),
       temp_path_(temporary_path_for(final_path) + ".tif"),
       cog_temp_path_(temporary_path_for(final_path)) {
+    CogCodec codec;
+    if (info.cog && cog_codec_from_name(info.compress, codec)) {
+        direct_ = std::make_unique<CogWriter>(final_path, grid, info, codec);
+        return;
+    }
     GDALAllRegister();
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLStringList opts;
@@ -134,22 +140,24 @@ static void translate_to_cog(const std::string& src, const std::string& dst, con
     if (in) GDALClose(in);
     if (cancel_requested()) throw Error("cancelled");
     if (!out || usage_error || failed)
-        throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path}, write_hint(why));
+        throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path}, raster_write_hint(why));
 }
 
 void RasterWriter::write(const Window& w, const float* data) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (direct_) return direct_->write(w, data);
     const CPLErr e = ds_->GetRasterBand(1)->RasterIO(GF_Write, static_cast<int>(w.col0), static_cast<int>(w.row0),
                                                     static_cast<int>(w.width), static_cast<int>(w.height),
                                                     const_cast<float*>(data), static_cast<int>(w.width),
                                                     static_cast<int>(w.height), GDT_Float32, 0, 0);
     if (e != CE_None)
         throw Error(std::string("writing failed: ") + CPLGetLastErrorMsg(), Location{final_path_},
-                    write_hint(CPLGetLastErrorMsg()));
+                    raster_write_hint(CPLGetLastErrorMsg()));
 }
 
 void RasterWriter::commit(const Progress& progress) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (direct_) return direct_->commit(progress);
     GDALDataset* ds = ds_;
     ds_ = nullptr;
     CPLErrorReset();
@@ -157,7 +165,7 @@ void RasterWriter::commit(const Progress& progress) {
     if (CPLGetLastErrorType() >= CE_Failure) {
         std::remove(temp_path_.c_str());
         throw Error(std::string("finishing the raster failed: ") + CPLGetLastErrorMsg(), Location{final_path_},
-                    write_hint(CPLGetLastErrorMsg()));
+                    raster_write_hint(CPLGetLastErrorMsg()));
     }
     if (!cog_) {
         std::error_code ec;

@@ -1,9 +1,9 @@
-// Writes a float raster block by block into a temporary GeoTIFF beside its final name, turns it into a
-// Cloud-Optimized GeoTIFF, and renames that into
+// Writes a float raster block by block under a temporary name beside its final name and renames it into
 // place only when commit() is called: a failed or killed run never leaves a half-written file under the
 // final name, nor touches an earlier good one.
 #pragma once
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -14,6 +14,11 @@ class GDALDataset;
 
 namespace minerisk {
 
+class CogWriter;
+
+// What to do about a failed write, from the reason the system or GDAL gave: memory, a file size limit, the disk.
+std::string raster_write_hint(const std::string& why);
+
 struct RasterInfo {
     std::string description;  // band description, e.g. "combined risk (weighted_sum)"
     std::string unit;         // e.g. "m", "" for scores
@@ -22,6 +27,9 @@ struct RasterInfo {
     std::map<std::string, std::string> metadata;  // dataset metadata items
 };
 
+// A COG in DEFLATE, ZSTD or no compression is written once by CogWriter (cog_writer.hpp): its blocks encoded as
+// they come, its overviews averaged in memory. Any other (LZW) and the plain GeoTIFF go through GDAL: a tiled
+// GeoTIFF as written, turned into a COG by GDAL's COG driver where one is asked for.
 class RasterWriter {
 public:
     RasterWriter(const std::string& final_path, const GridSpec& grid, const RasterInfo& info);
@@ -41,6 +49,7 @@ private:
     std::string compress_;
     bool cog_ = true;
     GDALDataset* ds_ = nullptr;
+    std::unique_ptr<CogWriter> direct_;  // the COG written once, when its codec allows
     std::mutex mutex_;
 };
 

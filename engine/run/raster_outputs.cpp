@@ -79,6 +79,7 @@ RunRasters::RunRasters(const RunPlan& plan, const std::string& out_dir, std::vec
         }
     }
     range_.assign(writers_.size(), {NAN, NAN});
+    pool_ = std::make_unique<TaskPool>(std::max(1, std::min<int>(plan.threads, static_cast<int>(writers_.size()))));
 }
 
 RasterWriter* RunRasters::add(const RunPlan& plan, const std::string& relative, const std::string& name,
@@ -102,7 +103,7 @@ bool RunRasters::wants_extra(size_t factor, int band) const {
 }
 
 void RunRasters::write(const Window& tile, const std::vector<std::vector<float>>& bufs) {
-    for (size_t i = 0; i < writers_.size(); ++i) {
+    pool_->run(writers_.size(), [&](size_t i) {
         writers_[i]->write(tile, bufs[i].data());
         auto& [lo, hi] = range_[i];
         for (const float v : bufs[i])
@@ -110,7 +111,7 @@ void RunRasters::write(const Window& tile, const std::vector<std::vector<float>>
                 if (!(v >= lo)) lo = v;
                 if (!(v <= hi)) hi = v;
             }
-    }
+    });
 }
 
 void RunRasters::commit(const Progress& progress) {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/task_pool.hpp"
 #include "io/raster_writer.hpp"
 #include "minerisk/exports.hpp"
 #include "minerisk/run_results.hpp"
@@ -23,7 +24,8 @@ public:
     bool wants_extra(size_t factor, int band) const;
     // Which band of a finished tile each writer takes, in writer order: (factor, band), the risk as (-1, 0).
     const std::vector<std::pair<int, int>>& sources() const { return sources_; }
-    // Writes one finished tile: bufs[i] for writer i (sources() order). From the one writer thread, in tile order.
+    // Writes one finished tile: bufs[i] for writer i (sources() order). From the one writer thread, in tile order;
+    // the rasters' blocks are encoded in parallel, one raster per thread of the run at a time.
     void write(const Window& tile, const std::vector<std::vector<float>>& bufs);
     // Renames every raster into place (after converting it to a COG when asked). Throws Error.
     void commit(const Progress& progress);
@@ -44,6 +46,7 @@ private:
     std::vector<std::pair<int, int>> sources_;
     std::vector<std::vector<char>> extra_written_;  // [factor][band - 1]
     std::vector<std::pair<float, float>> range_;    // per writer: min, max (NaN: no valid cell yet)
+    std::unique_ptr<TaskPool> pool_;
 };
 
 }  // namespace minerisk

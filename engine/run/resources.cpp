@@ -65,8 +65,17 @@ DiskEstimate estimate_disk(const RunPlan& plan) {
         if (plan.scenario.outputs.extra_bands && f.plugin && f.plugin->api) d.rasters += f.plugin->api->extra_band_count;
     }
     const double one = 4.0 * static_cast<double>(plan.grid.cells());
-    // Every raster is written uncompressed at once; then each is compressed (with overviews: up to 4/3 of
-    // its size) beside its temporary file, one at a time. Plus the zones, the GeoPackage and the report.
+    const std::string& codec = plan.scenario.outputs.compress;
+    if (plan.scenario.outputs.format == "COG" && codec != "LZW") {
+        // Written once (io/cog_writer.hpp): every raster's encoded blocks with its overviews (up to 4/3 of its
+        // cells) wait in a scratch file, and each COG is assembled beside them, one at a time. Counted as if
+        // nothing compressed (noise does not): the bound, not the usual figure (about a third of it).
+        d.bytes = static_cast<std::uint64_t>(one * 4.0 / 3.0 * (d.rasters + 1)) + (64ull << 20);
+        return d;
+    }
+    // Through GDAL: every raster is written at once (compressed as written, counted as if not); then each
+    // is made a COG (with overviews: up to 4/3 of its size) beside its temporary file, one at a time. Plus the
+    // zones, the GeoPackage and the report.
     d.bytes = static_cast<std::uint64_t>(one * d.rasters + one * 4.0 / 3.0) + (64ull << 20);
     return d;
 }

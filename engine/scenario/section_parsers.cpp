@@ -56,7 +56,7 @@ void parse_outputs(MapReader& top, const YAML::Node& node, Scenario& sc) {
         std::string c = scalar(r, n, "compress");
         for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         sc.outputs.compress = c;
-        const std::vector<std::string> ok = {"DEFLATE", "LZW", "ZSTD", "NONE"};
+        const std::vector<std::string> ok = {"ZSTD", "DEFLATE", "LZW", "NONE"};
         if (std::find(ok.begin(), ok.end(), c) == ok.end()) {
             const std::string near = closest(c, ok);
             throw Error("'outputs.compress' is '" + n.Scalar() + "'", r.where(n),

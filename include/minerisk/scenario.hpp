@@ -74,7 +74,7 @@ struct ZonesSpec {
 struct OutputsSpec {
     bool factors = true;      // write each factor's raster
     bool extra_bands = true;  // write the plugins' extra bands (e.g. distance to the nearest hazard)
-    std::string compress = "DEFLATE";
+    std::string compress = "ZSTD";
     std::string format = "COG";  // COG (tiled, overviews) | GTiff (tiled, no overviews: faster to write)
     bool report = true;       // quicklook.png, report.html, zones.csv, settlements.csv
     bool qgis = true;         // minerisk.gpkg (zones, settlements, inputs, styles), .qml styles, minerisk.qgs;

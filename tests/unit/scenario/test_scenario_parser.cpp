@@ -205,7 +205,7 @@ TEST(ScenarioDemo, HasEveryBuiltInFactorWithItsWeightAndParameters) {
     ASSERT_TRUE(sc.zones.top_percent.has_value());
     EXPECT_DOUBLE_EQ(*sc.zones.top_percent, 5.0);
     EXPECT_EQ(sc.run.tile_size, 1024);
-    EXPECT_EQ(sc.outputs.compress, "DEFLATE");
+    EXPECT_EQ(sc.outputs.compress, "ZSTD");
 }
 
 TEST(ScenarioDemo, LoadScenarioOfAMissingFileSaysSo) {
@@ -270,7 +270,7 @@ TEST_F(ScenarioParser, MinimalScenarioGetsEveryDefault) {
 
     EXPECT_TRUE(sc.outputs.factors);
     EXPECT_TRUE(sc.outputs.extra_bands);
-    EXPECT_EQ(sc.outputs.compress, "DEFLATE");
+    EXPECT_EQ(sc.outputs.compress, "ZSTD");
 
     EXPECT_EQ(sc.run.threads, 0u);
     EXPECT_EQ(sc.run.tile_size, 1024);
@@ -874,7 +874,7 @@ TEST_F(ScenarioParser, ChoicesSuggestTheNearestValue) {
     expect_error("resolution: 20\n" + kInputs + "scoring:\n  factors:\n    - plugin: hazard_proximity\n      group: likelyhood\n",
                  7, 14, {"'scoring.factors[1].group' is 'likelyhood'", "did you mean 'likelihood'?"});
     expect_error(kMinimal + "outputs:\n  compress: LZWW\n", 8, 13,
-                 {"'outputs.compress' is 'LZWW'", "did you mean 'LZW'?", "DEFLATE, LZW, ZSTD, NONE"});
+                 {"'outputs.compress' is 'LZWW'", "did you mean 'LZW'?", "ZSTD, DEFLATE, LZW, NONE"});
     expect_error(kMinimal + "outputs:\n  factors: maybe\n", 8, 12, {"'outputs.factors' must be true or false, not 'maybe'"});
 }
 
