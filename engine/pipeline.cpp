@@ -207,6 +207,7 @@ RunSummary run_stages(RunPlan& plan, const RunOptions& options, const std::strin
         add_warnings(summary.warnings, host.warnings());
         for (auto& n : host.infos()) summary.notes.push_back(std::move(n));
     }
+    scored.use_threads(static_cast<int>(plan.threads));  // the scoring threads are done: decompress on every core
     {
         StageClock c(summary.stages, "zones", options.on_stage);
         summary.zones = build_zones(zone_inputs(plan, scored, zone_cells), progress);

@@ -79,15 +79,17 @@ void ScoredTiles::put(const Window& tile, int band, const float* values) {
     index_[at] = s;
 }
 
-const std::vector<float>& ScoredTiles::tile_values(std::int64_t tile, int band) const {
-    const std::int64_t k = key(tile, band);
-    if (auto it = cached_at_.find(k); it != cached_at_.end()) return cache_[it->second].values;
+ScoredTiles::Cached& ScoredTiles::claim_slot(std::int64_t k) const {
     Cached& slot = cache_[cache_next_];
     if (slot.key >= 0) cached_at_.erase(slot.key);
     cached_at_[k] = cache_next_;
     cache_next_ = (cache_next_ + 1) % cache_.size();
     slot.key = k;
+    return slot;
+}
 
+void ScoredTiles::decode(std::int64_t k, Cached& slot) const {
+    const std::int64_t tile = k / bands_;
     const std::int64_t row0 = (tile / tiles_across_) * tile_size_, col0 = (tile % tiles_across_) * tile_size_;
     const std::int64_t w = std::min<std::int64_t>(tile_size_, grid_.width - col0);
     const std::int64_t h = std::min<std::int64_t>(tile_size_, grid_.height - row0);
@@ -99,35 +101,70 @@ const std::vector<float>& ScoredTiles::tile_values(std::int64_t tile, int band) 
         s = index_[static_cast<size_t>(k)];
         if (s.present && fd_ < 0) packed = memory_[static_cast<size_t>(k)];
     }
-    if (!s.present) return slot.values;
+    if (!s.present) return;
     if (fd_ >= 0) {
         packed.resize(s.bytes);
         for (size_t done = 0; done < s.bytes;) {
             const ssize_t r = ::pread(fd_, packed.data() + done, s.bytes - done, static_cast<off_t>(s.offset + done));
             if (r < 0 && errno == EINTR) continue;
-            if (r <= 0) {
-                slot.key = -1;
-                cached_at_.erase(k);
+            if (r <= 0)
                 throw Error(std::string("cannot read the scratch file of the scored tiles: ") +
                                 (r < 0 ? std::strerror(errno) : "it is shorter than written"),
                             Location{path_}, "was the output folder changed during the run?");
-            }
             done += static_cast<size_t>(r);
         }
     }
     ++decoded_;
     const size_t n = ZSTD_decompress(slot.values.data(), slot.values.size() * sizeof(float), packed.data(), packed.size());
-    if (ZSTD_isError(n) || n != slot.values.size() * sizeof(float)) {
+    if (ZSTD_isError(n) || n != slot.values.size() * sizeof(float))
+        throw Error("the scratch file of the scored tiles is damaged", Location{path_}, "run again");
+}
+
+const std::vector<float>& ScoredTiles::tile_values(std::int64_t tile, int band) const {
+    const std::int64_t k = key(tile, band);
+    if (auto it = cached_at_.find(k); it != cached_at_.end()) return cache_[it->second].values;
+    Cached& slot = claim_slot(k);
+    try {
+        decode(k, slot);
+    } catch (...) {
         slot.key = -1;
         cached_at_.erase(k);
-        throw Error("the scratch file of the scored tiles is damaged", Location{path_}, "run again");
+        throw;
     }
     return slot.values;
+}
+
+void ScoredTiles::use_threads(int threads) { pool_ = threads > 1 ? std::make_unique<TaskPool>(threads) : nullptr; }
+
+// The tiles of a window that are not decompressed yet, decompressed at once on the pool's threads (into slots
+// claimed here, in the same order as one by one: the cache ends the same either way). At most half the cache,
+// so that none of them pushes out another.
+void ScoredTiles::decode_missing(int band, const Window& w) const {
+    if (!pool_ || w.width <= 0 || w.height <= 0) return;
+    std::vector<std::int64_t> missing;
+    for (std::int64_t ty = w.row0 / tile_size_; ty <= (w.row0 + w.height - 1) / tile_size_; ++ty)
+        for (std::int64_t tx = w.col0 / tile_size_; tx <= (w.col0 + w.width - 1) / tile_size_; ++tx) {
+            const std::int64_t k = key(ty * tiles_across_ + tx, band);
+            if (!cached_at_.count(k)) missing.push_back(k);
+        }
+    if (missing.size() < 2 || missing.size() > cache_.size() / 2) return;
+    std::vector<Cached*> slots;
+    for (const auto k : missing) slots.push_back(&claim_slot(k));
+    try {
+        pool_->run(missing.size(), [&](size_t i) { decode(missing[i], *slots[i]); });
+    } catch (...) {
+        for (size_t i = 0; i < missing.size(); ++i) {
+            slots[i]->key = -1;
+            cached_at_.erase(missing[i]);
+        }
+        throw;
+    }
 }
 
 void ScoredTiles::read(int band, const Window& w, float* out, std::int64_t out_stride) const {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     const std::int64_t stride = out_stride > 0 ? out_stride : w.width;
+    decode_missing(band, w);
     const std::int64_t ty0 = w.row0 / tile_size_, ty1 = (w.row0 + w.height - 1) / tile_size_;
     const std::int64_t tx0 = w.col0 / tile_size_, tx1 = (w.col0 + w.width - 1) / tile_size_;
     for (std::int64_t ty = ty0; ty <= ty1 && w.width > 0 && w.height > 0; ++ty)

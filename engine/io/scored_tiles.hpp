@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/task_pool.hpp"
 #include "minerisk/grid.hpp"
 
 namespace minerisk {
@@ -38,6 +39,10 @@ public:
     // apart (0: w.width). Thread-safe. A tile never stored reads as NaN.
     void read(int band, const Window& w, float* out, std::int64_t out_stride = 0) const;
 
+    // Reads decompress the tiles a window needs on `threads` threads (the zone stage comes after the scoring,
+    // when the cores are free). 1 (the default): on the reading thread.
+    void use_threads(int threads);
+
     // How many times a stored tile was decompressed for reading (a tile read again after it left the cache counts
     // again): what the readers' order costs, for the tests.
     std::uint64_t tiles_decoded() const { return decoded_.load(); }
@@ -57,6 +62,9 @@ private:
     };
     std::int64_t key(std::int64_t tile, int band) const { return tile * bands_ + band; }
     const std::vector<float>& tile_values(std::int64_t tile, int band) const;  // under cache_mutex_
+    Cached& claim_slot(std::int64_t k) const;                                  // under cache_mutex_
+    void decode(std::int64_t k, Cached& slot) const;  // thread-safe for distinct slots; throws Error
+    void decode_missing(int band, const Window& w) const;  // under cache_mutex_: the window's tiles, in parallel
 
     GridSpec grid_;
     int tile_size_, bands_;
@@ -72,6 +80,7 @@ private:
     mutable std::unordered_map<std::int64_t, std::size_t> cached_at_;
     mutable std::size_t cache_next_ = 0;
     mutable std::atomic<std::uint64_t> decoded_{0};
+    std::unique_ptr<TaskPool> pool_;
 };
 
 }  // namespace minerisk

@@ -106,3 +106,38 @@ TEST(DistanceDecayTable, EqualsTheFormula) {
 }
 
 }  // namespace
+
+// A group is computed only where it can still raise the score (the cells below weight x decay of their distance
+// to the group's box): the result is bit-identical to computing every cell in reach (what the variant with a
+// distance band does), and the distance transforms cover less.
+TEST(DecayedGroups, OnlyCellsAGroupCanRaiseAreComputedAndTheResultIsTheSame) {
+    std::mt19937_64 rng(11);
+    const std::int64_t W = 300, H = 240;
+    const DistanceDecay decay(10, 25, 13.3 * 25);
+    std::vector<Group> groups;
+    for (int k = 0; k < 40; ++k) {  // largest weight first, as the plugins go
+        Group g{1.0 - 0.02 * k, {}};
+        const std::int64_t c = static_cast<std::int64_t>(rng() % W), r = static_cast<std::int64_t>(rng() % H);
+        for (int i = 0; i < 3; ++i) g.cells.emplace_back(c + static_cast<std::int64_t>(rng() % 5), r + static_cast<std::int64_t>(rng() % 5));
+        groups.push_back(g);
+    }
+    const CellRect block{0, 0, W, H};
+    std::vector<float> pruned(static_cast<size_t>(W * H), 0.0f), full = pruned;
+    std::vector<float> nearest(pruned.size(), INFINITY);
+    DecayScratch s;
+    std::int64_t pruned_cells = 0, full_cells = 0;
+    for (const auto& g : groups) {
+        const auto burn_counting = [&](std::int64_t& cells) {
+            return [&g, &cells](const CellRect& win, float* burned) {
+                cells += win.cells();
+                for (auto [c, r] : g.cells)
+                    if (c >= win.col0 && c < win.col0 + win.width && r >= win.row0 && r < win.row0 + win.height)
+                        burned[(r - win.row0) * win.width + (c - win.col0)] = 1.0f;
+            };
+        };
+        minerisk::alg::add_decayed_group(decay, g.weight, g.box(), block, burn_counting(pruned_cells), s, pruned.data());
+        minerisk::alg::add_decayed_group(decay, g.weight, g.box(), block, burn_counting(full_cells), s, full.data(), nearest.data());
+    }
+    EXPECT_EQ(pruned, full);
+    EXPECT_LT(pruned_cells * 5, full_cells * 4) << "the groups' transforms were not narrowed to where they matter";
+}

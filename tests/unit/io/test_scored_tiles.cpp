@@ -102,3 +102,25 @@ TEST(ScoredTiles, ATileNeverStoredReadsAsNoData) {
     EXPECT_EQ(out[0], 0.5f);          // stored tile
     EXPECT_TRUE(std::isnan(out[1]));  // its neighbour, never stored
 }
+
+// With threads, the tiles a window needs are decompressed at once, in parallel: the same cells, the same number of
+// decompressions, and a strip across the whole grid decompresses each of its tiles once.
+TEST(ScoredTiles, ThreadsDecompressTheSameCellsAsOne) {
+    const fs::path dir = fs::temp_directory_path() / ("minerisk-scored-threads-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    ScoredTiles one(small_grid(), 8, 2), two(small_grid(), 8, 2, (dir / ".scored-tiles.part").string());
+    fill(one);
+    fill(two);
+    two.use_threads(2);
+    for (ScoredTiles* st : {&one, &two})
+        for (int band = 0; band < 2; ++band) {
+            expect_window(*st, band, {0, 0, 37, 29});  // 5 x 4 tiles: more than the cache holds at once, one by one
+            expect_window(*st, band, {0, 8, 37, 8});   // a row of tiles, decompressed together
+            expect_window(*st, band, {5, 3, 20, 11});
+        }
+    EXPECT_EQ(one.tiles_decoded(), two.tiles_decoded());
+    const std::uint64_t before = two.tiles_decoded();
+    expect_window(two, 1, {0, 24, 37, 5});  // the last row of tiles: not cached
+    EXPECT_EQ(two.tiles_decoded() - before, 5u);
+    fs::remove_all(dir);
+}
