@@ -90,9 +90,25 @@ void encode_cog_block(CogCodec codec, const float* block, std::vector<std::uint8
 
 void average_2x2(const float* block, int width, int height, float* to, int to_stride) {
     const int out_w = (width + 1) / 2, out_h = (height + 1) / 2;
+    const int full_w = width / 2, full_h = height / 2;  // cells with all four sources inside
+    // Where all four sources are inside: no branch. A NaN source adds -0.0, the identity of addition (also for
+    // a sum of -0.0), so the sum is bit for bit the one of adding the valid sources alone, in the same order.
+    const auto valid = [](float v) { return std::isnan(v) ? -0.0 : static_cast<double>(v); };
+    for (int r = 0; r < full_h; ++r) {
+        const float* a = block + std::size_t(2 * r) * kCogBlock;
+        const float* b = a + kCogBlock;
+        float* out = to + std::size_t(r) * to_stride;
+        for (int c = 0; c < full_w; ++c) {
+            const float v0 = a[2 * c], v1 = a[2 * c + 1], v2 = b[2 * c], v3 = b[2 * c + 1];
+            const int n = !std::isnan(v0) + !std::isnan(v1) + !std::isnan(v2) + !std::isnan(v3);
+            const double sum = 0.0 + valid(v0) + valid(v1) + valid(v2) + valid(v3);
+            out[c] = n ? static_cast<float>(sum / n) : std::nanf("");
+        }
+    }
+    // The last column and row, where a source may lie outside.
     for (int r = 0; r < out_h; ++r) {
         const int r0 = 2 * r, r1 = std::min(2 * r + 1, height - 1);
-        for (int c = 0; c < out_w; ++c) {
+        for (int c = (r < full_h ? full_w : 0); c < out_w; ++c) {
             const int c0 = 2 * c, c1 = std::min(2 * c + 1, width - 1);
             double sum = 0;
             int n = 0;

@@ -163,7 +163,7 @@ std::vector<TiffEntry> descriptive_entries(const std::vector<TiffEntry>& templat
 }
 
 CogLayout layout_cog(const std::vector<CogLevelBlocks>& levels, CogCodec codec, const std::vector<TiffEntry>& main_entries,
-                     const std::vector<TiffEntry>& overview_entries, std::uint64_t classic_limit) {
+                     const std::vector<TiffEntry>& overview_entries, std::uint64_t classic_limit, std::uint64_t main_align) {
     CogLayout layout;
     for (const bool bigtiff : {false, true}) {
         layout.bigtiff = bigtiff;
@@ -173,11 +173,17 @@ CogLayout layout_cog(const std::vector<CogLevelBlocks>& levels, CogCodec codec, 
         const std::size_t head_size =
             compose_head(levels, codec, bigtiff, layout.offsets, main_entries, overview_entries).size();
         std::uint64_t pos = head_size;
-        for (std::size_t k = levels.size(); k-- > 0;)
+        for (std::size_t k = levels.size(); k-- > 0;) {
+            if (k == 0) {
+                layout.overviews_end = pos;
+                pos = (pos + main_align - 1) / main_align * main_align;
+                layout.main_base = pos;
+            }
             for (std::size_t b = 0; b < levels[k].sizes.size(); ++b) {
                 layout.offsets[k][b] = pos + 4;  // after the block's leader (its size)
                 pos += 4 + levels[k].sizes[b] + 4;
             }
+        }
         layout.total = pos;
         if (bigtiff || pos <= classic_limit) break;
     }

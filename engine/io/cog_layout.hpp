@@ -39,13 +39,18 @@ struct CogLayout {
     bool bigtiff = false;
     std::vector<std::uint8_t> head;  // header, ghost area and IFDs: the file's first head.size() bytes
     std::vector<std::vector<std::uint64_t>> offsets;  // per level, per block: where its bytes start
+    std::uint64_t overviews_end = 0;                  // where the overviews' blocks end (zeros follow, if any)
+    std::uint64_t main_base = 0;                      // where the full resolution's first block (its leader) starts
     std::uint64_t total = 0;                          // the file's size
 };
 
 // Lays out the file: levels[0] is full resolution. `main_entries` go into its IFD, `overview_entries` into each
 // overview's. BigTIFF only when a classic TIFF's 32-bit offsets cannot hold the file (`classic_limit` bytes: a
-// parameter so that tests can reach it).
+// parameter so that tests can reach it). The full resolution's blocks start at a multiple of `main_align`
+// bytes (zeros before them): the writer can then keep them where they already are on disk and insert the head
+// and the overviews before them (io/cog_writer.cpp).
 CogLayout layout_cog(const std::vector<CogLevelBlocks>& levels, CogCodec codec, const std::vector<TiffEntry>& main_entries,
-                     const std::vector<TiffEntry>& overview_entries, std::uint64_t classic_limit = 0xFFFFFFFFull);
+                     const std::vector<TiffEntry>& overview_entries, std::uint64_t classic_limit = 0xFFFFFFFFull,
+                     std::uint64_t main_align = 1);
 
 }  // namespace minerisk

@@ -21,7 +21,7 @@ namespace minerisk {
 
 namespace {
 
-constexpr std::size_t kSpillFlushBytes = 8u << 20;
+constexpr std::size_t kSpillFlushBytes = 2u << 20;  // per scratch file: 13 rasters x 2 files in flight
 
 // GDAL writes the descriptive tags (GeoTIFF keys, metadata, nodata, band description and unit, software and
 // date) of an empty GeoTIFF of the same grid into memory; its first IFD is the template for the COG's.
@@ -81,19 +81,32 @@ void read_all(int fd, std::uint8_t* data, std::size_t size, std::uint64_t at, co
     }
 }
 
-void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+int open_scratch(const std::string& path, const std::string& final_path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(std::string("cannot create a raster's scratch file: ") + std::strerror(errno), Location{final_path},
+                    "check that the output folder is writable and has free space");
+    return fd;
 }
+
+void put_u32_at(std::uint8_t* to, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) to[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+// The full resolution starts on a multiple of this: the block size of ext4 and XFS, which fallocate's
+// FALLOC_FL_INSERT_RANGE needs. A constant, not the file system's own figure, so that the bytes are the same
+// on every file system (where it differs, the head is copied instead of inserted).
+constexpr std::uint64_t kMainAlign = 4096;
 
 }  // namespace
 
 CogWriter::CogWriter(const std::string& final_path, const GridSpec& grid, const RasterInfo& info, CogCodec codec,
-                     std::uint64_t classic_limit)
+                     std::uint64_t classic_limit, bool insert_in_place)
     : final_path_(final_path),
-      spill_path_(temporary_path_for(final_path) + ".blocks"),
       cog_temp_path_(temporary_path_for(final_path)),
       codec_(codec),
-      classic_limit_(classic_limit) {
+      classic_limit_(classic_limit),
+      insert_in_place_(insert_in_place) {
     const std::vector<TiffEntry> tags = template_entries(grid, info, final_path);
     main_entries_ = descriptive_entries(tags);
     overview_entries_ = nodata_entry(main_entries_);
@@ -112,15 +125,17 @@ CogWriter::CogWriter(const std::string& final_path, const GridSpec& grid, const 
         if (w <= kCogBlock && h <= kCogBlock) break;
         w = (w + 1) / 2, h = (h + 1) / 2;
     }
-    spill_fd_ = ::open(spill_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (spill_fd_ < 0)
-        throw Error(std::string("cannot create a raster's scratch file: ") + std::strerror(errno), Location{final_path},
-                    "check that the output folder is writable and has free space");
+    main_.path = temporary_path_for(final_path) + ".main";
+    overviews_.path = temporary_path_for(final_path) + ".overviews";
+    main_.fd = open_scratch(main_.path, final_path);
+    overviews_.fd = open_scratch(overviews_.path, final_path);
 }
 
 CogWriter::~CogWriter() {
-    if (spill_fd_ >= 0) ::close(spill_fd_);
-    std::remove(spill_path_.c_str());
+    for (Scratch* s : {&main_, &overviews_}) {
+        if (s->fd >= 0) ::close(s->fd);
+        std::remove(s->path.c_str());
+    }
     std::remove(cog_temp_path_.c_str());
 }
 
@@ -166,7 +181,13 @@ void CogWriter::finish_block(int level, std::int64_t bx, std::int64_t by, Pendin
     Level& l = levels_[static_cast<std::size_t>(level)];
     const std::int64_t index = by * l.across + bx;
     encode_cog_block(codec_, block.cells.data(), encoded_);
-    spill(encoded_, l, index);
+    record(l, index, encoded_);
+    if (level == 0) {
+        queue_full_resolution(index, encoded_);
+    } else {
+        l.spill_offset[static_cast<std::size_t>(index)] = overviews_.end();
+        append(overviews_, encoded_.data(), encoded_.size());
+    }
     if (static_cast<std::size_t>(level) + 1 < levels_.size()) {
         const int vw = static_cast<int>(std::min<std::int64_t>(kCogBlock, l.width - bx * kCogBlock));
         const int vh = static_cast<int>(std::min<std::int64_t>(kCogBlock, l.height - by * kCogBlock));
@@ -180,84 +201,126 @@ void CogWriter::finish_block(int level, std::int64_t bx, std::int64_t by, Pendin
     l.pending.erase(index);
 }
 
-void CogWriter::spill(const std::vector<std::uint8_t>& bytes, Level& level, std::int64_t index) {
+void CogWriter::record(Level& level, std::int64_t index, const std::vector<std::uint8_t>& bytes) {
     const auto i = static_cast<std::size_t>(index);
-    level.spill_offset[i] = spill_size_ + spill_buffer_.size();
     level.size[i] = bytes.size();
     std::uint8_t last[4] = {0, 0, 0, 0};
     if (bytes.size() >= 4) std::memcpy(last, bytes.data() + bytes.size() - 4, 4);
     std::memcpy(&level.last4[i], last, 4);
     level.done[i] = 1;
-    spill_buffer_.insert(spill_buffer_.end(), bytes.begin(), bytes.end());
-    if (spill_buffer_.size() >= kSpillFlushBytes) flush_spill();
 }
 
-void CogWriter::flush_spill() {
-    write_all(spill_fd_, spill_buffer_.data(), spill_buffer_.size(), final_path_);
-    spill_size_ += spill_buffer_.size();
-    spill_buffer_.clear();
+// Full-resolution blocks go to their file in row-major order, each framed as in the COG: a block that is done
+// before the ones ahead of it waits (tiles finish a row of blocks at a time, left to right).
+void CogWriter::queue_full_resolution(std::int64_t index, std::vector<std::uint8_t>& bytes) {
+    if (index != next_main_) {
+        waiting_[index].swap(bytes);
+        return;
+    }
+    const Level& l = levels_[0];
+    const auto frame_and_append = [&](std::int64_t i, const std::vector<std::uint8_t>& b) {
+        std::uint8_t leader[4], trailer[4];
+        put_u32_at(leader, static_cast<std::uint32_t>(b.size()));
+        std::memcpy(trailer, &l.last4[static_cast<std::size_t>(i)], 4);
+        append(main_, leader, 4);
+        append(main_, b.data(), b.size());
+        append(main_, trailer, 4);
+    };
+    frame_and_append(index, bytes);
+    ++next_main_;
+    for (auto it = waiting_.begin(); it != waiting_.end() && it->first == next_main_; it = waiting_.erase(it)) {
+        frame_and_append(it->first, it->second);
+        ++next_main_;
+    }
 }
 
-void CogWriter::assemble(const std::string& to, const Progress& progress) {
+void CogWriter::append(Scratch& to, const std::uint8_t* data, std::size_t size) {
+    to.buffer.insert(to.buffer.end(), data, data + size);
+    if (to.buffer.size() >= kSpillFlushBytes) flush(to);
+}
+
+void CogWriter::flush(Scratch& s) {
+    write_all(s.fd, s.buffer.data(), s.buffer.size(), final_path_);
+    s.size += s.buffer.size();
+    s.buffer.clear();
+}
+
+// Bytes [0, main_base) of the COG: the head, the overviews' blocks framed (smallest level first), zeros.
+void CogWriter::write_front(int fd, const CogLayout& layout) {
+    if (::lseek(fd, 0, SEEK_SET) != 0) throw Error(std::string("cannot write the COG: ") + std::strerror(errno), Location{final_path_});
+    std::vector<std::uint8_t> out = layout.head;
+    for (std::size_t k = levels_.size(); k-- > 1;) {
+        const Level& l = levels_[k];
+        for (std::size_t b = 0; b < l.size.size(); ++b) {
+            const std::size_t at = out.size();
+            out.resize(at + 4 + l.size[b] + 4);
+            put_u32_at(out.data() + at, static_cast<std::uint32_t>(l.size[b]));
+            read_all(overviews_.fd, out.data() + at + 4, l.size[b], l.spill_offset[b], final_path_);
+            std::memcpy(out.data() + at + 4 + l.size[b], &l.last4[b], 4);
+            if (out.size() >= kSpillFlushBytes) {
+                write_all(fd, out.data(), out.size(), final_path_);
+                out.clear();
+            }
+        }
+    }
+    out.resize(out.size() + (layout.main_base - layout.overviews_end), 0);
+    write_all(fd, out.data(), out.size(), final_path_);
+}
+
+void CogWriter::assemble(const CogLayout& layout) {
+    // In place: the full resolution moves up by main_base bytes without being copied, and the front is
+    // written into the gap.
+    if (insert_in_place_ &&
+        ::fallocate(main_.fd, FALLOC_FL_INSERT_RANGE, 0, static_cast<off_t>(layout.main_base)) == 0) {
+        write_front(main_.fd, layout);
+        in_place_ = true;
+        return;
+    }
+    // Elsewhere (tmpfs, network file systems, a block size that is not a divisor of 4096): a new file.
+    const int out = ::open(cog_temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0)
+        throw Error(std::string("cannot create the Cloud-Optimized GeoTIFF: ") + std::strerror(errno), Location{final_path_},
+                    "check that the output folder is writable and has free space");
+    try {
+        write_front(out, layout);
+        std::vector<std::uint8_t> chunk(kSpillFlushBytes);
+        for (std::uint64_t at = 0; at < main_.size;) {
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), main_.size - at));
+            read_all(main_.fd, chunk.data(), n, at, final_path_);
+            write_all(out, chunk.data(), n, final_path_);
+            at += n;
+        }
+    } catch (...) {
+        ::close(out);
+        throw;
+    }
+    if (::close(out) != 0) {
+        const std::string why = std::strerror(errno);
+        throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path_}, raster_write_hint(why));
+    }
+}
+
+void CogWriter::commit(const Progress& progress) {
+    flush(main_);
+    flush(overviews_);
     std::vector<CogLevelBlocks> blocks;
     for (const auto& l : levels_) {
         for (const char d : l.done)
             if (!d) throw Error("a raster was committed before all its cells were written", Location{final_path_});
         blocks.push_back({l.width, l.height, l.size});
     }
-    const CogLayout layout = layout_cog(blocks, codec_, main_entries_, overview_entries_, classic_limit_);
-    const int read_fd = ::open(spill_path_.c_str(), O_RDONLY | O_CLOEXEC);
-    const int out_fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    struct Closer {
-        int a, b;
-        ~Closer() {
-            if (a >= 0) ::close(a);
-            if (b >= 0) ::close(b);
-        }
-    } closer{read_fd, out_fd};
-    if (read_fd < 0 || out_fd < 0)
-        throw Error(std::string("cannot open the Cloud-Optimized GeoTIFF's files: ") + std::strerror(errno),
-                    Location{final_path_}, "check that the output folder is writable and has free space");
-    std::vector<std::uint8_t> out = layout.head;
-    std::uint64_t copied = 0;
-    for (std::size_t k = levels_.size(); k-- > 0;) {
-        const Level& l = levels_[k];
-        for (std::size_t b = 0; b < l.size.size(); ++b) {
-            put_u32(out, static_cast<std::uint32_t>(l.size[b]));  // the leader: the block's size
-            const std::size_t at = out.size();
-            out.resize(at + l.size[b]);
-            read_all(read_fd, out.data() + at, l.size[b], l.spill_offset[b], final_path_);
-            put_u32(out, l.last4[b]);  // the trailer: its last 4 bytes again
-            if (out.size() >= kSpillFlushBytes) {
-                write_all(out_fd, out.data(), out.size(), final_path_);
-                copied += out.size();
-                out.clear();
-                if (!progress.report(double(copied) / double(layout.total), "")) throw Error("cancelled");
-            }
-        }
-    }
-    write_all(out_fd, out.data(), out.size(), final_path_);
-    if (::close(closer.b) != 0) {
-        closer.b = -1;
+    const CogLayout layout = layout_cog(blocks, codec_, main_entries_, overview_entries_, classic_limit_, kMainAlign);
+    assemble(layout);
+    if (!progress.report(1.0, "") || cancel_requested()) throw Error("cancelled");
+    const std::string& done = in_place_ ? main_.path : cog_temp_path_;
+    if (::close(main_.fd) != 0) {
+        main_.fd = -1;
         const std::string why = std::strerror(errno);
         throw Error("writing the Cloud-Optimized GeoTIFF failed: " + why, Location{final_path_}, raster_write_hint(why));
     }
-    closer.b = -1;
-}
-
-void CogWriter::commit(const Progress& progress) {
-    flush_spill();
-    if (::close(spill_fd_) != 0) {
-        spill_fd_ = -1;
-        const std::string why = std::strerror(errno);
-        throw Error("writing a raster's scratch file failed: " + why, Location{final_path_}, raster_write_hint(why));
-    }
-    spill_fd_ = -1;
-    assemble(cog_temp_path_, progress);
-    std::remove(spill_path_.c_str());
-    if (cancel_requested()) throw Error("cancelled");
+    main_.fd = -1;
     std::error_code ec;
-    fs::rename(cog_temp_path_, final_path_, ec);
+    fs::rename(done, final_path_, ec);
     if (ec) throw Error("cannot move the finished raster into place: " + ec.message(), Location{final_path_});
 }
 

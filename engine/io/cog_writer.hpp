@@ -1,13 +1,18 @@
 // A Cloud-Optimized GeoTIFF written once: each 512 x 512 block is encoded as soon as its cells are all in, its
 // overview cells averaged from it in memory at the same moment (each overview block is encoded when its four
-// sources are in), and the encoded blocks kept in a scratch file beside the output. commit() writes the COG's
-// head (cog_layout.hpp) and copies the encoded blocks after it in COG order, without decoding anything again.
+// sources are in). The full resolution's encoded blocks go, in row-major order and already framed as the COG
+// frames them (size before, last 4 bytes after), into a scratch file that becomes the COG itself; the overviews'
+// into a second one. commit() inserts the head (cog_layout.hpp) and the overviews before the full resolution's
+// blocks, in place where the file system can (ext4, XFS: fallocate's FALLOC_FL_INSERT_RANGE), else by copying
+// them after: the same bytes either way, nothing decoded again.
 //
 // Memory: only blocks that are partly filled (at most a row of blocks per level, none when the scoring tiles
-// are multiples of 512 cells) and the blocks' sizes. Disk: the encoded blocks twice until commit() ends.
-// The bytes depend on the cells alone, never on the order or the size of the windows they come in.
+// are multiples of 512 cells), encoded blocks waiting for the ones before them in row-major order (at most a
+// row of blocks), and the blocks' sizes. The bytes depend on the cells alone, never on the order or the size of
+// the windows they come in, nor on the file system.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,7 +28,7 @@ public:
     // Creates the scratch file (a hidden ".part" name beside `final_path`). Throws Error. `classic_limit`: the
     // largest file written as classic TIFF, BigTIFF above (a parameter for the tests).
     CogWriter(const std::string& final_path, const GridSpec& grid, const RasterInfo& info, CogCodec codec,
-              std::uint64_t classic_limit = 0xFFFFFFFFull);
+              std::uint64_t classic_limit = 0xFFFFFFFFull, bool insert_in_place = true);
     ~CogWriter();  // without commit(): removes the temporaries
     CogWriter(const CogWriter&) = delete;
     CogWriter& operator=(const CogWriter&) = delete;
@@ -36,6 +41,8 @@ public:
     void commit(const Progress& progress = {});
 
     int levels() const { return static_cast<int>(levels_.size()); }
+    // After commit(): whether the head and overviews were inserted in place (else copied).
+    bool assembled_in_place() const { return in_place_; }
 
 private:
     struct Pending {
@@ -45,26 +52,39 @@ private:
     struct Level {
         std::int64_t width = 0, height = 0, across = 0, down = 0;
         std::unordered_map<std::int64_t, Pending> pending;
-        std::vector<std::uint64_t> spill_offset, size;  // per block, row-major
+        std::vector<std::uint64_t> spill_offset, size;  // per block, row-major (offsets: overviews only)
         std::vector<std::uint32_t> last4;                // per block: its last 4 bytes, the trailer
         std::vector<char> done;
+    };
+    // A scratch file written through a buffer.
+    struct Scratch {
+        std::string path;
+        int fd = -1;
+        std::uint64_t size = 0;  // bytes on disk
+        std::vector<std::uint8_t> buffer;
+        std::uint64_t end() const { return size + buffer.size(); }
     };
 
     Pending& pending_block(int level, std::int64_t bx, std::int64_t by);
     void add_cells(int level, std::int64_t bx, std::int64_t by, std::int64_t cells);
     void finish_block(int level, std::int64_t bx, std::int64_t by, Pending& block);
-    void spill(const std::vector<std::uint8_t>& bytes, Level& level, std::int64_t index);
-    void flush_spill();
-    void assemble(const std::string& to, const Progress& progress);
+    void record(Level& level, std::int64_t index, const std::vector<std::uint8_t>& bytes);
+    void queue_full_resolution(std::int64_t index, std::vector<std::uint8_t>& bytes);
+    void append(Scratch& to, const std::uint8_t* data, std::size_t size);
+    void flush(Scratch& s);
+    void write_front(int fd, const CogLayout& layout);  // head, overviews, zeros: bytes [0, main_base)
+    void assemble(const CogLayout& layout);
 
-    std::string final_path_, spill_path_, cog_temp_path_;
+    std::string final_path_, cog_temp_path_;
     CogCodec codec_;
     std::uint64_t classic_limit_;
+    bool insert_in_place_, in_place_ = false;
     std::vector<Level> levels_;
     std::vector<TiffEntry> main_entries_, overview_entries_;
-    int spill_fd_ = -1;
-    std::uint64_t spill_size_ = 0;
-    std::vector<std::uint8_t> spill_buffer_, encoded_;
+    Scratch main_, overviews_;
+    std::int64_t next_main_ = 0;  // the next full-resolution block, in row-major order, to go to main_
+    std::map<std::int64_t, std::vector<std::uint8_t>> waiting_;  // encoded blocks that came before their turn
+    std::vector<std::uint8_t> encoded_;
     std::vector<std::vector<float>> free_blocks_;
 };
 

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 
 #include "minerisk/dates.hpp"
+#include "minerisk/error.hpp"
 #include "minerisk/version.hpp"
 #include "scoring/scoring_run.hpp"
 
@@ -105,18 +107,32 @@ bool RunRasters::wants_extra(size_t factor, int band) const {
 void RunRasters::write(const Window& tile, const std::vector<std::vector<float>>& bufs) {
     pool_->run(writers_.size(), [&](size_t i) {
         writers_[i]->write(tile, bufs[i].data());
-        auto& [lo, hi] = range_[i];
-        for (const float v : bufs[i])
-            if (!std::isnan(v)) {
-                if (!(v >= lo)) lo = v;
-                if (!(v <= hi)) hi = v;
-            }
+        // NaN fails both comparisons, so it is skipped without a branch (a loop the compiler vectorises).
+        float lo = INFINITY, hi = -INFINITY;
+        for (const float v : bufs[i]) {
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (!(lo <= hi)) return;  // no cell with data
+        auto& [min, max] = range_[i];
+        if (!(lo >= min)) min = lo;
+        if (!(hi <= max)) max = hi;
     });
 }
 
+// The rasters are finished in parallel too (each one's head and overviews written in front of its blocks);
+// progress is reported as each is done, from one thread at a time.
 void RunRasters::commit(const Progress& progress) {
-    for (size_t i = 0; i < writers_.size(); ++i)
-        writers_[i]->commit(progress.sub(double(i) / writers_.size(), double(i + 1) / writers_.size()));
+    std::mutex reporting;
+    std::size_t done = 0;
+    bool cancelled = false;
+    pool_->run(writers_.size(), [&](size_t i) {
+        writers_[i]->commit();
+        std::lock_guard<std::mutex> lock(reporting);
+        ++done;
+        if (!progress.report(double(done) / double(writers_.size()), "")) cancelled = true;
+    });
+    if (cancelled) throw Error("cancelled");
 }
 
 std::vector<RasterOutput> RunRasters::presented() const {

@@ -4,6 +4,7 @@
 // description, unit and metadata; and its bytes do not depend on the windows the cells came in.
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -60,9 +61,9 @@ std::vector<Window> tiles(const GridSpec& g, std::int64_t t) {
     return out;
 }
 
-void write_cog(const std::string& path, const GridSpec& g, const std::vector<float>& v, std::vector<Window> windows,
-               CogCodec codec, std::uint64_t classic_limit = 0xFFFFFFFFull) {
-    CogWriter w(path, g, info(), codec, classic_limit);
+bool write_cog(const std::string& path, const GridSpec& g, const std::vector<float>& v, std::vector<Window> windows,
+               CogCodec codec, std::uint64_t classic_limit = 0xFFFFFFFFull, bool in_place = true) {
+    CogWriter w(path, g, info(), codec, classic_limit, in_place);
     std::vector<float> buf;
     for (const auto& t : windows) {
         buf.resize(static_cast<size_t>(t.cells()));
@@ -71,6 +72,7 @@ void write_cog(const std::string& path, const GridSpec& g, const std::vector<flo
         w.write(t, buf.data());
     }
     w.commit();
+    return w.assembled_in_place();
 }
 
 // The next level by its definition: each cell the mean of the valid cells among the 2 x 2 it covers.
@@ -264,4 +266,26 @@ TEST_F(CogWriterTest, UnfinishedRasterIsAnErrorAndLeavesNothing) {
         w.write({0, 0, 512, 512}, std::vector<float>(512 * 512, 0.5f).data());
     }  // dropped without commit(): a failed run
     EXPECT_TRUE(fs::is_empty(dir)) << "temporaries left behind";
+}
+
+// The head and overviews go in front of the full resolution's blocks in place where the file system can (ext4
+// and XFS), by a copy elsewhere: the same bytes either way.
+TEST_F(CogWriterTest, InsertedInPlaceOrCopiedTheBytesAreTheSame) {
+    const GridSpec g = grid(1300, 900);
+    const std::vector<float> v = cells(g);
+    const bool in_place = write_cog((dir / "a.tif").string(), g, v, tiles(g, 300), CogCodec::zstd);
+    EXPECT_FALSE(write_cog((dir / "b.tif").string(), g, v, tiles(g, 300), CogCodec::zstd, 0xFFFFFFFFull, false));
+    EXPECT_EQ(bytes_of((dir / "a.tif").string()), bytes_of((dir / "b.tif").string()));
+    struct statfs fs_info {};
+    ASSERT_EQ(::statfs(dir.c_str(), &fs_info), 0);
+    if (fs_info.f_type == 0xEF53 || fs_info.f_type == 0x58465342) {  // ext4, XFS: FALLOC_FL_INSERT_RANGE
+        EXPECT_TRUE(in_place) << "ext4 and XFS insert the head without copying";
+    }
+    const std::vector<std::string> left = [&] {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }();
+    EXPECT_EQ(left, (std::vector<std::string>{"a.tif", "b.tif"})) << "no scratch file is left";
 }
