@@ -80,10 +80,12 @@ void encode_cog_block(CogCodec codec, const float* block, std::vector<std::uint8
         out.resize(n);
         return;
     }
+    // zstd's fast level -1 (any zstd reader decodes it, GDAL's included): after the predictor, 45 % faster than
+    // level 1 on the M benchmark's rasters (598 against 413 MB/s with the predictor) for 2 % more bytes.
     thread_local std::unique_ptr<ZSTD_CCtx, ZstdFree> context(ZSTD_createCCtx());
     if (!context) throw std::bad_alloc();
     out.resize(ZSTD_compressBound(kBlockBytes));
-    const std::size_t n = ZSTD_compressCCtx(context.get(), out.data(), out.size(), predicted.data(), kBlockBytes, 1);
+    const std::size_t n = ZSTD_compressCCtx(context.get(), out.data(), out.size(), predicted.data(), kBlockBytes, -1);
     if (ZSTD_isError(n)) throw std::runtime_error(std::string("ZSTD could not compress a block: ") + ZSTD_getErrorName(n));
     out.resize(n);
 }

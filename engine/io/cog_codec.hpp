@@ -1,5 +1,5 @@
 // One Cloud-Optimized GeoTIFF block, encoded as libtiff would encode it: float32 cells through TIFF's
-// floating-point predictor (predictor 3), then DEFLATE (zlib stream, libdeflate) or ZSTD at their fastest level,
+// floating-point predictor (predictor 3), then DEFLATE (zlib stream, libdeflate) at level 1 or ZSTD at its fast level -1,
 // or stored raw. And the 2 x 2 average that makes each overview level from the one above it.
 #pragma once
 #include <cstdint>
