@@ -67,9 +67,11 @@ qgis::Style raster_style(const RasterOutput& r) {
     // the real values only: stretched to 36500, every real value (9-400 days) drew in one colour.
     std::string word;
     const double sentinel = qgis::described_sentinel(r.description, word);
-    double real_max = 0;
-    if (std::isfinite(sentinel) && sentinel >= max && qgis::max_below(r.path, sentinel, real_max) && real_max >= min)
-        return qgis::range_raster_style_with_sentinel(min, real_max, r.unit, sentinel, word);
+    if (std::isfinite(sentinel) && sentinel >= max) {
+        double real_max = r.max_below_sentinel;  // gathered as the run wrote it; else read from the raster
+        const bool known = std::isfinite(real_max) || qgis::max_below(r.path, sentinel, real_max);
+        if (known && real_max >= min) return qgis::range_raster_style_with_sentinel(min, real_max, r.unit, sentinel, word);
+    }
     return qgis::range_raster_style(min, max, r.unit);
 }
 

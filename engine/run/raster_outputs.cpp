@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "export/qgis_rasters.hpp"
 #include "minerisk/dates.hpp"
 #include "minerisk/error.hpp"
 #include "minerisk/version.hpp"
@@ -81,6 +82,12 @@ RunRasters::RunRasters(const RunPlan& plan, const std::string& out_dir, std::vec
         }
     }
     range_.assign(writers_.size(), {NAN, NAN});
+    // A sentinel's class in the QGIS style needs the largest real value: gathered here rather than read back.
+    for (const auto& r : presented_) {
+        std::string word;
+        sentinel_.push_back(static_cast<float>(qgis::described_sentinel(r.description, word)));
+    }
+    below_sentinel_.assign(writers_.size(), NAN);
     pool_ = std::make_unique<TaskPool>(std::max(1, std::min<int>(plan.threads, static_cast<int>(writers_.size()))));
 }
 
@@ -117,6 +124,11 @@ void RunRasters::write(const Window& tile, const std::vector<std::vector<float>>
         auto& [min, max] = range_[i];
         if (!(lo >= min)) min = lo;
         if (!(hi <= max)) max = hi;
+        if (const float sentinel = sentinel_[i]; !std::isnan(sentinel)) {
+            float below = -INFINITY;
+            for (const float v : bufs[i]) below = (v < sentinel && v > below && std::isfinite(v)) ? v : below;
+            if (std::isfinite(below) && !(below <= below_sentinel_[i])) below_sentinel_[i] = below;
+        }
     });
 }
 
@@ -137,7 +149,10 @@ void RunRasters::commit(const Progress& progress) {
 
 std::vector<RasterOutput> RunRasters::presented() const {
     std::vector<RasterOutput> out = presented_;
-    for (size_t i = 0; i < out.size(); ++i) out[i].min = range_[i].first, out[i].max = range_[i].second;
+    for (size_t i = 0; i < out.size(); ++i) {
+        out[i].min = range_[i].first, out[i].max = range_[i].second;
+        out[i].max_below_sentinel = below_sentinel_[i];
+    }
     return out;
 }
 

@@ -46,6 +46,7 @@ private:
     std::vector<std::pair<int, int>> sources_;
     std::vector<std::vector<char>> extra_written_;  // [factor][band - 1]
     std::vector<std::pair<float, float>> range_;    // per writer: min, max (NaN: no valid cell yet)
+    std::vector<float> sentinel_, below_sentinel_;  // per writer: its sentinel (NaN: none), the largest value below
     std::unique_ptr<TaskPool> pool_;
 };
 

@@ -23,6 +23,9 @@ struct RasterOutput {
     // Its values' range (nodata left out), gathered as the tiles were written; NaN when not known (the styles then
     // read the raster).
     double min = NAN, max = NAN;
+    // For a band whose description names a sentinel value ("36500 = never"): the largest value below it, gathered
+    // the same way; NaN when not known.
+    double max_below_sentinel = NAN;
 };
 
 // What every exporter reads. Exporters write into output_dir through a temporary file renamed when complete
