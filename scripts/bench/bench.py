@@ -42,6 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import gen_scenario  # noqa: E402
+import limits  # noqa: E402
 
 GNU_TIME = "/usr/bin/time"
 
@@ -379,6 +380,9 @@ def main(argv):
             print("bench:   minerisk, same products...", flush=True)
             run["same"] = run_minerisk(r, exe, os.path.join(data, "scenario-same.yaml"), os.path.join(work, "out-same"),
                                        a.threads, a.tile_size)
+            if i == 0:
+                print("bench:   this machine's limits (memory, codec, disk)...", flush=True)
+                machine_limits = limits.measure(work, os.path.join(work, "out-same", "risk.tif"))
             remove([os.path.join(work, "out-same")] if (i + 1 < repeats or not a.keep) else [])
             if not a.no_full:
                 print("bench:   minerisk, full run...", flush=True)
@@ -391,13 +395,15 @@ def main(argv):
                 run["chain"] = [("(chain not run)", {"wall": 0.0, "cpu": 0.0, "peak_mb": 0.0})]
         summ = summarise(runs)
         print(fmt_table(a.size, meta, summ, repeats))
+        for line in limits.describe(machine_limits):
+            print(line)
         for n in notes:
             print("note: " + n)
         print("bench: done in %.0f s" % (time.time() - t0))
         if a.json:
             doc = {"size": a.size, "meta": meta, "repeats": repeats, "machine": machine_info(exe),
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                   "threads": a.threads or os.cpu_count(), "notes": notes, "summary": summ,
+                   "threads": a.threads or os.cpu_count(), "notes": notes, "summary": summ, "limits": machine_limits,
                    "runs": [{"chain": [[n, {k: v for k, v in s.items() if k not in ("stdout", "stderr")}]
                                        for n, s in run["chain"]],
                              **{k: {kk: vv for kk, vv in run[k].items() if kk not in ("stdout", "stderr")}
