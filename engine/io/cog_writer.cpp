@@ -34,14 +34,7 @@ std::vector<TiffEntry> template_entries(const GridSpec& grid, const RasterInfo& 
     GDALDataset* ds = gtiff->Create(name.c_str(), static_cast<int>(grid.width), static_cast<int>(grid.height), 1,
                                     GDT_Float32, opts.List());
     if (!ds) throw Error(std::string("cannot describe the raster: ") + CPLGetLastErrorMsg(), Location{final_path});
-    auto gt = grid.geotransform();
-    ds->SetGeoTransform(gt.data());
-    ds->SetProjection(grid.crs_wkt.c_str());
-    GDALRasterBand* band = ds->GetRasterBand(1);
-    band->SetNoDataValue(std::nan(""));
-    band->SetDescription(info.description.c_str());
-    if (!info.unit.empty()) band->SetUnitType(info.unit.c_str());
-    for (const auto& [k, v] : info.metadata) ds->SetMetadataItem(k.c_str(), v.c_str());
+    describe_raster(ds, grid, info);
     GDALClose(ds);
     vsi_l_offset length = 0;
     GByte* bytes = VSIGetMemFileBuffer(name.c_str(), &length, FALSE);

@@ -75,14 +75,18 @@ RasterWriter::RasterWriter(const std::string& final_path, const GridSpec& grid, 
     if (!ds_)
         throw Error(std::string("cannot create a raster: ") + CPLGetLastErrorMsg(), Location{final_path},
                     "check that the output folder is writable and has free space");
+    describe_raster(ds_, grid, info);
+}
+
+void describe_raster(GDALDataset* ds, const GridSpec& grid, const RasterInfo& info) {
     auto gt = grid.geotransform();
-    ds_->SetGeoTransform(gt.data());
-    ds_->SetProjection(grid.crs_wkt.c_str());
-    GDALRasterBand* band = ds_->GetRasterBand(1);
+    ds->SetGeoTransform(gt.data());
+    ds->SetProjection(grid.crs_wkt.c_str());
+    GDALRasterBand* band = ds->GetRasterBand(1);
     band->SetNoDataValue(std::nan(""));
     band->SetDescription(info.description.c_str());
     if (!info.unit.empty()) band->SetUnitType(info.unit.c_str());
-    for (const auto& [k, v] : info.metadata) ds_->SetMetadataItem(k.c_str(), v.c_str());
+    for (const auto& [k, v] : info.metadata) ds->SetMetadataItem(k.c_str(), v.c_str());
 }
 
 RasterWriter::~RasterWriter() {

@@ -27,6 +27,9 @@ struct RasterInfo {
     std::map<std::string, std::string> metadata;  // dataset metadata items
 };
 
+// Georeferencing, nodata (NaN), band description, unit and metadata, as every raster of a run carries them.
+void describe_raster(GDALDataset* ds, const GridSpec& grid, const RasterInfo& info);
+
 // A COG in DEFLATE, ZSTD or no compression is written once by CogWriter (cog_writer.hpp): its blocks encoded as
 // they come, its overviews averaged in memory. Any other (LZW) and the plain GeoTIFF go through GDAL: a tiled
 // GeoTIFF as written, turned into a COG by GDAL's COG driver where one is asked for.
