@@ -40,7 +40,6 @@ public:
     // the disk, a cancel).
     void commit(const Progress& progress = {});
 
-    int levels() const { return static_cast<int>(levels_.size()); }
     // After commit(): whether the head and overviews were inserted in place (else copied).
     bool assembled_in_place() const { return in_place_; }
 
