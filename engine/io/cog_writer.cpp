@@ -23,6 +23,13 @@ namespace {
 
 constexpr std::size_t kSpillFlushBytes = 2u << 20;  // per scratch file: 13 rasters x 2 files in flight
 
+// The full resolution's scratch file is handed to the disk every this many bytes as it grows. Otherwise the
+// kernel may keep gigabytes of it dirty in the page cache, and FALLOC_FL_INSERT_RANGE, which flushes the whole
+// file before it shifts it, waits for all of them at the end of the run: a freshly written 1.5 GB file took 0.9 s
+// to insert into, 0.09 s with its writeback started as it grew (and no slower to write). Started early, the writes
+// go out while the scoring keeps the CPU busy.
+constexpr std::uint64_t kWritebackBytes = 32u << 20;
+
 // GDAL writes the descriptive tags (GeoTIFF keys, metadata, nodata, band description and unit, software and
 // date) of an empty GeoTIFF of the same grid into memory; its first IFD is the template for the COG's.
 std::vector<TiffEntry> template_entries(const GridSpec& grid, const RasterInfo& info, const std::string& final_path) {
@@ -236,6 +243,12 @@ void CogWriter::flush(Scratch& s) {
     write_all(s.fd, s.buffer.data(), s.buffer.size(), final_path_);
     s.size += s.buffer.size();
     s.buffer.clear();
+    if (&s == &main_ && s.size - s.written_back >= kWritebackBytes) {
+        // Starts the writeback and returns; it does not wait for the disk. Failing changes nothing but speed.
+        (void)::sync_file_range(s.fd, static_cast<off_t>(s.written_back), static_cast<off_t>(s.size - s.written_back),
+                                SYNC_FILE_RANGE_WRITE);
+        s.written_back = s.size;
+    }
 }
 
 // Bytes [0, main_base) of the COG: the head, the overviews' blocks framed (smallest level first), zeros.

@@ -60,6 +60,7 @@ private:
         std::string path;
         int fd = -1;
         std::uint64_t size = 0;  // bytes on disk
+        std::uint64_t written_back = 0;  // bytes whose writeback to the disk has been started
         std::vector<std::uint8_t> buffer;
         std::uint64_t end() const { return size + buffer.size(); }
     };
