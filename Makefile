@@ -84,10 +84,14 @@ package-test: build
 
 # The benchmark (docs/performance.md): minerisk against the GDAL/QGIS chain on seeded synthetic data.
 # `make bench SIZE=M`; sizes S, M, L. Not run by CI. Extra options: BENCH_ARGS="--keep --json FILE".
+# `make bench SIZE=M MPI=2` also runs the full run under `mpirun -np 2` (the MPI build, made first) beside it.
+MPI ?=
 bench: configure
 	@scripts/install-deps.sh --bench
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target minerisk minerisk_plugins
-	/usr/bin/python3 scripts/bench/bench.py --size $(SIZE) --minerisk $(BUILD_DIR)/bin/minerisk $(BENCH_ARGS)
+	@if [ -n "$(MPI)" ]; then $(MAKE) --no-print-directory mpi-build; fi
+	/usr/bin/python3 scripts/bench/bench.py --size $(SIZE) --minerisk $(BUILD_DIR)/bin/minerisk \
+	  $(if $(MPI),--mpi $(MPI) --minerisk-mpi $(MPI_BUILD_DIR)/bin/minerisk) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

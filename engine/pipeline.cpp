@@ -203,6 +203,7 @@ RunSummary run_stages(RunPlan& plan, const RunOptions& options, const std::strin
         summary.risk_min = scoring.risk_min;
         summary.risk_max = scoring.risk_max;
         summary.risk_mean = scoring.risk_mean;
+        if (options.tile_share && options.tile_share->ranks() > 1) plan.rank_shares = options.tile_share->shares();
         add_warnings(summary.warnings, scoring.warnings);
         add_warnings(summary.warnings, host.warnings());
         for (auto& n : host.infos()) summary.notes.push_back(std::move(n));

@@ -48,9 +48,13 @@ nlohmann::ordered_json run_times_record(const RunPlan& plan) {
     const double finished = now_unix();
     nlohmann::ordered_json args = nlohmann::ordered_json::array();
     for (const auto& a : plan.command_line) args.push_back(mask_secrets(a));  // a PG: connection's password
-    return {{"started", utc_timestamp(plan.started)}, {"finished", utc_timestamp(finished)},
-            {"seconds", std::round((finished - plan.started) * 100) / 100}, {"command_line", args},
-            {"mpi_ranks", plan.ranks}};
+    nlohmann::ordered_json j = {{"started", utc_timestamp(plan.started)}, {"finished", utc_timestamp(finished)},
+                                {"seconds", std::round((finished - plan.started) * 100) / 100}, {"command_line", args},
+                                {"mpi_ranks", plan.ranks}};
+    // Who scored how many tiles and sent how many bytes to rank 0: it differs from run to run (tile_share.hpp).
+    for (size_t r = 0; r < plan.rank_shares.size(); ++r)
+        j["mpi_by_rank"].push_back({{"rank", r}, {"tiles", plan.rank_shares[r].tiles}, {"bytes_sent", plan.rank_shares[r].bytes}});
+    return j;
 }
 
 nlohmann::ordered_json zones_record(const ZoneResult& zones) {

@@ -171,11 +171,8 @@ public:
             for (std::int64_t c = 0; c < grid.width; c += ts)
                 tiles_.push_back({c, r, std::min(ts, grid.width - c), std::min(ts, grid.height - r)});
         tile_stats_.resize(tiles_.size());
-        // Under MPI each rank scores its share; rank 0 also takes the others' tiles (tile_share.hpp).
-        for (std::int64_t t = 0; t < static_cast<std::int64_t>(tiles_.size()); ++t)
-            if (!share || share->mine(t)) mine_.push_back(t);
         sender_ = share && share->rank() > 0;
-        to_report_ = sender_ ? mine_.size() : tiles_.size();
+        to_report_ = tiles_.size();
     }
 
     ScoreStats run() {
@@ -185,6 +182,7 @@ public:
         guarded(&TileScoring::work);
         for (auto& th : pool) th.join();
         if (error_) std::rethrow_exception(error_);
+        if (sender_) share_->finish();
         return stats();
     }
 
@@ -224,9 +222,9 @@ private:
                 host_.cancel();
                 throw Error("cancelled");
             }
-            const std::int64_t i = next_++;
-            if (i >= static_cast<std::int64_t>(mine_.size())) break;
-            const std::int64_t t = mine_[static_cast<size_t>(i)];
+            // Under MPI rank 0 hands the tiles out (tile_share.hpp); else the next in row-major order.
+            const std::int64_t t = share_ ? share_->take() : next_++;
+            if (t < 0 || t >= static_cast<std::int64_t>(tiles_.size())) break;
             score_tile(t, tb, bands);
             tile_done(true);
         }
@@ -291,14 +289,16 @@ private:
         SharedTile msg;
         TileBands tb;
         for (std::int64_t t = 0; t < static_cast<std::int64_t>(tiles_.size()) && !failed_; ++t) {
-            if (share_->mine(t)) continue;
-            if (!share_->receive(t, msg, failed_)) return;
+            const TileShare::Received got = share_->receive(t, msg, failed_);
+            if (got == TileShare::Received::stopped) return;
+            if (got == TileShare::Received::own) continue;
             unpack_tile(msg, prepared_, tb);
             tile_stats_[static_cast<size_t>(t)] = {msg.risk_sum, msg.risk_min, msg.risk_max, msg.risk_cells};
             for (size_t k = 0; k < plan_.factors.size() && k < msg.nan_cells.size(); ++k) nan_cells_[k] += msg.nan_cells[k];
             sink_(tiles_[static_cast<size_t>(t)], tb);
             tile_done(false);
         }
+        share_->close(failed_);
     }
 
     // The figures of the whole grid, summed in tile order (the same sums whatever the threads and ranks).
@@ -330,7 +330,6 @@ private:
     const AreaMask area_;
     std::vector<Window> tiles_;
     std::vector<TileStats> tile_stats_;
-    std::vector<std::int64_t> mine_;
     bool sender_ = false;
     size_t to_report_ = 0;
     std::vector<std::atomic<std::int64_t>> nan_cells_;

@@ -11,6 +11,7 @@
 #include "minerisk/layer.hpp"
 #include "minerisk/plugins.hpp"
 #include "minerisk/progress.hpp"
+#include "minerisk/tile_share.hpp"
 #include "minerisk/scenario.hpp"
 
 namespace minerisk {
@@ -82,6 +83,7 @@ struct RunPlan {
     std::string as_of_reason;  // "from the scenario" / "latest date in the inputs"
     unsigned threads = 1;
     int ranks = 1;             // MPI ranks sharing the tiles (docs/scale-out.md); 1 without mpirun
+    std::vector<RankShare> rank_shares;  // under MPI, after the scoring: the tiles and bytes of each rank
     int tile_size = 1024;
     std::int64_t tiles = 0;
     MemoryEstimate memory;

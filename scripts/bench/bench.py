@@ -208,8 +208,12 @@ def parse_stages(stdout_path):
     return out
 
 
-def run_minerisk(r, exe, scenario, out, threads, tile):
+def run_minerisk(r, exe, scenario, out, threads, tile, mpi_ranks=0):
     argv = [exe, "run", scenario, "-o", out, "--overwrite", "-q"]
+    if mpi_ranks:
+        # Open MPI's own options: several ranks on one host, and root in containers and CI.
+        argv = ["mpirun", "-q", "--oversubscribe", "--bind-to", "none"] + (["--allow-run-as-root"] if os.geteuid() == 0 else []) + \
+            ["-np", str(mpi_ranks)] + argv
     if threads:
         argv += ["-j", str(threads)]
     if tile:
@@ -220,6 +224,9 @@ def run_minerisk(r, exe, scenario, out, threads, tile):
     try:
         with open(os.path.join(out, "run.json")) as f:
             res["stage_cpu"] = {st["name"]: st.get("cpu_seconds") for st in json.load(f).get("stages", [])}
+        if mpi_ranks:
+            with open(os.path.join(out, "run.json")) as f:
+                res["mpi_by_rank"] = json.load(f).get("run", {}).get("mpi_by_rank", [])
     except (OSError, ValueError):
         res["stage_cpu"] = {}
     res["output_mb"] = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(out) for f in fs) / 2**20
@@ -248,7 +255,7 @@ def summarise(runs):
     total = {k: med([sum(s[1][k] for s in run["chain"]) for run in runs]) for k in ("wall", "cpu")}
     total["peak_mb"] = med([max(s[1]["peak_mb"] for s in run["chain"]) for run in runs])
     mr = {}
-    for key in ("same", "full"):
+    for key in ("same", "full", "full_mpi"):
         if key not in runs[0]:
             continue
         mr[key] = {k: med([run[key][k] for run in runs]) for k in ("wall", "cpu", "peak_mb", "output_mb")}
@@ -256,8 +263,12 @@ def summarise(runs):
         mr[key]["stages"] = {n: med([run[key]["stages"].get(n) for run in runs]) for n in names}
         cpu_names = list(runs[0][key].get("stage_cpu", {}).keys())
         mr[key]["stage_cpu"] = {n: med([run[key].get("stage_cpu", {}).get(n) for run in runs]) for n in cpu_names}
+        if key == "full_mpi":
+            ranks = len(runs[0][key].get("mpi_by_rank", []))
+            mr[key]["mpi_by_rank"] = [{f: med([run[key]["mpi_by_rank"][i][f] for run in runs if len(run[key].get("mpi_by_rank", [])) > i])
+                                       for f in ("tiles", "bytes_sent")} for i in range(ranks)]
     busy = [s[1].get("others_busy", 0) for run in runs for s in run["chain"]]
-    busy += [run[k].get("others_busy", 0) for run in runs for k in ("same", "full") if k in run]
+    busy += [run[k].get("others_busy", 0) for run in runs for k in ("same", "full", "full_mpi") if k in run]
     return {"chain": chain, "chain_total": total, "minerisk": mr, "others_busy_max": max(busy or [0])}
 
 
@@ -276,11 +287,14 @@ def fmt_table(size, meta, summ, repeats):
         lines.append("%-*s %9.2f %9.2f %9.0f" % (w, "  " + s["step"], s["wall"], s["cpu"], s["peak_mb"]))
     t = summ["chain_total"]
     lines.append("%-*s %9.2f %9.2f %9.0f" % (w, "GIS chain, total (peak = largest step)", t["wall"], t["cpu"], t["peak_mb"]))
-    labels = {"same": "minerisk, same products (2 factors + zones)", "full": "minerisk, full run (5 factors, every export)"}
+    labels = {"same": "minerisk, same products (2 factors + zones)", "full": "minerisk, full run (5 factors, every export)",
+              "full_mpi": "minerisk, full run under mpirun"}
     for key, m in summ["minerisk"].items():
         lines.append("%-*s %9.2f %9.2f %9.0f" % (w, labels[key], m["wall"], m["cpu"], m["peak_mb"]))
     lines.append("")
     for key, m in summ["minerisk"].items():
+        if key == "full_mpi":
+            continue
         lines.append("chain / minerisk %s: wall %.2fx, CPU %.2fx, peak memory %.2fx" % (
             "same products" if key == "same" else "full run", t["wall"] / m["wall"], t["cpu"] / m["cpu"],
             t["peak_mb"] / m["peak_mb"]))
@@ -293,6 +307,13 @@ def fmt_table(size, meta, summ, repeats):
         if cpu:
             lines.append("minerisk %s, CPU per stage, ns per cell (all threads): %s" % (
                 key, "; ".join("%s %.1f" % (k, 1e9 * v / cells) for k, v in cpu.items() if v is not None)))
+    mpi = summ["minerisk"].get("full_mpi")
+    if mpi and "full" in summ["minerisk"]:
+        one = summ["minerisk"]["full"]
+        lines.append("full run, %d ranks against one process: wall %.2fx, CPU %.2fx; per rank (tiles scored, MB sent to rank 0): %s" % (
+            len(mpi.get("mpi_by_rank", [])), mpi["wall"] / one["wall"], mpi["cpu"] / one["cpu"],
+            "; ".join("rank %d: %d, %.0f" % (i, x["tiles"] or 0, (x["bytes_sent"] or 0) / 2**20)
+                      for i, x in enumerate(mpi.get("mpi_by_rank", [])))))
     if summ.get("others_busy_max", 0) > 0.1:
         lines.append("warning: other processes kept up to %.0f %% of the machine's %d cores busy during a step: wall times"
                      " are inflated; CPU times are the steadier figure" % (100 * summ["others_busy_max"], os.cpu_count()))
@@ -332,6 +353,11 @@ def main(argv):
     ap.add_argument("--tile-size", type=int, default=0, help="minerisk --tile-size (default: the engine's)")
     ap.add_argument("--no-chain", action="store_true", help="run minerisk only")
     ap.add_argument("--no-full", action="store_true", help="leave out minerisk's full run")
+    ap.add_argument("--mpi", type=int, default=0, metavar="N",
+                    help="also run the full run under mpirun -np N, each rank with threads / N threads (the MPI build: "
+                         "make mpi-build; docs/scale-out.md), and compare it with the one-process full run")
+    ap.add_argument("--minerisk-mpi", default=os.path.join(REPO, "build-mpi", "bin", "minerisk"),
+                    help="the MPI build's minerisk executable, for --mpi")
     ap.add_argument("--workdir", help="folder for data and outputs (default: a new one under $TMPDIR or /tmp)")
     ap.add_argument("--keep", action="store_true", help="keep the data and outputs (the folder is printed)")
     ap.add_argument("--json", help="write the measurements to this JSON file (for plot.py and docs/performance.md)")
@@ -349,6 +375,9 @@ def main(argv):
     if missing:
         die("missing GDAL tools: %s (apt-get install gdal-bin python3-gdal)" % " ".join(missing))
     qgis = None if a.no_chain else qgis_process_command()
+    exe_mpi = os.path.abspath(a.minerisk_mpi)
+    if a.mpi and (not os.access(exe_mpi, os.X_OK) or not which("mpirun")):
+        die("--mpi needs mpirun and the MPI build at %s: make mpi-build" % exe_mpi)
 
     if a.workdir:
         work = os.path.abspath(a.workdir)
@@ -389,6 +418,12 @@ def main(argv):
                 run["full"] = run_minerisk(r, exe, os.path.join(data, "scenario-full.yaml"), os.path.join(work, "out-full"),
                                            a.threads, a.tile_size)
                 remove([os.path.join(work, "out-full")] if (i + 1 < repeats or not a.keep) else [])
+            if a.mpi:
+                print("bench:   minerisk, full run under mpirun -np %d..." % a.mpi, flush=True)
+                per_rank = max(1, (a.threads or os.cpu_count() or 1) // a.mpi)
+                run["full_mpi"] = run_minerisk(r, exe_mpi, os.path.join(data, "scenario-full.yaml"),
+                                               os.path.join(work, "out-full-mpi"), per_rank, a.tile_size, a.mpi)
+                remove([os.path.join(work, "out-full-mpi")] if (i + 1 < repeats or not a.keep) else [])
             runs.append(run)
         if a.no_chain:
             for run in runs:
@@ -407,7 +442,7 @@ def main(argv):
                    "runs": [{"chain": [[n, {k: v for k, v in s.items() if k not in ("stdout", "stderr")}]
                                        for n, s in run["chain"]],
                              **{k: {kk: vv for kk, vv in run[k].items() if kk not in ("stdout", "stderr")}
-                                for k in ("same", "full") if k in run}} for run in runs]}
+                                for k in ("same", "full", "full_mpi") if k in run}} for run in runs]}
             os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
             with open(a.json, "w") as f:
                 json.dump(doc, f, indent=1)

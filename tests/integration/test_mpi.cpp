@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "output_compare.hpp"
 #include "run_outputs.hpp"
 #include "shell_run.hpp"
@@ -112,6 +114,19 @@ TEST_F(Mpi, SameOutputsWhateverTheNumberOfRanks) {
         expect_same_outputs(base / "single", out, "one process against mpirun -np " + std::to_string(n));
         EXPECT_NE(file_bytes(out / "run.json").find("\"mpi_ranks\": " + std::to_string(n)), std::string::npos)
             << "run.json records the number of ranks";
+        // Rank 0 hands the tiles out: each of the 16 tiles once, to some rank, and what each rank sent is counted
+        // (rank 0 sends nothing; the others about 4 B per cell and band for each of their tiles).
+        if (n == 1) continue;
+        const auto by_rank = nlohmann::json::parse(file_bytes(out / "run.json"))["run"]["mpi_by_rank"];
+        ASSERT_EQ(by_rank.size(), static_cast<size_t>(n)) << "run.json lists every rank";
+        std::int64_t tiles = 0;
+        for (const auto& r : by_rank) {
+            tiles += r["tiles"].get<std::int64_t>();
+            const std::int64_t bytes = r["bytes_sent"].get<std::int64_t>();
+            if (r["rank"].get<int>() == 0) EXPECT_EQ(bytes, 0);
+            else EXPECT_GE(bytes, r["tiles"].get<std::int64_t>() * 256 * 256 * 4) << "rank " << r["rank"] << " sent its tiles";
+        }
+        EXPECT_EQ(tiles, 16) << "every tile scored once";
     }
 }
 
