@@ -314,6 +314,19 @@ def fmt_table(size, meta, summ, repeats):
             len(mpi.get("mpi_by_rank", [])), mpi["wall"] / one["wall"], mpi["cpu"] / one["cpu"],
             "; ".join("rank %d: %d, %.0f" % (i, x["tiles"] or 0, (x["bytes_sent"] or 0) / 2**20)
                       for i, x in enumerate(mpi.get("mpi_by_rank", [])))))
+        # The assembler's cost per cell: rank 0's CPU in the scoring stage (run.json: rank 0's own accounting) less
+        # its own tiles at the other ranks' rate (the whole job's CPU less rank 0's, per tile they scored).
+        by_rank = mpi.get("mpi_by_rank", [])
+        rank0 = mpi.get("stage_cpu", {})
+        others_tiles = sum((x["tiles"] or 0) for x in by_rank[1:])
+        if by_rank and others_tiles and rank0.get("scoring and writing"):
+            tiles = sum((x["tiles"] or 0) for x in by_rank)
+            others_cpu = mpi["cpu"] - sum(v for v in rank0.values() if v)
+            per_tile = others_cpu / others_tiles
+            assembler = rank0["scoring and writing"] - (by_rank[0]["tiles"] or 0) * per_tile
+            lines.append("under mpirun: the other ranks scored at %.0f ns of CPU per cell; rank 0, the assembler, spent "
+                         "about %.0f ns per cell of the grid writing what every rank scored" % (
+                             1e9 * per_tile * tiles / cells, 1e9 * max(0.0, assembler) / cells))
     if summ.get("others_busy_max", 0) > 0.1:
         lines.append("warning: other processes kept up to %.0f %% of the machine's %d cores busy during a step: wall times"
                      " are inflated; CPU times are the steadier figure" % (100 * summ["others_busy_max"], os.cpu_count()))
