@@ -22,7 +22,8 @@ constexpr std::int64_t kTake = 0, kDone = 1;
 
 // Waits for a send or receive to complete without spinning a core: Open MPI's blocking calls poll at full speed,
 // and while rank 0 is busy writing, a rank's thread blocked in MPI_Send (a tile waits until rank 0 takes it)
-// took CPU from the ranks that score and from rank 0 itself (on one host: 13 s of CPU on the M full run).
+// took CPU from the ranks that score and from rank 0 itself (on one host, about 4 s of the M full run's 67 s of CPU
+// at -np 2).
 void wait_idle(MPI_Request& request) {
     for (int polls = 0;; ++polls) {
         int done = 0;
