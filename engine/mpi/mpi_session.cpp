@@ -24,12 +24,18 @@ constexpr std::int64_t kTake = 0, kDone = 1;
 // and while rank 0 is busy writing, a rank's thread blocked in MPI_Send (a tile waits until rank 0 takes it)
 // took CPU from the ranks that score and from rank 0 itself (on one host, about 4 s of the M full run's 67 s of CPU
 // at -np 2).
+// Every wait here polls: briefly at full speed (what is awaited is often on its way), then every 200 us, leaving
+// the core to the scoring threads.
+void pause_after(int polls) {
+    if (polls > 100) std::this_thread::sleep_for(std::chrono::microseconds(200));
+}
+
 void wait_idle(MPI_Request& request) {
     for (int polls = 0;; ++polls) {
         int done = 0;
         MPI_Test(&request, &done, MPI_STATUS_IGNORE);
         if (done) return;
-        if (polls > 100) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        pause_after(polls);
     }
 }
 
@@ -140,8 +146,7 @@ public:
             }
             if (stop) return Received::stopped;
             if (served) idle = 0;
-            // Spin briefly (the tile is often on its way), then yield the core to the scoring threads.
-            if (idle > 100) std::this_thread::sleep_for(std::chrono::microseconds(200));
+            pause_after(idle);
         }
     }
 
@@ -149,7 +154,7 @@ public:
         for (int idle = 0; done_ < ranks_ - 1 && !stop; ++idle) {
             check_failure();
             if (serve()) idle = 0;
-            if (idle > 100) std::this_thread::sleep_for(std::chrono::microseconds(200));
+            pause_after(idle);
         }
     }
 
